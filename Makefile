@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Bulkhead: `make` builds build/bulkhead.efi, `make image` the bootable disk
+# image, `make run` boots it under QEMU, `make test` runs every test.
+
+BUILD    ?= build
+CONFIG   ?= guests/scenarios/default/bulkhead.cfg
+CC       ?= gcc
+PYTHON   ?= /usr/bin/python3
+
+EFI_INC  := /usr/include/efi
+EFI_LIB  := /usr/lib
+EFI_CRT0 := $(EFI_LIB)/crt0-efi-x86_64.o
+
+# Freestanding, no red zone (interrupts use the stack), no SSE state to
+# save, position independent because the UEFI loader relocates us.
+HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+	-fno-builtin -fno-stack-protector -fno-strict-aliasing -fpic \
+	-fshort-wchar -mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -DGNU_EFI_USE_MS_ABI \
+	-I. -I$(EFI_INC) -I$(EFI_INC)/x86_64 -MMD -MP
+HV_ASFLAGS := -I. -MMD -MP
+HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic \
+	--no-undefined
+
+HV_SRCS := \
+	boot/efi_main.c boot/efi_util.c boot/efi_memtype.c \
+	boot/ap_trampoline.S boot/stack_switch.S \
+	arch/x86/cpu_check.c arch/x86/cpu_facts.c arch/x86/exception.c \
+	arch/x86/exception_entry.S arch/x86/gdt.c arch/x86/host_mm.c \
+	arch/x86/lapic.c arch/x86/paging.c arch/x86/smp.c arch/x86/tsc.c \
+	arch/x86/virt.c arch/x86/svm/svm.c arch/x86/vmx/vmx.c \
+	kernel/format.c kernel/frame_alloc.c kernel/log.c kernel/log_format.c \
+	kernel/main.c kernel/memmap.c kernel/percpu.c kernel/string.c \
+	kernel/test_hooks.c \
+	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c
+
+HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
+
+.PHONY: all image run test unit-tests integration-tests deps clean
+all: $(BUILD)/bulkhead.efi
+
+$(BUILD)/hv/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(BUILD)/bulkhead.so: $(HV_OBJS) linker.ld
+	ld $(HV_LDFLAGS) $(EFI_CRT0) $(HV_OBJS) -o $@ \
+		-L$(EFI_LIB) -lgnuefi
+
+$(BUILD)/bulkhead.efi: $(BUILD)/bulkhead.so
+	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j .reloc --target efi-app-x86_64 \
+		--subsystem=10 $< $@
+
+# --- disk image ---------------------------------------------------------
+image: $(BUILD)/bulkhead.img
+$(BUILD)/bulkhead.img: $(BUILD)/bulkhead.efi $(CONFIG) scripts/mkimage.py FORCE
+	$(PYTHON) scripts/mkimage.py --efi $(BUILD)/bulkhead.efi \
+		--config $(CONFIG) --out $@
+FORCE:
+
+run: deps $(BUILD)/bulkhead.img
+	scripts/run-qemu.sh $(BUILD)/bulkhead.img
+
+deps:
+	@scripts/deps.sh
+
+# --- tests --------------------------------------------------------------
+include tests/unit/unit.mk
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-tests.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef ARCH_X86_ASM_H
+#define ARCH_X86_ASM_H
+
+#include <stdint.h>
+
+/* Thin wrappers around privileged instructions: the only place they appear. */
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_regs r;
+
+	asm volatile("cpuid"
+		     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+		     : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t value)
+{
+	asm volatile("wrmsr"
+		     :
+		     : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+		     : "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void outb(uint16_t port, uint8_t value)
+{
+	asm volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline void outw(uint16_t port, uint16_t value)
+{
+	asm volatile("outw %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t value)
+{
+	asm volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t value;
+
+	asm volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+#define DEFINE_CR_ACCESSORS(n)						\
+static inline uint64_t read_cr##n(void)					\
+{									\
+	uint64_t v;							\
+	asm volatile("mov %%cr" #n ", %0" : "=r"(v));			\
+	return v;							\
+}									\
+static inline void write_cr##n(uint64_t v)				\
+{									\
+	asm volatile("mov %0, %%cr" #n : : "r"(v) : "memory");		\
+}
+
+DEFINE_CR_ACCESSORS(0)
+DEFINE_CR_ACCESSORS(2)
+DEFINE_CR_ACCESSORS(3)
+DEFINE_CR_ACCESSORS(4)
+
+static inline void cpu_relax(void)
+{
+	asm volatile("pause" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+	asm volatile("cli" ::: "memory");
+}
+
+static inline __attribute__((noreturn)) void cpu_halt_forever(void)
+{
+	for (;;)
+		asm volatile("cli; hlt" ::: "memory");
+}
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t v;
+
+	asm volatile("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+/* Architectural MSRs and control-register bits (Intel SDM vol. 4 and 3A 2.5). */
+#define MSR_IA32_APIC_BASE		0x0000001bU
+#define MSR_IA32_FEATURE_CONTROL	0x0000003aU
+#define MSR_IA32_VMX_BASIC		0x00000480U
+#define MSR_IA32_VMX_PROCBASED_CTLS	0x00000482U
+#define MSR_IA32_VMX_CR0_FIXED0		0x00000486U
+#define MSR_IA32_VMX_CR0_FIXED1		0x00000487U
+#define MSR_IA32_VMX_CR4_FIXED0		0x00000488U
+#define MSR_IA32_VMX_CR4_FIXED1		0x00000489U
+#define MSR_IA32_VMX_PROCBASED_CTLS2	0x0000048bU
+#define MSR_IA32_VMX_EPT_VPID_CAP	0x0000048cU
+#define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x0000048eU
+#define MSR_EFER			0xc0000080U
+#define MSR_FS_BASE			0xc0000100U
+#define MSR_GS_BASE			0xc0000101U
+/* AMD APM vol. 2, 15.30 SVM-related MSRs. */
+#define MSR_VM_CR			0xc0010114U
+#define MSR_VM_HSAVE_PA			0xc0010117U
+
+#define EFER_SCE	(1ULL << 0)
+#define EFER_LME	(1ULL << 8)
+#define EFER_NXE	(1ULL << 11)
+#define EFER_SVME	(1ULL << 12)
+
+#define CR0_PE		(1ULL << 0)
+#define CR0_MP		(1ULL << 1)
+#define CR0_NE		(1ULL << 5)
+#define CR0_WP		(1ULL << 16)
+#define CR0_NW		(1ULL << 29)
+#define CR0_CD		(1ULL << 30)
+#define CR0_PG		(1ULL << 31)
+
+#define CR4_PAE		(1ULL << 5)
+#define CR4_PGE		(1ULL << 7)
+#define CR4_VMXE	(1ULL << 13)
+
+#define RFLAGS_CF	(1ULL << 0)
+#define RFLAGS_ZF	(1ULL << 6)
+#define RFLAGS_IF	(1ULL << 9)
+
+#endif

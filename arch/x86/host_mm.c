@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "arch/x86/host_mm.h"
+#include "arch/x86/asm.h"
+#include "arch/x86/paging.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
+
+/* The AP trampoline loads CR3 in 32-bit mode, so tables live below 4 GiB. */
+#define TABLE_LIMIT		0x100000000ULL
+#define CPUID_EXT1_EDX_1G	(1U << 26)	/* AMD APM vol. 3 E.4.2 */
+
+static uint64_t alloc_table(void *ctx)
+{
+	uint64_t phys = frame_alloc_pages(ctx, 1, PAGE_4K, TABLE_LIMIT);
+
+	if (phys)
+		memset((void *)(uintptr_t)phys, 0, PAGE_4K);
+	return phys;
+}
+
+static void *identity(uint64_t phys, void *ctx)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)phys;
+}
+
+static uint64_t page_floor(uint64_t v)
+{
+	return v & ~(PAGE_4K - 1);
+}
+
+static uint64_t page_ceil(uint64_t v)
+{
+	return (v + PAGE_4K - 1) & ~(PAGE_4K - 1);
+}
+
+void host_mm_enable_protection(void)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	write_cr0(read_cr0() | CR0_WP);
+}
+
+int host_mm_init(const struct host_mm_layout *l, struct frame_allocator *fa,
+		 struct host_mm_stats *stats)
+{
+	struct pt_memory mem = { alloc_table, identity, fa };
+	bool gig = cpuid(0x80000001U, 0).edx & CPUID_EXT1_EDX_1G;
+	uint64_t text = page_floor(l->text_start);
+	struct host_pt pt;
+	int err;
+
+	err = host_pt_init(&pt, &mem, gig);
+	if (!err)
+		err = host_pt_map(&pt, PAGE_4K, PAGE_4K, l->map_top - PAGE_4K,
+				  PTE_WRITE | PTE_NX);
+	if (!err)
+		err = host_pt_map(&pt, text, text, page_ceil(l->text_end) - text,
+				  0);
+	if (!err)
+		err = host_pt_map(&pt, l->trampoline, l->trampoline, PAGE_4K, 0);
+	if (err)
+		return err;
+	host_mm_enable_protection();
+	write_cr3(pt.root);
+	stats->cr3 = pt.root;
+	stats->table_pages = pt.table_pages;
+	stats->mapped_bytes = l->map_top - PAGE_4K;
+	return 0;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "arch/x86/lapic.h"
+#include "arch/x86/asm.h"
+#include "arch/x86/tsc.h"
+#include "kernel/errno.h"
+
+/* Intel SDM vol. 3A 11.4.4 (APIC base), 11.6.1 (ICR), 11.12 (x2APIC). */
+#define APIC_BASE_X2APIC	(1ULL << 10)
+#define APIC_BASE_ADDR_MASK	0x000ffffffffff000ULL
+#define XAPIC_ID		0x20
+#define XAPIC_ICR_LOW		0x300
+#define XAPIC_ICR_HIGH		0x310
+#define X2APIC_MSR_ID		0x802
+#define X2APIC_MSR_ICR		0x830
+#define ICR_DELIVERY_INIT	(5U << 8)
+#define ICR_DELIVERY_STARTUP	(6U << 8)
+#define ICR_SEND_PENDING	(1U << 12)
+#define ICR_LEVEL_ASSERT	(1U << 14)
+#define ICR_XAPIC_DEST_SHIFT	24
+#define ICR_IDLE_TIMEOUT_US	10000
+
+static volatile uint32_t *xapic;
+static bool x2apic;
+
+void lapic_init(void)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
+	x2apic = base & APIC_BASE_X2APIC;
+	xapic = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR_MASK);
+}
+
+bool lapic_is_x2apic(void)
+{
+	return x2apic;
+}
+
+static uint32_t xapic_read(uint32_t reg)
+{
+	return xapic[reg / 4];
+}
+
+static void xapic_write(uint32_t reg, uint32_t value)
+{
+	xapic[reg / 4] = value;
+}
+
+uint32_t lapic_id(void)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(X2APIC_MSR_ID);
+	return xapic_read(XAPIC_ID) >> 24;
+}
+
+static int send_ipi(uint32_t apic_id, uint32_t low)
+{
+	uint64_t deadline;
+
+	if (x2apic) {
+		/* x2APIC ICR writes have no pending state to wait for. */
+		wrmsr(X2APIC_MSR_ICR, ((uint64_t)apic_id << 32) | low);
+		return 0;
+	}
+	xapic_write(XAPIC_ICR_HIGH, apic_id << ICR_XAPIC_DEST_SHIFT);
+	xapic_write(XAPIC_ICR_LOW, low);
+	deadline = tsc_deadline_us(ICR_IDLE_TIMEOUT_US);
+	while (xapic_read(XAPIC_ICR_LOW) & ICR_SEND_PENDING) {
+		if (tsc_passed(deadline))
+			return -ETIMEDOUT;
+		cpu_relax();
+	}
+	return 0;
+}
+
+int lapic_send_init(uint32_t apic_id)
+{
+	return send_ipi(apic_id, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+}
+
+int lapic_send_startup(uint32_t apic_id, uint64_t page)
+{
+	return send_ipi(apic_id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT |
+				 (uint32_t)(page >> 12));
+}

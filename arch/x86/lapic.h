@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef ARCH_X86_LAPIC_H
+#define ARCH_X86_LAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The physical local APIC of the calling CPU, xAPIC or x2APIC mode. */
+void lapic_init(void);
+bool lapic_is_x2apic(void);
+uint32_t lapic_id(void);
+int lapic_send_init(uint32_t apic_id);
+int lapic_send_startup(uint32_t apic_id, uint64_t page);
+
+#endif

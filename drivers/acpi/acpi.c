@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "drivers/acpi/acpi.h"
+#include "kernel/errno.h"
+
+/* RSDP (ACPI 6.5 5.2.5.3). */
+#define RSDP_V1_LEN		20
+#define RSDP_REVISION		15
+#define RSDP_RSDT_ADDR		16
+#define RSDP_LENGTH		20
+#define RSDP_XSDT_ADDR		24
+#define RSDP_V2_MIN_LEN		36
+/* System description table header (5.2.6). */
+#define SDT_HEADER_LEN		36
+#define SDT_LENGTH		4
+#define SDT_REVISION		8
+/* MADT (5.2.12) and its entries. */
+#define MADT_LAPIC_ADDR		36
+#define MADT_FLAGS		40
+#define MADT_ENTRIES		44
+#define MADT_PCAT_COMPAT	(1U << 0)
+#define MADT_TYPE_LAPIC		0	/* 5.2.12.2 */
+#define MADT_TYPE_IOAPIC	1	/* 5.2.12.3 */
+#define MADT_TYPE_LAPIC_OVERRIDE 5	/* 5.2.12.8 */
+#define MADT_TYPE_X2APIC	9	/* 5.2.12.12 */
+#define LAPIC_ENABLED		(1U << 0)
+#define LAPIC_ONLINE_CAPABLE	(1U << 1)	/* MADT revision >= 5 */
+#define MADT_REV_ONLINE_CAPABLE	5
+#define LAPIC_ID_INVALID	0xff
+#define MADT_LAPIC_LEN		8
+#define MADT_IOAPIC_LEN		12
+#define MADT_OVERRIDE_LEN	12
+#define MADT_X2APIC_LEN		16
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static bool checksum_ok(const uint8_t *p, uint32_t len)
+{
+	uint8_t sum = 0;
+
+	while (len--)
+		sum += *p++;
+	return sum == 0;
+}
+
+static bool sig_eq(const uint8_t *p, const char *sig, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (p[i] != (uint8_t)sig[i])
+			return false;
+	return true;
+}
+
+/* Maps a whole table: first its header, for the length. */
+static const uint8_t *map_table(const struct acpi_tables *t, uint64_t phys,
+				uint32_t *len)
+{
+	const uint8_t *hdr = t->map(phys, SDT_HEADER_LEN, t->ctx);
+
+	if (!hdr)
+		return 0;
+	*len = rd32(hdr + SDT_LENGTH);
+	if (*len < SDT_HEADER_LEN)
+		return 0;
+	return t->map(phys, *len, t->ctx);
+}
+
+int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
+	      void *ctx)
+{
+	const uint8_t *rsdp = map(rsdp_phys, RSDP_V1_LEN, ctx);
+	uint64_t root;
+
+	t->map = map;
+	t->ctx = ctx;
+	if (!rsdp || !sig_eq(rsdp, "RSD PTR ", 8) ||
+	    !checksum_ok(rsdp, RSDP_V1_LEN))
+		return -EINVAL;
+	t->root_is_xsdt = false;
+	root = rd32(rsdp + RSDP_RSDT_ADDR);
+	if (rsdp[RSDP_REVISION] >= 2) {
+		uint32_t len;
+
+		rsdp = map(rsdp_phys, RSDP_V2_MIN_LEN, ctx);
+		len = rsdp ? rd32(rsdp + RSDP_LENGTH) : 0;
+		if (len < RSDP_V2_MIN_LEN)
+			return -EINVAL;
+		rsdp = map(rsdp_phys, len, ctx);
+		if (!rsdp || !checksum_ok(rsdp, len))
+			return -EINVAL;
+		if (rd64(rsdp + RSDP_XSDT_ADDR)) {
+			root = rd64(rsdp + RSDP_XSDT_ADDR);
+			t->root_is_xsdt = true;
+		}
+	}
+	t->root = map_table(t, root, &t->root_len);
+	if (!t->root || !checksum_ok(t->root, t->root_len) ||
+	    !sig_eq(t->root, t->root_is_xsdt ? "XSDT" : "RSDT", 4))
+		return -EINVAL;
+	return 0;
+}
+
+int acpi_find_table(const struct acpi_tables *t, const char sig[4],
+		    const uint8_t **table, uint32_t *len)
+{
+	unsigned int entry = t->root_is_xsdt ? 8 : 4;
+	unsigned int count = (t->root_len - SDT_HEADER_LEN) / entry;
+
+	for (unsigned int i = 0; i < count; i++) {
+		const uint8_t *p = t->root + SDT_HEADER_LEN + i * entry;
+		uint64_t phys = t->root_is_xsdt ? rd64(p) : rd32(p);
+		const uint8_t *tbl = map_table(t, phys, len);
+
+		if (tbl && sig_eq(tbl, sig, 4) && checksum_ok(tbl, *len)) {
+			*table = tbl;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static bool cpu_known(const struct madt_info *out, uint32_t apic_id)
+{
+	for (unsigned int i = 0; i < out->cpu_count; i++)
+		if (out->cpus[i].apic_id == apic_id)
+			return true;
+	return false;
+}
+
+static void add_cpu(struct madt_info *out, uint32_t apic_id, uint32_t uid,
+		    uint32_t flags, uint8_t madt_rev, bool x2apic)
+{
+	bool usable = flags & LAPIC_ENABLED ||
+		      (madt_rev >= MADT_REV_ONLINE_CAPABLE &&
+		       flags & LAPIC_ONLINE_CAPABLE);
+
+	if (!usable || cpu_known(out, apic_id))
+		return;
+	if (out->cpu_count == MAX_CPUS) {
+		out->skipped_cpus++;
+		return;
+	}
+	out->cpus[out->cpu_count++] = (struct madt_cpu){
+		.apic_id = apic_id, .acpi_uid = uid, .x2apic = x2apic };
+}
+
+static void add_ioapic(struct madt_info *out, const uint8_t *e)
+{
+	if (out->ioapic_count == MAX_IOAPICS)
+		return;
+	out->ioapics[out->ioapic_count++] = (struct madt_ioapic){
+		.id = e[2], .address = rd32(e + 4), .gsi_base = rd32(e + 8) };
+}
+
+/* Entries shorter than their type's layout are malformed. */
+static int parse_entry(const uint8_t *e, uint8_t rev, struct madt_info *out)
+{
+	switch (e[0]) {
+	case MADT_TYPE_LAPIC:
+		if (e[1] < MADT_LAPIC_LEN)
+			return -EINVAL;
+		if (e[3] != LAPIC_ID_INVALID)
+			add_cpu(out, e[3], e[2], rd32(e + 4), rev, false);
+		return 0;
+	case MADT_TYPE_IOAPIC:
+		if (e[1] < MADT_IOAPIC_LEN)
+			return -EINVAL;
+		add_ioapic(out, e);
+		return 0;
+	case MADT_TYPE_LAPIC_OVERRIDE:
+		if (e[1] < MADT_OVERRIDE_LEN)
+			return -EINVAL;
+		out->lapic_address = rd64(e + 4);
+		return 0;
+	case MADT_TYPE_X2APIC:
+		if (e[1] < MADT_X2APIC_LEN)
+			return -EINVAL;
+		add_cpu(out, rd32(e + 4), rd32(e + 12), rd32(e + 8), rev, true);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int madt_parse(const uint8_t *madt, uint32_t len, struct madt_info *out)
+{
+	uint32_t off = MADT_ENTRIES;
+
+	if (len < MADT_ENTRIES || !sig_eq(madt, "APIC", 4) ||
+	    rd32(madt + SDT_LENGTH) != len)
+		return -EINVAL;
+	*out = (struct madt_info){
+		.lapic_address = rd32(madt + MADT_LAPIC_ADDR),
+		.pcat_compat = rd32(madt + MADT_FLAGS) & MADT_PCAT_COMPAT,
+	};
+	while (off < len) {
+		const uint8_t *e = madt + off;
+		int err;
+
+		if (len - off < 2 || e[1] < 2 || e[1] > len - off)
+			return -EINVAL;
+		err = parse_entry(e, madt[SDT_REVISION], out);
+		if (err)
+			return err;
+		off += e[1];
+	}
+	return 0;
+}

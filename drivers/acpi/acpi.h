@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef DRIVERS_ACPI_ACPI_H
+#define DRIVERS_ACPI_ACPI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "kernel/limits.h"
+
+/*
+ * Reading the firmware's ACPI tables (ACPI 6.5 chapter 5.2). Physical
+ * addresses go through a caller hook so host tests can hand in buffers.
+ */
+typedef const void *(*acpi_map_fn)(uint64_t phys, uint64_t len, void *ctx);
+
+struct acpi_tables {
+	acpi_map_fn map;
+	void *ctx;
+	const uint8_t *root;	/* RSDT or XSDT */
+	uint32_t root_len;
+	bool root_is_xsdt;
+};
+
+struct madt_cpu {
+	uint32_t apic_id;
+	uint32_t acpi_uid;
+	bool x2apic;
+};
+
+struct madt_ioapic {
+	uint8_t id;
+	uint32_t address;
+	uint32_t gsi_base;
+};
+
+struct madt_info {
+	uint64_t lapic_address;
+	bool pcat_compat;
+	unsigned int cpu_count;
+	struct madt_cpu cpus[MAX_CPUS];
+	unsigned int ioapic_count;
+	struct madt_ioapic ioapics[MAX_IOAPICS];
+	unsigned int skipped_cpus;	/* usable, beyond MAX_CPUS */
+};
+
+int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
+	      void *ctx);
+/* First table with signature `sig` and a valid checksum, or -ENOENT. */
+int acpi_find_table(const struct acpi_tables *t, const char sig[4],
+		    const uint8_t **table, uint32_t *len);
+int madt_parse(const uint8_t *madt, uint32_t len, struct madt_info *out);
+
+#endif

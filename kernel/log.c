@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "kernel/log.h"
+#include "kernel/percpu.h"
+#include "kernel/spinlock.h"
+#include "arch/x86/asm.h"
+
+#define NO_OWNER	(~0U)
+#define US_PER_SEC	1000000ULL
+
+static log_sink_fn log_sink;
+static enum log_level log_threshold = LOG_INFO;
+static uint64_t clock_origin;
+static uint64_t clock_hz;
+static struct spinlock line_lock;
+static volatile unsigned int line_owner = NO_OWNER;
+static struct spinlock block_lock;
+static volatile unsigned int block_owner = NO_OWNER;
+
+void log_set_sink(log_sink_fn sink)
+{
+	log_sink = sink;
+}
+
+void log_set_level(enum log_level level)
+{
+	log_threshold = level;
+}
+
+void log_set_clock(uint64_t tsc_origin, uint64_t tsc_hz)
+{
+	clock_origin = tsc_origin;
+	clock_hz = tsc_hz;
+}
+
+uint64_t log_elapsed_us(void)
+{
+	uint64_t ticks = rdtsc() - clock_origin;
+
+	if (!clock_hz)
+		return 0;
+	/* Split to avoid overflowing ticks * 10^6 after a few hours. */
+	return ticks / clock_hz * US_PER_SEC +
+	       ticks % clock_hz * US_PER_SEC / clock_hz;
+}
+
+void log_vprintf(enum log_level level, const char *fmt, va_list ap)
+{
+	char line[LOG_LINE_MAX];
+	size_t len;
+
+	if (level > log_threshold || !log_sink)
+		return;
+	len = log_format_line(line, sizeof(line), level, log_elapsed_us(),
+			      fmt, ap);
+	spin_lock(&line_lock);
+	line_owner = this_cpu_index();
+	log_sink(line, len);
+	line_owner = NO_OWNER;
+	spin_unlock(&line_lock);
+}
+
+void log_printf(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf(level, fmt, ap);
+	va_end(ap);
+}
+
+void log_break_lock_if_held_by(unsigned int cpu)
+{
+	if (line_owner == cpu) {
+		line_owner = NO_OWNER;
+		spin_unlock(&line_lock);
+	}
+	if (block_owner == cpu) {
+		block_owner = NO_OWNER;
+		spin_unlock(&block_lock);
+	}
+}
+
+void log_block_begin(void)
+{
+	spin_lock(&block_lock);
+	block_owner = this_cpu_index();
+}
+
+void log_block_end(void)
+{
+	block_owner = NO_OWNER;
+	spin_unlock(&block_lock);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef KERNEL_LOG_H
+#define KERNEL_LOG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum log_level {
+	LOG_ERROR,
+	LOG_WARN,
+	LOG_INFO,
+	LOG_DEBUG,
+};
+
+#define LOG_LINE_MAX	256
+
+/* Where finished lines go: the firmware console before takeover, COM1 after. */
+typedef void (*log_sink_fn)(const char *line, size_t len);
+
+void log_set_sink(log_sink_fn sink);
+void log_set_level(enum log_level level);
+/* Timestamps count from tsc_origin; without a frequency they print as 0. */
+void log_set_clock(uint64_t tsc_origin, uint64_t tsc_hz);
+void log_printf(enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void log_vprintf(enum log_level level, const char *fmt, va_list ap);
+/*
+ * For the exception path: a CPU that faulted while printing must not wait
+ * for the lock it holds itself.
+ */
+void log_break_lock_if_held_by(unsigned int cpu);
+/* Serializes a multi-line report (an exception dump) against other CPUs. */
+void log_block_begin(void);
+void log_block_end(void);
+uint64_t log_elapsed_us(void);
+
+/* Pure: "[    s.uuuuuu] " + level tag + message + "\n", NUL-terminated. */
+size_t log_format_line(char *buf, size_t size, enum log_level level,
+		       uint64_t elapsed_us, const char *fmt, va_list ap);
+
+#define pr_err(...)	log_printf(LOG_ERROR, __VA_ARGS__)
+#define pr_warn(...)	log_printf(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)	log_printf(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...)	log_printf(LOG_DEBUG, __VA_ARGS__)
+
+#endif

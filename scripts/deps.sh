@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Installs what building and testing Bulkhead needs, on Debian or Ubuntu.
+# Elsewhere it prints the packages to install and fails.
+set -eu
+
+PACKAGES="gcc make binutils gnu-efi libcmocka-dev qemu-system-x86 ovmf \
+mtools dosfstools python3"
+
+missing=""
+if command -v dpkg-query >/dev/null 2>&1; then
+	for p in $PACKAGES; do
+		status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+		case "$status" in
+		*"install ok installed"*) ;;
+		*) missing="$missing $p" ;;
+		esac
+	done
+else
+	echo "deps: this is not a Debian/Ubuntu system; install the equivalents of:" >&2
+	echo "  $PACKAGES" >&2
+	echo "  (gnu-efi headers and crt0, cmocka, QEMU for x86-64, OVMF firmware, mtools, dosfstools)" >&2
+	exit 1
+fi
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "deps: need root to install:$missing" >&2
+		echo "  run: apt-get update && apt-get install -y$missing" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+# shellcheck disable=SC2086 # the list is meant to split into words
+$SUDO apt-get install -y --no-install-recommends $missing

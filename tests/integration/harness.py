@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Boots the real bulkhead image under QEMU and judges a run by its serial
+console: every expected line must appear, in order, and the run must end
+with the expected exit status. A run that does not get there in time fails.
+"""
+import os
+import re
+import shlex
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+EFI = os.path.join(BUILD, "bulkhead.efi")
+# OVMF mirrors its text console to COM1 with terminal escapes.
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB012]|\x1b[=>78c]")
+POLL_SECONDS = 0.2
+
+
+def qemu_exit_status(code):
+    """What QEMU returns after the guest writes `code` to isa-debug-exit."""
+    return (code << 1) | 1
+
+
+@dataclass
+class Scenario:
+    name: str
+    expect: list                   # regexes, matched line by line, in order
+    config: str = "guests/scenarios/default/bulkhead.cfg"
+    hooks: str = None              # contents of bulkhead.test, if any
+    smp: int = 4
+    cpu: str = "max"
+    exit_status: int = None        # None: stop QEMU once all lines are seen
+    forbid: list = field(default_factory=list)
+    timeout: int = 120
+    omit_config: bool = False
+
+
+def clean(text):
+    return ANSI.sub("", text).replace("\r", "")
+
+
+def build_image(s, workdir):
+    image = os.path.join(workdir, s.name + ".img")
+    cmd = ["/usr/bin/python3", os.path.join(ROOT, "scripts/mkimage.py"),
+           "--efi", EFI, "--config", os.path.join(ROOT, s.config),
+           "--out", image]
+    if s.hooks is not None:
+        hooks = os.path.join(workdir, s.name + ".test")
+        with open(hooks, "w") as f:
+            f.write(s.hooks)
+        cmd += ["--add", "bulkhead.test=" + hooks]
+    if s.omit_config:
+        cmd += ["--no-config"]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return image
+
+
+class Matcher:
+    def __init__(self, s):
+        self.pending = [re.compile(e) for e in s.expect]
+        self.forbid = [re.compile(f) for f in s.forbid]
+        self.violation = None
+
+    def feed(self, lines):
+        for line in lines:
+            for f in self.forbid:
+                if f.search(line) and not self.violation:
+                    self.violation = "forbidden line: " + line.strip()
+            if self.pending and self.pending[0].search(line):
+                self.pending.pop(0)
+
+    @property
+    def done(self):
+        return not self.pending
+
+
+def run(s, workdir):
+    """Returns (passed, reason, serial text, seconds)."""
+    image = build_image(s, workdir)
+    serial = os.path.join(workdir, s.name + ".serial")
+    args = subprocess.run([os.path.join(ROOT, "scripts/qemu-args.sh"), image,
+                           str(s.smp), s.cpu], check=True, text=True,
+                          stdout=subprocess.PIPE).stdout
+    cmd = shlex.split(args) + ["-serial", "file:" + serial]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    matcher = Matcher(s)
+    seen = 0
+    text = ""
+    status = None
+    while True:
+        status = proc.poll()
+        if os.path.exists(serial):
+            with open(serial, "rb") as f:
+                text = clean(f.read().decode("utf-8", "replace"))
+            complete = text[:text.rfind("\n") + 1]
+            lines = complete.splitlines()
+            matcher.feed(lines[seen:])
+            seen = len(lines)
+        elapsed = time.monotonic() - start
+        if status is not None:
+            break
+        if matcher.done and s.exit_status is None:
+            proc.kill()
+            proc.wait()
+            break
+        if elapsed > s.timeout:
+            proc.kill()
+            proc.wait()
+            return False, "timeout after %d s, still waiting for /%s/" % (
+                s.timeout, matcher.pending[0].pattern if matcher.pending
+                else "QEMU to exit"), text, elapsed
+        time.sleep(POLL_SECONDS)
+    if text and not text.endswith("\n"):
+        matcher.feed([text[text.rfind("\n") + 1:]])
+    if matcher.violation:
+        return False, matcher.violation, text, elapsed
+    if not matcher.done:
+        return False, "QEMU ended (status %s) before /%s/" % (
+            status, matcher.pending[0].pattern), text, elapsed
+    if s.exit_status is not None and status != s.exit_status:
+        return False, "exit status %s, expected %s" % (
+            status, s.exit_status), text, elapsed
+    return True, "", text, elapsed
+
+
+def run_all(scenarios, only=None, keep=False):
+    passed = failed = 0
+    workdir = tempfile.mkdtemp(prefix="bulkhead-it-")
+    for s in scenarios:
+        if only and s.name not in only:
+            continue
+        ok, reason, text, secs = run(s, workdir)
+        if ok:
+            passed += 1
+            print("PASS %s (%.1f s)" % (s.name, secs), flush=True)
+        else:
+            failed += 1
+            print("FAIL %s (%.1f s): %s" % (s.name, secs, reason), flush=True)
+            tail = text.splitlines()[-25:]
+            print("  serial output (last %d lines):" % len(tail))
+            for line in tail:
+                print("  | " + line)
+    if not keep:
+        subprocess.run(["rm", "-rf", workdir])
+    else:
+        print("kept the images and serial logs in " + workdir)
+    return passed, failed

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arch/x86/paging.h"
+#include "kernel/errno.h"
+
+/* Fake physical memory: table pages at fake addresses 0x1000, 0x2000, ... */
+#define FAKE_PAGES 64
+
+static uint8_t fake_mem[FAKE_PAGES][4096] __attribute__((aligned(4096)));
+static unsigned int used_pages;
+static unsigned int page_budget;
+
+static uint64_t fake_alloc(void *ctx)
+{
+	(void)ctx;
+	if (used_pages >= page_budget)
+		return 0;
+	memset(fake_mem[used_pages], 0, 4096);
+	return (uint64_t)++used_pages * 4096;
+}
+
+static void *fake_virt(uint64_t phys, void *ctx)
+{
+	(void)ctx;
+	assert_true(phys >= 4096 && phys <= FAKE_PAGES * 4096ULL);
+	assert_int_equal(phys & 0xfff, 0);
+	return fake_mem[phys / 4096 - 1];
+}
+
+static const struct pt_memory fake = { fake_alloc, fake_virt, NULL };
+static struct host_pt pt;
+
+static int setup(void **state)
+{
+	(void)state;
+	used_pages = 0;
+	page_budget = FAKE_PAGES;
+	return 0;
+}
+
+static void expect_map(uint64_t va, uint64_t pa, uint64_t flags,
+		       uint64_t size)
+{
+	uint64_t got_pa, got_flags, got_size;
+
+	assert_int_equal(host_pt_walk(&pt, va, &got_pa, &got_flags,
+				      &got_size), 0);
+	assert_int_equal(got_pa, pa);
+	assert_int_equal(got_flags, flags);
+	assert_int_equal(got_size, size);
+}
+
+static void expect_unmapped(uint64_t va)
+{
+	uint64_t a, b, c;
+
+	assert_int_equal(host_pt_walk(&pt, va, &a, &b, &c), -ENOENT);
+}
+
+static void test_largest_pages_used(void **state)
+{
+	(void)state;
+	assert_int_equal(host_pt_init(&pt, &fake, true), 0);
+	/* 4 KiB .. 4 GiB + 2 MiB: 4K head, 2M pages up to 1G, then 1G pages. */
+	assert_int_equal(host_pt_map(&pt, PAGE_4K, PAGE_4K,
+				     4 * PAGE_1G + PAGE_2M - PAGE_4K,
+				     PTE_WRITE | PTE_NX), 0);
+	expect_unmapped(0);
+	expect_map(0x1234, 0x1234, PTE_WRITE | PTE_NX, PAGE_4K);
+	expect_map(0x200123, 0x200123, PTE_WRITE | PTE_NX, PAGE_2M);
+	expect_map(0x40000000, 0x40000000, PTE_WRITE | PTE_NX, PAGE_1G);
+	expect_map(3 * PAGE_1G + 5, 3 * PAGE_1G + 5, PTE_WRITE | PTE_NX,
+		   PAGE_1G);
+	expect_map(4 * PAGE_1G + 8, 4 * PAGE_1G + 8, PTE_WRITE | PTE_NX,
+		   PAGE_2M);
+	expect_unmapped(4 * PAGE_1G + PAGE_2M);
+	/* PML4, PDPT, PD for the first GiB, PT for the first 2 MiB, PD for 4G. */
+	assert_int_equal(pt.table_pages, 5);
+}
+
+static void test_no_1g_pages_when_not_allowed(void **state)
+{
+	(void)state;
+	assert_int_equal(host_pt_init(&pt, &fake, false), 0);
+	assert_int_equal(host_pt_map(&pt, 0, 0, 2 * PAGE_1G, PTE_NX), 0);
+	expect_map(PAGE_1G + 0x10, PAGE_1G + 0x10, PTE_NX, PAGE_2M);
+}
+
+static void test_remap_splits_large_pages_and_keeps_neighbours(void **state)
+{
+	uint64_t text = PAGE_1G + 0x345000;
+
+	(void)state;
+	assert_int_equal(host_pt_init(&pt, &fake, true), 0);
+	assert_int_equal(host_pt_map(&pt, 0, 0, 2 * PAGE_1G,
+				     PTE_WRITE | PTE_NX), 0);
+	/* Code: read-only, executable, in the middle of a 1 GiB page. */
+	assert_int_equal(host_pt_map(&pt, text, text, 3 * PAGE_4K, 0), 0);
+	expect_map(text, text, 0, PAGE_4K);
+	expect_map(text + 2 * PAGE_4K + 9, text + 2 * PAGE_4K + 9, 0, PAGE_4K);
+	expect_map(text - 1, text - 1, PTE_WRITE | PTE_NX, PAGE_4K);
+	expect_map(text + 3 * PAGE_4K, text + 3 * PAGE_4K, PTE_WRITE | PTE_NX,
+		   PAGE_4K);
+	expect_map(PAGE_1G + PAGE_2M * 7, PAGE_1G + PAGE_2M * 7,
+		   PTE_WRITE | PTE_NX, PAGE_2M);
+	expect_map(5, 5, PTE_WRITE | PTE_NX, PAGE_1G);
+}
+
+static void test_non_identity_mapping(void **state)
+{
+	(void)state;
+	assert_int_equal(host_pt_init(&pt, &fake, true), 0);
+	assert_int_equal(host_pt_map(&pt, 0xffff800000000000ULL, 0x7000,
+				     PAGE_4K, PTE_WRITE), 0);
+	expect_map(0xffff800000000abcULL, 0x7abc, PTE_WRITE, PAGE_4K);
+}
+
+static void test_intermediate_entries_do_not_restrict(void **state)
+{
+	uint64_t *pml4;
+
+	(void)state;
+	assert_int_equal(host_pt_init(&pt, &fake, true), 0);
+	assert_int_equal(host_pt_map(&pt, PAGE_4K, 0, PAGE_4K, PTE_NX), 0);
+	pml4 = fake_virt(pt.root, NULL);
+	assert_true(pml4[0] & PTE_WRITE);
+	assert_false(pml4[0] & PTE_NX);
+}
+
+static void test_bad_arguments_and_out_of_memory(void **state)
+{
+	(void)state;
+	assert_int_equal(host_pt_init(&pt, &fake, true), 0);
+	assert_int_equal(host_pt_map(&pt, 0x1001, 0, PAGE_4K, 0), -EINVAL);
+	assert_int_equal(host_pt_map(&pt, 0, 0, PAGE_4K, PTE_LARGE), -EINVAL);
+	page_budget = used_pages + 1;
+	assert_int_equal(host_pt_map(&pt, 0, 0, PAGE_4K, 0), -ENOMEM);
+	page_budget = 0;
+	used_pages = 0;
+	assert_int_equal(host_pt_init(&pt, &fake, true), -ENOMEM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_largest_pages_used, setup),
+		cmocka_unit_test_setup(test_no_1g_pages_when_not_allowed, setup),
+		cmocka_unit_test_setup(test_remap_splits_large_pages_and_keeps_neighbours, setup),
+		cmocka_unit_test_setup(test_non_identity_mapping, setup),
+		cmocka_unit_test_setup(test_intermediate_entries_do_not_restrict, setup),
+		cmocka_unit_test_setup(test_bad_arguments_and_out_of_memory, setup),
+	};
+
+	return cmocka_run_group_tests_name("paging", tests, NULL, NULL);
+}

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Host unit tests (cmocka): each test_NAME.c links with the sources listed
+# in test_NAME_SRCS, built for the host with the sanitizers on.
+
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
+	-fsanitize=address,undefined -fno-omit-frame-pointer -MMD -MP
+UNIT_LDLIBS := -lcmocka
+
+test_format_SRCS      := kernel/format.c
+test_acpi_SRCS        := drivers/acpi/acpi.c
+test_frame_alloc_SRCS := kernel/frame_alloc.c
+test_memmap_SRCS      := kernel/memmap.c kernel/frame_alloc.c boot/efi_memtype.c
+test_paging_SRCS      := arch/x86/paging.c
+test_cpu_check_SRCS   := arch/x86/cpu_check.c
+test_log_format_SRCS  := kernel/log_format.c kernel/format.c
+test_test_hooks_SRCS  := kernel/test_hooks.c
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))
+
+define unit_rule
+$(BUILD)/unit/$(1): tests/unit/$(1).c $($(1)_SRCS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(UNIT_CFLAGS) $$(filter %.c,$$^) -o $$@ $$(UNIT_LDLIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit-tests: $(UNIT_BINS)

@@ -35,6 +35,7 @@
 static struct boot_info *boot;
 static struct frame_allocator frames;
 static uint64_t percpu_bytes;
+static bool bringup_done;
 
 static uint64_t alloc_zeroed(uint64_t pages)
 {
@@ -197,8 +198,12 @@ static void __attribute__((noreturn)) ap_main(struct per_cpu *cpu)
 	host_mm_enable_protection();
 	__atomic_store_n(&cpu->state, CPU_ONLINE, __ATOMIC_RELEASE);
 	enable_virt(cpu);
-	if (boot->hooks.fault == FAULT_AP && cpu->index == cpu_count - 1)
+	if (boot->hooks.fault == FAULT_AP && cpu->index == cpu_count - 1) {
+		/* Fault after the bring-up report, so the log order is fixed. */
+		while (!__atomic_load_n(&bringup_done, __ATOMIC_ACQUIRE))
+			cpu_relax();
 		deliberate_fault();
+	}
 	cpu_halt_forever();
 }
 
@@ -302,6 +307,7 @@ void hypervisor_main(struct boot_info *info)
 	pr_info("%u/%u CPUs online, %s enabled on %u", online, cpu_count,
 		virt()->name, virt_on);
 	failed = cpu_count - virt_on;
+	__atomic_store_n(&bringup_done, true, __ATOMIC_RELEASE);
 	run_test_hooks(failed);
 	pr_info("no partitions to run yet: all CPUs idle");
 	cpu_halt_forever();

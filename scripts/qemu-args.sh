@@ -21,7 +21,7 @@ if [ -z "$cpu" ]; then
 	fi
 fi
 echo "qemu-system-x86_64 -machine q35 $accel -cpu $cpu -smp $smp -m 1G" \
-	"-bios $OVMF -display none -no-reboot" \
+	"-bios $OVMF -display none -no-reboot -nic none" \
 	"-drive if=none,id=stick,format=raw,file=$image" \
 	"-device qemu-xhci -device usb-storage,drive=stick" \
 	"-device isa-debug-exit,iobase=0xf4,iosize=0x04"

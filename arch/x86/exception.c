@@ -110,7 +110,7 @@ static void dump_stack_words(const struct exception_frame *f)
 
 static void dump(const struct exception_frame *f, unsigned int cpu)
 {
-	pr_err("EXCEPTION on CPU %u: vector %llu (%s), error code %#llx",
+	pr_err("EXCEPTION on CPU %u: vector %llu (%s), error code 0x%llx",
 	       cpu, (unsigned long long)f->vector, exception_name(f->vector),
 	       (unsigned long long)f->error_code);
 	pr_err("  RIP %04llx:%016llx RFLAGS %016llx CR2 %016llx",

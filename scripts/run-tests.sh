@@ -26,6 +26,7 @@ if make --no-print-directory -s unit-tests >"$log" 2>&1; then
 	up=0
 	uf=0
 	for t in "$BUILD"/unit/test_*; do
+		case "$t" in *.d) continue ;; esac
 		out=$("$t" 2>&1)
 		rc=$?
 		p=$(echo "$out" | sed -nE 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p')

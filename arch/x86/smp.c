@@ -56,5 +56,12 @@ int smp_start_cpu(uint64_t page, uint64_t cr3, struct per_cpu *cpu,
 		if (err)
 			return err;
 	}
-	return wait_until_started(cpu, AP_ANSWER_TIMEOUT_US);
+	err = wait_until_started(cpu, AP_ANSWER_TIMEOUT_US);
+	/*
+	 * A CPU that wakes up late would run with the next CPU's stack: park
+	 * it in wait-for-SIPI again.
+	 */
+	if (err)
+		lapic_send_init(cpu->apic_id);
+	return err;
 }

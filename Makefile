@@ -23,7 +23,7 @@ HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic \
 	--no-undefined
 
 HV_SRCS := \
-	boot/efi_main.c boot/efi_util.c boot/efi_memtype.c \
+	boot/efi_main.c boot/efi_util.c boot/efi_memtype.c boot/efi_mp.c \
 	boot/ap_trampoline.S boot/stack_switch.S \
 	arch/x86/cpu_check.c arch/x86/cpu_facts.c arch/x86/exception.c \
 	arch/x86/exception_entry.S arch/x86/gdt.c arch/x86/host_mm.c \

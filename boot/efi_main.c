@@ -7,10 +7,12 @@
 #include <efi.h>
 #include "boot/boot_info.h"
 #include "boot/efi_memtype.h"
+#include "boot/efi_mp.h"
 #include "boot/efi_util.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu_facts.h"
 #include "drivers/uart16550.h"
+#include "kernel/errno.h"
 #include "kernel/log.h"
 #include "kernel/string.h"
 #include "kernel/version.h"
@@ -91,7 +93,7 @@ static uint64_t find_rsdp(void)
 	return found;
 }
 
-static EFI_STATUS read_acpi(void)
+static int read_madt(void)
 {
 	struct acpi_tables tables;
 	const uint8_t *madt;
@@ -100,20 +102,32 @@ static EFI_STATUS read_acpi(void)
 
 	info.rsdp = find_rsdp();
 	if (!info.rsdp)
-		return fail(EFI_UNSUPPORTED, "the firmware publishes no ACPI tables",
-			    "enable ACPI in the firmware setup");
+		return -ENOENT;
 	err = acpi_init(&tables, info.rsdp, identity_map, NULL);
 	if (!err)
 		err = acpi_find_table(&tables, "APIC", &madt, &len);
 	if (!err)
 		err = madt_parse(madt, len, &info.madt);
-	if (err || !info.madt.cpu_count)
-		return fail(EFI_UNSUPPORTED,
-			    "no valid ACPI MADT: cannot find the processors",
-			    "update the firmware; Bulkhead needs ACPI 2.0 MADT");
-	pr_info("ACPI: RSDP at %#llx, MADT lists %u usable CPU(s), %u I/O APIC(s)",
-		(unsigned long long)info.rsdp, info.madt.cpu_count,
-		info.madt.ioapic_count);
+	return err;
+}
+
+/* The MADT is the source of truth; MP Services covers firmware without. */
+static EFI_STATUS find_cpus(void)
+{
+	const char *source = "ACPI MADT";
+
+	if (read_madt() || !info.madt.cpu_count) {
+		pr_warn("no usable ACPI MADT (RSDP %s): asking the firmware's MP services for the CPUs",
+			info.rsdp ? "found" : "missing");
+		info.madt = (struct madt_info){ 0 };
+		if (EFI_ERROR(efi_mp_list_cpus(&info.madt)))
+			return fail(EFI_UNSUPPORTED,
+				    "cannot find the processors: no ACPI MADT and no MP services",
+				    "enable ACPI in the firmware setup or update the firmware");
+		source = "UEFI MP services";
+	}
+	pr_info("CPUs: %u usable, from the %s; %u I/O APIC(s)",
+		info.madt.cpu_count, source, info.madt.ioapic_count);
 	if (info.madt.skipped_cpus)
 		pr_warn("%u CPU(s) beyond the limit of %u are left off",
 			info.madt.skipped_cpus, MAX_CPUS);
@@ -284,7 +298,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	s = check_cpu();
 	if (!EFI_ERROR(s))
-		s = read_acpi();
+		s = find_cpus();
 	if (!EFI_ERROR(s))
 		s = load_files(image);
 	if (!EFI_ERROR(s))

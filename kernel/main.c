@@ -247,10 +247,17 @@ static unsigned int count_virt_enabled(void)
 	return n;
 }
 
+/* The code is logged too: Bochs always exits with status 1. */
+static void __attribute__((noreturn)) end_test_run(uint32_t code)
+{
+	pr_info("test hook: ending the run with code %u", code);
+	machine_exit(code);
+}
+
 static void halt_hook(unsigned int cpu)
 {
 	if (cpu == 0 && boot->hooks.exit_when_up)
-		machine_exit(EXIT_BSP_EXCEPTION);
+		end_test_run(EXIT_BSP_EXCEPTION);
 }
 
 static void wait_for_halt(struct per_cpu *cpu)
@@ -271,10 +278,8 @@ static void run_test_hooks(unsigned int failed)
 		deliberate_fault();
 	if (boot->hooks.fault == FAULT_AP && cpu_count > 1)
 		wait_for_halt(&cpu_data[cpu_count - 1]);
-	if (boot->hooks.exit_when_up) {
-		pr_info("test hook: ending the run");
-		machine_exit(failed ? EXIT_CPU_FAILED : EXIT_OK);
-	}
+	if (boot->hooks.exit_when_up)
+		end_test_run(failed ? EXIT_CPU_FAILED : EXIT_OK);
 }
 
 void hypervisor_main(struct boot_info *info)

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="gcc make binutils gnu-efi libcmocka-dev qemu-system-x86 ovmf \
-mtools dosfstools python3"
+mtools dosfstools python3 bochs bochsbios vgabios"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -19,7 +19,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
 else
 	echo "deps: this is not a Debian/Ubuntu system; install the equivalents of:" >&2
 	echo "  $PACKAGES" >&2
-	echo "  (gnu-efi headers and crt0, cmocka, QEMU for x86-64, OVMF firmware, mtools, dosfstools)" >&2
+	echo "  (gnu-efi headers and crt0, cmocka, QEMU for x86-64, OVMF firmware, mtools," >&2
+	echo "   dosfstools, and Bochs with its BIOS and VGA BIOS for the Intel VMX tests)" >&2
 	exit 1
 fi
 [ -z "$missing" ] && exit 0

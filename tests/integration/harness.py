@@ -36,6 +36,7 @@ class Scenario:
     forbid: list = field(default_factory=list)
     timeout: int = 120
     omit_config: bool = False
+    engine: str = "qemu"           # or "bochs": Intel VMX with EPT
 
 
 def clean(text):
@@ -77,14 +78,26 @@ class Matcher:
         return not self.pending
 
 
+def qemu_command(s, image, serial):
+    args = subprocess.run([os.path.join(ROOT, "scripts/qemu-args.sh"), image,
+                           str(s.smp), s.cpu], check=True, text=True,
+                          stdout=subprocess.PIPE).stdout
+    return shlex.split(args) + ["-serial", "file:" + serial]
+
+
+def bochs_command(s, image, serial):
+    return [os.path.join(ROOT, "scripts/run-bochs.sh"), image, str(s.smp),
+            serial]
+
+
 def run(s, workdir):
     """Returns (passed, reason, serial text, seconds)."""
     image = build_image(s, workdir)
     serial = os.path.join(workdir, s.name + ".serial")
-    args = subprocess.run([os.path.join(ROOT, "scripts/qemu-args.sh"), image,
-                           str(s.smp), s.cpu], check=True, text=True,
-                          stdout=subprocess.PIPE).stdout
-    cmd = shlex.split(args) + ["-serial", "file:" + serial]
+    if s.engine == "bochs":
+        cmd = bochs_command(s, image, serial)
+    else:
+        cmd = qemu_command(s, image, serial)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -46,18 +46,19 @@ int host_mm_init(const struct host_mm_layout *l, struct frame_allocator *fa,
 	struct pt_memory mem = { alloc_table, identity, fa };
 	bool gig = cpuid(0x80000001U, 0).edx & CPUID_EXT1_EDX_1G;
 	uint64_t text = page_floor(l->text_start);
-	struct host_pt pt;
+	struct page_table pt;
 	int err;
 
-	err = host_pt_init(&pt, &mem, gig);
+	err = pt_init(&pt, &pt_format_host, &mem, gig);
 	if (!err)
-		err = host_pt_map(&pt, PAGE_4K, PAGE_4K, l->map_top - PAGE_4K,
-				  PTE_WRITE | PTE_NX);
+		err = pt_map(&pt, PAGE_4K, PAGE_4K, l->map_top - PAGE_4K,
+			     PT_ATTR_WRITE);
 	if (!err)
-		err = host_pt_map(&pt, text, text, page_ceil(l->text_end) - text,
-				  0);
+		err = pt_map(&pt, text, text, page_ceil(l->text_end) - text,
+			     PT_ATTR_EXEC);
 	if (!err)
-		err = host_pt_map(&pt, l->trampoline, l->trampoline, PAGE_4K, 0);
+		err = pt_map(&pt, l->trampoline, l->trampoline, PAGE_4K,
+			     PT_ATTR_EXEC);
 	if (err)
 		return err;
 	host_mm_enable_protection();

@@ -6,20 +6,32 @@
 #include <stdint.h>
 
 /*
- * Builder for the hypervisor's own 4-level page tables (Intel SDM vol. 3A
- * 4.5). Table memory comes from a caller hook so that the same code runs
- * against fake memory in host tests.
+ * One builder for every 4-level radix page table we own: the hypervisor's
+ * own tables (Intel SDM vol. 3A 4.5), AMD nested page tables (APM vol. 2
+ * 15.25) and Intel EPT (SDM vol. 3C 29.3). They differ only in how an entry
+ * is encoded, which a pt_format describes. Table memory comes from a caller
+ * hook so that the same code runs against fake memory in host tests.
  */
 
-#define PTE_PRESENT	(1ULL << 0)
-#define PTE_WRITE	(1ULL << 1)
-#define PTE_LARGE	(1ULL << 7)	/* PS: 2 MiB in a PDE, 1 GiB in a PDPTE */
-#define PTE_NX		(1ULL << 63)
-#define PTE_ADDR_MASK	0x000ffffffffff000ULL
+/* Access rights and memory type of a mapping, whatever the encoding. */
+#define PT_ATTR_WRITE		(1U << 0)
+#define PT_ATTR_EXEC		(1U << 1)
+#define PT_ATTR_UNCACHED	(1U << 2)
 
 #define PAGE_4K		0x1000ULL
 #define PAGE_2M		0x200000ULL
 #define PAGE_1G		0x40000000ULL
+#define PT_ADDR_MASK	0x000ffffffffff000ULL
+
+struct pt_format {
+	const char *name;
+	uint64_t (*table_entry)(uint64_t phys);
+	/* level 0 = 4 KiB page, 1 = 2 MiB, 2 = 1 GiB */
+	uint64_t (*leaf_entry)(uint64_t phys, int level, unsigned int attrs);
+	bool (*present)(uint64_t entry);
+	bool (*is_large)(uint64_t entry);	/* a leaf above level 0 */
+	unsigned int (*attrs)(uint64_t entry);
+};
 
 struct pt_memory {
 	/* Returns a zeroed page's physical address, or 0 when out of memory. */
@@ -28,24 +40,31 @@ struct pt_memory {
 	void *ctx;
 };
 
-struct host_pt {
-	uint64_t root;		/* physical address of the PML4 */
+struct page_table {
+	const struct pt_format *fmt;
 	struct pt_memory mem;
-	bool allow_1g;
+	uint64_t root;		/* physical address of the top-level table */
+	int max_leaf_level;	/* 2 where 1 GiB pages exist, else 1 */
 	uint64_t table_pages;
 };
 
-int host_pt_init(struct host_pt *pt, const struct pt_memory *mem,
-		 bool allow_1g);
+int pt_init(struct page_table *pt, const struct pt_format *fmt,
+	    const struct pt_memory *mem, bool allow_1g);
 /*
- * Maps [va, va + size) to pa with the given PTE_WRITE/PTE_NX flags,
- * replacing what was there and splitting large pages as needed. All three
- * values must be 4 KiB aligned.
+ * Maps [va, va + size) to pa, replacing what was there and splitting large
+ * pages as needed. All three values must be 4 KiB aligned.
  */
-int host_pt_map(struct host_pt *pt, uint64_t va, uint64_t pa, uint64_t size,
-		uint64_t flags);
-/* Translates va; returns 0 and fills pa/flags/page_size, or -ENOENT. */
-int host_pt_walk(const struct host_pt *pt, uint64_t va, uint64_t *pa,
-		 uint64_t *flags, uint64_t *page_size);
+int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t size,
+	   unsigned int attrs);
+/* Removes the translation of [va, va + size): later accesses fault. */
+int pt_unmap(struct page_table *pt, uint64_t va, uint64_t size);
+/* Translates va; returns 0 and fills pa/attrs/page_size, or -ENOENT. */
+int pt_walk(const struct page_table *pt, uint64_t va, uint64_t *pa,
+	    unsigned int *attrs, uint64_t *page_size);
+
+/* The hypervisor's own tables (long-mode paging, supervisor only). */
+extern const struct pt_format pt_format_host;
+/* AMD nested paging: the same encoding, with user access allowed. */
+extern const struct pt_format pt_format_npt;
 
 #endif

@@ -3,6 +3,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* <limits.h> is not among the headers the hypervisor allows itself. */
+#define INT_MAX		__INT_MAX__
+
+/*
+ * Widths and precisions are capped far below INT_MAX so that the sums in
+ * put_number() cannot overflow an int and negating one is always safe.
+ */
+#define FIELD_MAX	(INT_MAX / 2)
+
 struct spec {
 	bool left;
 	bool zero;
@@ -17,7 +26,8 @@ struct spec {
 struct out {
 	format_sink_fn sink;
 	void *ctx;
-	int count;
+	/* Wider than the int we return, so a runaway width cannot overflow it. */
+	uint64_t count;
 };
 
 static void emit(struct out *o, char c)
@@ -46,18 +56,31 @@ static const char *parse_flags(const char *f, struct spec *s)
 	}
 }
 
+static int clamp_field(int64_t n)
+{
+	if (n > FIELD_MAX)
+		return FIELD_MAX;
+	if (n < -FIELD_MAX)
+		return -FIELD_MAX;
+	return (int)n;
+}
+
 static const char *parse_number(const char *f, int *n, va_list *ap,
 				bool *from_arg)
 {
+	int64_t v = 0;
+
 	*from_arg = false;
 	if (*f == '*') {
-		*n = va_arg(*ap, int);
+		*n = clamp_field(va_arg(*ap, int));
 		*from_arg = true;
 		return f + 1;
 	}
-	*n = 0;
-	while (*f >= '0' && *f <= '9')
-		*n = *n * 10 + (*f++ - '0');
+	for (; *f >= '0' && *f <= '9'; f++) {
+		if (v <= FIELD_MAX)
+			v = v * 10 + (*f - '0');
+	}
+	*n = clamp_field(v);
 	return f;
 }
 
@@ -139,19 +162,18 @@ static int to_digits(uint64_t v, unsigned int base, bool upper, char *end)
 	return n;
 }
 
-/* sign is '-', '+', ' ' or 0: only signed conversions pass one. */
+/*
+ * prefix goes before the zero padding: a sign, "0x", or "". The caller
+ * chooses it because %#x drops it for zero but %p never does.
+ */
 static void put_number(struct out *o, const struct spec *s, uint64_t v,
-		       char sign, unsigned int base, bool upper)
+		       const char *prefix, unsigned int base, bool upper)
 {
 	char buf[24];
-	char sign_str[2] = { sign, 0 };
-	const char *prefix = sign_str;
 	int ndigits = 0, zeros = 0, prefix_len, total;
 
 	if (v || s->precision != 0)
 		ndigits = to_digits(v, base, upper, buf + sizeof(buf));
-	if (s->alt && base == 16 && v)
-		prefix = upper ? "0X" : "0x";
 	if (s->alt && base == 8 && ndigits == 0)
 		ndigits = to_digits(0, 8, false, buf + sizeof(buf));
 	else if (s->alt && base == 8 && buf[sizeof(buf) - ndigits] != '0')
@@ -183,7 +205,11 @@ static void put_string(struct out *o, const struct spec *s, const char *str)
 
 	if (!str)
 		str = "(null)";
-	while (str[len] && (s->precision < 0 || len < s->precision))
+	/*
+	 * Test the precision first: with one, the argument may be an array
+	 * that is not NUL-terminated.
+	 */
+	while ((s->precision < 0 || len < s->precision) && str[len])
 		len++;
 	if (!s->left)
 		pad(o, ' ', s->width - len);
@@ -198,17 +224,30 @@ static void put_signed(struct out *o, struct spec *s, va_list *ap)
 	int64_t v = fetch_signed(s, ap);
 	/* Negate in unsigned arithmetic: -INT64_MIN does not fit. */
 	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	char sign = v < 0 ? '-' : s->plus ? '+' : s->space ? ' ' : 0;
+	const char *sign = v < 0 ? "-" : s->plus ? "+" : s->space ? " " : "";
 
 	put_number(o, s, mag, sign, 10, false);
 }
 
+static void put_hex(struct out *o, const struct spec *s, va_list *ap,
+		    bool upper)
+{
+	uint64_t v = fetch_unsigned(s, ap);
+	const char *prefix = "";
+
+	/* C says %#x of zero is plain "0". */
+	if (s->alt && v)
+		prefix = upper ? "0X" : "0x";
+	put_number(o, s, v, prefix, 16, upper);
+}
+
+/* Fixed width, so addresses line up in logs; NULL too is 0x000... */
 static void put_pointer(struct out *o, struct spec *s, va_list *ap)
 {
-	s->alt = true;
+	s->alt = false;
 	s->precision = 16;
 	s->zero = false;
-	put_number(o, s, (uintptr_t)va_arg(*ap, void *), 0, 16, false);
+	put_number(o, s, (uintptr_t)va_arg(*ap, void *), "0x", 16, false);
 }
 
 static void put_char(struct out *o, const struct spec *s, int c)
@@ -229,14 +268,14 @@ static bool convert(struct out *o, struct spec *s, char conv, va_list *ap)
 		put_signed(o, s, ap);
 		return true;
 	case 'u':
-		put_number(o, s, fetch_unsigned(s, ap), 0, 10, false);
+		put_number(o, s, fetch_unsigned(s, ap), "", 10, false);
 		return true;
 	case 'x':
 	case 'X':
-		put_number(o, s, fetch_unsigned(s, ap), 0, 16, conv == 'X');
+		put_hex(o, s, ap, conv == 'X');
 		return true;
 	case 'o':
-		put_number(o, s, fetch_unsigned(s, ap), 0, 8, false);
+		put_number(o, s, fetch_unsigned(s, ap), "", 8, false);
 		return true;
 	case 'c':
 		put_char(o, s, va_arg(*ap, int));
@@ -281,7 +320,7 @@ int format_v(format_sink_fn sink, void *ctx, const char *fmt, va_list ap)
 			fmt++;
 	}
 	va_end(args);
-	return o.count;
+	return o.count > INT_MAX ? INT_MAX : (int)o.count;
 }
 
 struct buffer {

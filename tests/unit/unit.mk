@@ -14,6 +14,13 @@ test_paging_SRCS      := arch/x86/paging.c
 test_cpu_check_SRCS   := arch/x86/cpu_check.c
 test_log_format_SRCS  := kernel/log_format.c kernel/format.c
 test_test_hooks_SRCS  := kernel/test_hooks.c
+test_vlapic_SRCS      := drivers/emul/vlapic.c
+test_cpuid_policy_SRCS := kernel/cpuid_policy.c
+test_config_SRCS      := kernel/config.c kernel/format.c
+test_multiboot_SRCS   := kernel/multiboot.c
+test_vuart_SRCS       := drivers/emul/vuart.c
+test_insn_SRCS        := arch/x86/insn.c
+test_guest_walk_SRCS  := arch/x86/guest_walk.c
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))

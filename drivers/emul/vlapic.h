@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef DRIVERS_EMUL_VLAPIC_H
+#define DRIVERS_EMUL_VLAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * The local APIC a partition's vCPU sees at 0xFEE00000 (xAPIC mode, Intel
+ * SDM vol. 3A chapter 11). Pure register model: an ICR write that sends an
+ * IPI is handed back to the caller, which delivers it only to vCPUs of the
+ * same partition, so no guest can reach another partition's cores.
+ */
+
+#define VLAPIC_BASE		0xfee00000ULL
+#define VLAPIC_SIZE		0x1000ULL
+#define VLAPIC_VERSION		0x00050014U	/* version 0x14, 6 LVTs */
+
+enum vlapic_ipi_kind {
+	VLAPIC_IPI_FIXED,
+	VLAPIC_IPI_NMI,
+	VLAPIC_IPI_INIT,
+	VLAPIC_IPI_STARTUP,
+	VLAPIC_IPI_OTHER,	/* SMI, lowest priority, remote read, ExtINT */
+};
+
+enum vlapic_dest {
+	VLAPIC_DEST_FIELD,	/* the destination field of ICR high */
+	VLAPIC_DEST_SELF,
+	VLAPIC_DEST_ALL,
+	VLAPIC_DEST_OTHERS,
+};
+
+struct vlapic_ipi {
+	enum vlapic_ipi_kind kind;
+	enum vlapic_dest dest;
+	uint32_t dest_id;	/* physical APIC ID (logical mode: the MDA) */
+	bool logical;
+	uint8_t vector;
+};
+
+#define VLAPIC_LVT_COUNT	7	/* CMCI, timer, thermal, perf, LINT0, LINT1, error */
+
+struct vlapic {
+	uint32_t id;
+	uint32_t tpr;
+	uint32_t ldr;
+	uint32_t dfr;
+	uint32_t svr;
+	uint32_t esr;
+	uint32_t icr_low;
+	uint32_t icr_high;
+	uint32_t lvt[VLAPIC_LVT_COUNT];
+	uint32_t timer_initial;
+	uint32_t timer_divide;
+};
+
+void vlapic_reset(struct vlapic *l, uint32_t apic_id);
+uint32_t vlapic_read(const struct vlapic *l, uint32_t offset);
+/* Returns true when the write sends an IPI, described in *ipi. */
+bool vlapic_write(struct vlapic *l, uint32_t offset, uint32_t value,
+		  struct vlapic_ipi *ipi);
+/* Does an IPI addressed as `ipi` reach the vCPU with this APIC ID? */
+bool vlapic_ipi_targets(const struct vlapic_ipi *ipi, uint32_t sender_id,
+			const struct vlapic *target);
+
+#endif

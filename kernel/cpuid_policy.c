@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "kernel/cpuid_policy.h"
+
+/* Bits (Intel SDM vol. 2A CPUID, AMD APM vol. 3 appendix E). */
+#define LEAF1_ECX_MONITOR	(1U << 3)
+#define LEAF1_ECX_VMX		(1U << 5)
+#define LEAF1_ECX_X2APIC	(1U << 21)
+#define LEAF1_ECX_TSC_DEADLINE	(1U << 24)
+#define LEAF1_ECX_HYPERVISOR	(1U << 31)
+#define LEAF1_EBX_APIC_ID_SHIFT	24
+#define LEAF1_EBX_COUNT_SHIFT	16
+#define LEAF1_EBX_LOW_MASK	0x0000ffffU
+#define EXT1_ECX_SVM		(1U << 2)
+#define EXT1_ECX_TOPOEXT	(1U << 22)
+#define LEAF_SVM_FEATURES	0x8000000aU
+#define LEAF_TOPOLOGY		0x0000000bU
+#define LEAF_TOPOLOGY_V2	0x0000001fU
+#define LEAF_EXT1		0x80000001U
+
+/* "BulkheadHV  " in EBX, ECX, EDX, as other hypervisors sign this leaf. */
+#define SIGNATURE_EBX		0x6b6c7542U	/* "Bulk" */
+#define SIGNATURE_ECX		0x64616568U	/* "head" */
+#define SIGNATURE_EDX		0x20205648U	/* "HV  " */
+
+static void leaf1(const struct cpuid_view *view, struct cpuid_regs *r)
+{
+	/*
+	 * Hidden: VMX, x2APIC and the TSC-deadline timer (only the xAPIC is
+	 * emulated), MONITOR/MWAIT (a partition's idle loop should HLT).
+	 */
+	r->ecx &= ~(LEAF1_ECX_VMX | LEAF1_ECX_X2APIC | LEAF1_ECX_TSC_DEADLINE |
+		    LEAF1_ECX_MONITOR);
+	r->ecx |= LEAF1_ECX_HYPERVISOR;
+	r->ebx = (r->ebx & LEAF1_EBX_LOW_MASK) |
+		 (view->vcpu_count << LEAF1_EBX_COUNT_SHIFT) |
+		 (view->vcpu_index << LEAF1_EBX_APIC_ID_SHIFT);
+}
+
+void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
+			const struct cpuid_view *view, struct cpuid_regs *r)
+{
+	(void)subleaf;
+	switch (leaf) {
+	case 1:
+		leaf1(view, r);
+		break;
+	case LEAF_TOPOLOGY:
+	case LEAF_TOPOLOGY_V2:
+		r->edx = view->vcpu_index;	/* the x2APIC ID */
+		break;
+	case LEAF_EXT1:
+		r->ecx &= ~(EXT1_ECX_SVM | EXT1_ECX_TOPOEXT);
+		break;
+	case LEAF_SVM_FEATURES:
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	case CPUID_BULKHEAD_BASE:
+		*r = (struct cpuid_regs){ CPUID_BULKHEAD_MAX, SIGNATURE_EBX,
+					  SIGNATURE_ECX, SIGNATURE_EDX };
+		break;
+	case CPUID_BULKHEAD_INFO:
+		*r = (struct cpuid_regs){ view->boot_count, view->vcpu_index,
+					  view->vcpu_count, 0 };
+		break;
+	default:
+		if (leaf > CPUID_BULKHEAD_MAX && leaf <= 0x400000ffU)
+			*r = (struct cpuid_regs){ 0 };
+		break;
+	}
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "drivers/emul/vlapic.h"
+
+static struct vlapic a, b, c;
+
+static int setup(void **state)
+{
+	(void)state;
+	vlapic_reset(&a, 0);
+	vlapic_reset(&b, 1);
+	vlapic_reset(&c, 2);
+	return 0;
+}
+
+static void test_reset_state_and_identity(void **state)
+{
+	(void)state;
+	assert_int_equal(vlapic_read(&b, 0x20), 1U << 24);
+	assert_int_equal(vlapic_read(&b, 0x30), VLAPIC_VERSION);
+	assert_int_equal(vlapic_read(&b, 0xf0), 0xff);
+	assert_int_equal(vlapic_read(&b, 0xe0), 0xffffffffU);
+	/* All LVTs start masked. */
+	for (uint32_t off = 0x320; off <= 0x370; off += 0x10)
+		assert_int_equal(vlapic_read(&b, off), 1U << 16);
+	assert_int_equal(vlapic_read(&b, 0x2f0), 1U << 16);
+}
+
+static void test_registers_keep_writable_bits(void **state)
+{
+	struct vlapic_ipi ipi;
+
+	(void)state;
+	assert_false(vlapic_write(&a, 0x80, 0x1234, &ipi));
+	assert_int_equal(vlapic_read(&a, 0x80), 0x34);
+	assert_int_equal(vlapic_read(&a, 0xa0), 0x30);
+	vlapic_write(&a, 0xf0, 0x1ff, &ipi);
+	assert_int_equal(vlapic_read(&a, 0xf0), 0x1ff);
+	vlapic_write(&a, 0x20, 0x05000000, &ipi);	/* ID is read-only */
+	assert_int_equal(vlapic_read(&a, 0x20), 0);
+	vlapic_write(&a, 0x350, 0x700, &ipi);		/* LINT0 ExtINT */
+	assert_int_equal(vlapic_read(&a, 0x350), 0x700);
+	assert_int_equal(vlapic_read(&a, 0x400), 0);	/* unknown offset */
+}
+
+static void test_init_and_startup_ipis(void **state)
+{
+	struct vlapic_ipi ipi;
+
+	(void)state;
+	assert_false(vlapic_write(&a, 0x310, 2U << 24, &ipi));
+	assert_true(vlapic_write(&a, 0x300, 0x00004500, &ipi));
+	assert_int_equal(ipi.kind, VLAPIC_IPI_INIT);
+	assert_int_equal(ipi.dest, VLAPIC_DEST_FIELD);
+	assert_int_equal(ipi.dest_id, 2);
+	assert_false(ipi.logical);
+	assert_true(vlapic_ipi_targets(&ipi, a.id, &c));
+	assert_false(vlapic_ipi_targets(&ipi, a.id, &b));
+	/* Delivery is immediate: the pending bit reads back clear. */
+	assert_int_equal(vlapic_read(&a, 0x300) & (1U << 12), 0);
+
+	assert_true(vlapic_write(&a, 0x300, 0x00004608, &ipi));
+	assert_int_equal(ipi.kind, VLAPIC_IPI_STARTUP);
+	assert_int_equal(ipi.vector, 0x08);
+	/* An INIT level de-assert sends nothing. */
+	assert_false(vlapic_write(&a, 0x300, 0x00008500, &ipi));
+}
+
+static void test_shorthands_and_broadcast(void **state)
+{
+	struct vlapic_ipi ipi;
+
+	(void)state;
+	vlapic_write(&a, 0x300, 0x000c4500, &ipi);	/* all excluding self */
+	assert_int_equal(ipi.dest, VLAPIC_DEST_OTHERS);
+	assert_false(vlapic_ipi_targets(&ipi, a.id, &a));
+	assert_true(vlapic_ipi_targets(&ipi, a.id, &b));
+	vlapic_write(&a, 0x300, 0x00044030, &ipi);	/* self, fixed 0x30 */
+	assert_int_equal(ipi.kind, VLAPIC_IPI_FIXED);
+	assert_true(vlapic_ipi_targets(&ipi, a.id, &a));
+	assert_false(vlapic_ipi_targets(&ipi, a.id, &c));
+	vlapic_write(&a, 0x300, 0x00084400, &ipi);	/* all, NMI */
+	assert_int_equal(ipi.kind, VLAPIC_IPI_NMI);
+	assert_true(vlapic_ipi_targets(&ipi, a.id, &a));
+	vlapic_write(&a, 0x310, 0xffU << 24, &ipi);	/* physical broadcast */
+	vlapic_write(&a, 0x300, 0x00004500, &ipi);
+	assert_true(vlapic_ipi_targets(&ipi, a.id, &c));
+}
+
+static void test_logical_flat_and_cluster(void **state)
+{
+	struct vlapic_ipi ipi;
+
+	(void)state;
+	vlapic_write(&b, 0xd0, 0x02000000, &ipi);	/* flat bit 1 */
+	vlapic_write(&c, 0xd0, 0x04000000, &ipi);	/* flat bit 2 */
+	vlapic_write(&a, 0x310, 0x06U << 24, &ipi);
+	vlapic_write(&a, 0x300, 0x00004830, &ipi);	/* logical, fixed */
+	assert_true(ipi.logical);
+	assert_true(vlapic_ipi_targets(&ipi, a.id, &b));
+	assert_true(vlapic_ipi_targets(&ipi, a.id, &c));
+	assert_false(vlapic_ipi_targets(&ipi, a.id, &a));
+	/* Cluster model: cluster 1, member bit 0. */
+	vlapic_write(&b, 0xe0, 0x0fffffff, &ipi);
+	vlapic_write(&b, 0xd0, 0x11000000, &ipi);
+	vlapic_write(&a, 0x310, 0x11U << 24, &ipi);
+	vlapic_write(&a, 0x300, 0x00004830, &ipi);
+	assert_true(vlapic_ipi_targets(&ipi, a.id, &b));
+	vlapic_write(&a, 0x310, 0x21U << 24, &ipi);
+	vlapic_write(&a, 0x300, 0x00004830, &ipi);
+	assert_false(vlapic_ipi_targets(&ipi, a.id, &b));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_reset_state_and_identity, setup),
+		cmocka_unit_test_setup(test_registers_keep_writable_bits, setup),
+		cmocka_unit_test_setup(test_init_and_startup_ipis, setup),
+		cmocka_unit_test_setup(test_shorthands_and_broadcast, setup),
+		cmocka_unit_test_setup(test_logical_flat_and_cluster, setup),
+	};
+
+	return cmocka_run_group_tests_name("vlapic", tests, NULL, NULL);
+}

@@ -29,6 +29,7 @@ class Scenario:
     name: str
     expect: list                   # regexes, matched line by line, in order
     config: str = "guests/scenarios/default/bulkhead.cfg"
+    config_text: str = None        # a config written for this run instead
     hooks: str = None              # contents of bulkhead.test, if any
     smp: int = 4
     cpu: str = "max"
@@ -45,8 +46,14 @@ def clean(text):
 
 def build_image(s, workdir):
     image = os.path.join(workdir, s.name + ".img")
+    config = os.path.join(ROOT, s.config)
+    if s.config_text is not None:
+        config = os.path.join(workdir, s.name + ".cfg")
+        with open(config, "w") as f:
+            f.write(s.config_text)
+    # Guest kernels named by the configs are built into build/guests/.
     cmd = ["/usr/bin/python3", os.path.join(ROOT, "scripts/mkimage.py"),
-           "--efi", EFI, "--config", os.path.join(ROOT, s.config),
+           "--efi", EFI, "--config", config, "--search", BUILD,
            "--out", image]
     if s.hooks is not None:
         hooks = os.path.join(workdir, s.name + ".test")

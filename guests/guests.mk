@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Multiboot (v1) test guests: 32-bit freestanding ELF images linked at
+# 1 MiB, one per directory under guests/ (hello, smp, probe, crash), all sharing
+# the runtime in guests/lib. Included by the top-level Makefile.
+
+BUILD ?= build
+
+GUEST_NAMES := hello smp probe crash
+GUEST_ELFS  := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
+
+GUEST_CC      ?= gcc
+GUEST_LD      ?= ld
+GUEST_CFLAGS  := -m32 -ffreestanding -fno-pic -fno-pie -nostdlib \
+	-fno-stack-protector -mno-sse -mno-mmx -mno-80387 -O2 \
+	-Wall -Wextra -Werror -std=gnu11 \
+	-I. -MMD -MP
+GUEST_LDFLAGS := -m elf_i386 -nostdlib -T guests/lib/guest.ld
+
+GUEST_LIB_SRCS  := $(wildcard guests/lib/*.c guests/lib/*.S)
+GUEST_LIB_OBJS  := $(patsubst %,$(BUILD)/guests/obj/%.o,$(GUEST_LIB_SRCS))
+GUEST_OBJ_DIR   := $(BUILD)/guests/obj
+
+$(GUEST_OBJ_DIR)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OBJ_DIR)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+# One link rule per guest: its own .c/.S files plus the runtime.
+define guest_rule
+GUEST_$(1)_OBJS := $$(patsubst %,$$(GUEST_OBJ_DIR)/%.o,\
+	$$(wildcard guests/$(1)/*.c guests/$(1)/*.S))
+$$(BUILD)/guests/$(1).elf: $$(GUEST_$(1)_OBJS) $$(GUEST_LIB_OBJS) \
+		guests/lib/guest.ld
+	@mkdir -p $$(dir $$@)
+	$$(GUEST_LD) $$(GUEST_LDFLAGS) $$(GUEST_$(1)_OBJS) \
+		$$(GUEST_LIB_OBJS) -o $$@
+endef
+$(foreach g,$(GUEST_NAMES),$(eval $(call guest_rule,$(g))))
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
+
+-include $(shell find $(GUEST_OBJ_DIR) -name '*.d' 2>/dev/null)

@@ -24,20 +24,25 @@ HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic \
 
 HV_SRCS := \
 	boot/efi_main.c boot/efi_util.c boot/efi_memtype.c boot/efi_mp.c \
+	boot/efi_partitions.c \
 	boot/ap_trampoline.S boot/stack_switch.S \
 	arch/x86/cpu_check.c arch/x86/cpu_facts.c arch/x86/exception.c \
 	arch/x86/exception_entry.S arch/x86/gdt.c arch/x86/host_mm.c \
 	arch/x86/lapic.c arch/x86/paging.c arch/x86/smp.c arch/x86/tsc.c \
-	arch/x86/virt.c arch/x86/svm/svm.c arch/x86/vmx/vmx.c \
+	arch/x86/virt.c arch/x86/svm/svm.c arch/x86/svm/svm_entry.S \
+	arch/x86/vmx/vmx.c arch/x86/msr.c arch/x86/insn.c arch/x86/guest_walk.c \
 	kernel/format.c kernel/frame_alloc.c kernel/log.c kernel/log_format.c \
 	kernel/main.c kernel/memmap.c kernel/percpu.c kernel/string.c \
-	kernel/test_hooks.c \
-	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c
+	kernel/test_hooks.c kernel/config.c kernel/page_alloc.c \
+	kernel/partition.c kernel/vcpu.c kernel/exit.c kernel/cpuid_policy.c \
+	kernel/io_emul.c kernel/msr_emul.c kernel/mmio_emul.c kernel/multiboot.c \
+	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
+	drivers/emul/vuart.c drivers/emul/vlapic.c
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
-.PHONY: all image run test unit-tests integration-tests deps clean
-all: $(BUILD)/bulkhead.efi
+.PHONY: all image run test unit-tests integration-tests deps clean guests
+all: $(BUILD)/bulkhead.efi $(BUILD)/bulkhead-check guests
 
 $(BUILD)/hv/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -56,11 +61,23 @@ $(BUILD)/bulkhead.efi: $(BUILD)/bulkhead.so
 		-j .rel -j .rela -j .reloc --target efi-app-x86_64 \
 		--subsystem=10 $< $@
 
+# --- the config checker (the hypervisor's parser, built for the host) ---
+$(BUILD)/bulkhead-check: scripts/bulkhead-check.c kernel/config.c \
+		kernel/config.h kernel/format.c kernel/format.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. -o $@ \
+		scripts/bulkhead-check.c kernel/config.c kernel/format.c
+
+# --- guests -------------------------------------------------------------
+include guests/guests.mk
+
 # --- disk image ---------------------------------------------------------
+# Files a config names are taken relative to its folder, then from build/
+# (where the repository's own scenarios find the guests it builds).
 image: $(BUILD)/bulkhead.img
-$(BUILD)/bulkhead.img: $(BUILD)/bulkhead.efi $(CONFIG) scripts/mkimage.py FORCE
+$(BUILD)/bulkhead.img: all $(CONFIG) scripts/mkimage.py FORCE
 	$(PYTHON) scripts/mkimage.py --efi $(BUILD)/bulkhead.efi \
-		--config $(CONFIG) --out $@
+		--config $(CONFIG) --search $(BUILD) --out $@
 FORCE:
 
 run: deps $(BUILD)/bulkhead.img

@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include "arch/x86/cpu_check.h"
 #include "drivers/acpi/acpi.h"
+#include "kernel/config.h"
 #include "kernel/memmap.h"
+#include "kernel/partition.h"
 #include "kernel/test_hooks.h"
 
 /* Everything the UEFI stage learned, handed to the hypervisor proper. */
@@ -27,6 +29,9 @@ struct boot_info {
 
 	const char *config_text;
 	uint64_t config_size;
+	struct config config;
+	struct partition_boot partitions[CONFIG_MAX_PARTITIONS];
+	uint64_t partition_ram_bytes;
 	struct test_hooks hooks;
 
 	uint64_t trampoline;		/* two pages below 1 MiB */

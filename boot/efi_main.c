@@ -8,6 +8,7 @@
 #include "boot/boot_info.h"
 #include "boot/efi_memtype.h"
 #include "boot/efi_mp.h"
+#include "boot/efi_partitions.h"
 #include "boot/efi_util.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu_facts.h"
@@ -167,6 +168,16 @@ static EFI_STATUS load_files(EFI_HANDLE image)
 	return EFI_SUCCESS;
 }
 
+static EFI_STATUS prepare_partitions(EFI_HANDLE image)
+{
+	EFI_STATUS s = efi_prepare_partitions(image, &info);
+
+	if (EFI_ERROR(s))
+		return fail(s, "bad configuration: no partition was started",
+			    "correct bulkhead.cfg (docs/config.md); build/bulkhead-check checks a config before boot");
+	return s;
+}
+
 static EFI_STATUS reserve_memory(void)
 {
 	EFI_PHYSICAL_ADDRESS addr;
@@ -301,6 +312,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		s = find_cpus();
 	if (!EFI_ERROR(s))
 		s = load_files(image);
+	if (!EFI_ERROR(s))
+		s = prepare_partitions(image);
 	if (!EFI_ERROR(s))
 		s = reserve_memory();
 	if (!EFI_ERROR(s)) {

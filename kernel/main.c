@@ -17,6 +17,8 @@
 #include "kernel/errno.h"
 #include "kernel/frame_alloc.h"
 #include "kernel/log.h"
+#include "kernel/page_alloc.h"
+#include "kernel/partition.h"
 #include "kernel/percpu.h"
 #include "kernel/string.h"
 
@@ -33,19 +35,14 @@
 #define EXIT_BSP_EXCEPTION	3
 
 static struct boot_info *boot;
-static struct frame_allocator frames;
 static uint64_t percpu_bytes;
 static bool bringup_done;
+static bool partitions_go;
 
 static uint64_t alloc_zeroed(uint64_t pages)
 {
-	uint64_t phys = frame_alloc_pages(&frames, pages, PAGE_SIZE,
-					  FRAME_NO_LIMIT);
-
-	if (phys)
-		memset((void *)(uintptr_t)phys, 0, pages * PAGE_SIZE);
 	percpu_bytes += pages * PAGE_SIZE;
-	return phys;
+	return hv_alloc_pages(pages, FRAME_NO_LIMIT);
 }
 
 static void __attribute__((noreturn)) fatal(const char *what)
@@ -131,14 +128,14 @@ static void take_over_memory(struct host_mm_stats *stats)
 		.trampoline = boot->trampoline,
 	};
 
-	frame_alloc_init(&frames);
-	memmap_feed(&boot->memmap, MEM_USABLE, &frames);
+	frame_alloc_init(&machine_frames);
+	memmap_feed(&boot->memmap, MEM_USABLE, &machine_frames);
 	/* Copy while the firmware's tables still map the page writable. */
 	smp_install_trampoline(boot->trampoline);
-	if (host_mm_init(&layout, &frames, stats))
+	if (host_mm_init(&layout, &machine_frames, stats))
 		fatal("cannot build the hypervisor page tables");
 	/* The firmware's tables and stacks are no longer in use. */
-	memmap_feed(&boot->memmap, MEM_RECLAIMABLE, &frames);
+	memmap_feed(&boot->memmap, MEM_RECLAIMABLE, &machine_frames);
 }
 
 static void report_memory(const struct host_mm_stats *mm)
@@ -153,9 +150,9 @@ static void report_memory(const struct host_mm_stats *mm)
 		(unsigned long long)(sum.bytes[MEM_RECLAIMABLE] / MIB),
 		(unsigned long long)(sum.bytes[MEM_ACPI] / KIB),
 		(unsigned long long)(sum.bytes[MEM_FIRMWARE] / KIB),
-		frames.count);
+		machine_frames.count);
 	own = boot->image_size + boot->boot_alloc_bytes +
-	      frames.allocated_bytes;
+	      machine_frames.allocated_bytes;
 	pr_info("hypervisor footprint: %llu KiB (image %llu KiB, boot allocations %llu KiB, page tables %llu KiB for %llu GiB identity map, per-CPU %llu KiB)",
 		(unsigned long long)(own / KIB),
 		(unsigned long long)(boot->image_size / KIB),
@@ -164,7 +161,7 @@ static void report_memory(const struct host_mm_stats *mm)
 		(unsigned long long)(mm->mapped_bytes / ONE_GIB + 1),
 		(unsigned long long)(percpu_bytes / KIB));
 	pr_info("free for partitions: %llu MiB",
-		(unsigned long long)(frame_alloc_free_bytes(&frames) / MIB));
+		(unsigned long long)(frame_alloc_free_bytes(&machine_frames) / MIB));
 }
 
 static void enable_virt(struct per_cpu *cpu)
@@ -190,6 +187,16 @@ static void deliberate_fault(void)
 	asm volatile("movq (%0), %%rax" : : "r"(0x10UL) : "rax", "memory");
 }
 
+/* A CPU with a vCPU runs it from the go signal on; the others rest. */
+static void __attribute__((noreturn)) run_partitions_here(struct per_cpu *cpu)
+{
+	while (!__atomic_load_n(&partitions_go, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	if (cpu->vcpu && cpu->virt_enabled)
+		vcpu_loop(cpu->vcpu);
+	cpu_halt_forever();
+}
+
 static void __attribute__((noreturn)) ap_main(struct per_cpu *cpu)
 {
 	gdt_load_cpu(cpu->index, &cpu->tss);
@@ -204,7 +211,7 @@ static void __attribute__((noreturn)) ap_main(struct per_cpu *cpu)
 			cpu_relax();
 		deliberate_fault();
 	}
-	cpu_halt_forever();
+	run_partitions_here(cpu);
 }
 
 /* All at once, so that the footprint report is complete. */
@@ -252,6 +259,24 @@ static void __attribute__((noreturn)) end_test_run(uint32_t code)
 {
 	pr_info("test hook: ending the run with code %u", code);
 	machine_exit(code);
+}
+
+/* A partition whose CPU failed to come up cannot start. */
+static int check_partition_cpus(void)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; i < boot->config.partition_count; i++) {
+		const struct partition_config *pc = &boot->config.partitions[i];
+
+		for (unsigned int c = 0; c < cpu_count; c++) {
+			if ((pc->cpus & (1ULL << c)) && !cpu_data[c].virt_enabled) {
+				pr_err("partition %s: CPU %u is not usable", pc->name, c);
+				err = -ENODEV;
+			}
+		}
+	}
+	return err;
 }
 
 static void halt_hook(unsigned int cpu)
@@ -314,6 +339,10 @@ void hypervisor_main(struct boot_info *info)
 	failed = cpu_count - virt_on;
 	__atomic_store_n(&bringup_done, true, __ATOMIC_RELEASE);
 	run_test_hooks(failed);
-	pr_info("no partitions to run yet: all CPUs idle");
-	cpu_halt_forever();
+	if (check_partition_cpus() ||
+	    partitions_create(&info->config, info->partitions))
+		fatal("cannot set up the partitions");
+	partitions_start();
+	__atomic_store_n(&partitions_go, true, __ATOMIC_RELEASE);
+	run_partitions_here(&cpu_data[0]);
 }

@@ -16,6 +16,8 @@ enum cpu_state {
 	CPU_HALTED,		/* stopped after an exception */
 };
 
+struct vcpu;
+
 struct per_cpu {
 	struct per_cpu *self;	/* first: %gs:0 finds the structure */
 	unsigned int index;	/* MADT order; 0 is the boot CPU */
@@ -25,6 +27,7 @@ struct per_cpu {
 	uint64_t virt_page;	/* VMXON region or SVM host save area */
 	bool virt_enabled;
 	const char *virt_error;
+	struct vcpu *vcpu;	/* the vCPU pinned here, or none */
 	struct tss64 tss;
 };
 

@@ -139,6 +139,13 @@ void exception_handle(struct exception_frame *f)
 {
 	unsigned int cpu = this_cpu_index();
 
+	/*
+	 * NMIs are how CPUs kick each other out of guest mode; one that
+	 * arrives while this CPU runs hypervisor code has nothing left to do.
+	 */
+	if (f->vector == EXC_NMI)
+		return;
+
 	log_break_lock_if_held_by(cpu);
 	log_block_begin();
 	dump(f, cpu);

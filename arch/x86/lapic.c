@@ -12,6 +12,7 @@
 #define XAPIC_ICR_HIGH		0x310
 #define X2APIC_MSR_ID		0x802
 #define X2APIC_MSR_ICR		0x830
+#define ICR_DELIVERY_NMI	(4U << 8)
 #define ICR_DELIVERY_INIT	(5U << 8)
 #define ICR_DELIVERY_STARTUP	(6U << 8)
 #define ICR_SEND_PENDING	(1U << 12)
@@ -81,4 +82,9 @@ int lapic_send_startup(uint32_t apic_id, uint64_t page)
 {
 	return send_ipi(apic_id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT |
 				 (uint32_t)(page >> 12));
+}
+
+int lapic_send_nmi(uint32_t apic_id)
+{
+	return send_ipi(apic_id, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
 }

@@ -11,5 +11,7 @@ bool lapic_is_x2apic(void);
 uint32_t lapic_id(void);
 int lapic_send_init(uint32_t apic_id);
 int lapic_send_startup(uint32_t apic_id, uint64_t page);
+/* An NMI makes a CPU leave guest mode (NMI exits are intercepted). */
+int lapic_send_nmi(uint32_t apic_id);
 
 #endif

@@ -2,20 +2,102 @@
 #ifndef ARCH_X86_VIRT_H
 #define ARCH_X86_VIRT_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include "arch/x86/cpu_check.h"
+#include "arch/x86/guest_walk.h"
+#include "arch/x86/paging.h"
 
 struct per_cpu;
+struct vcpu;
 
 /*
  * The vendor contract: kernel/ sees only this. One implementation is
  * chosen at boot from the CPU's features, so one binary runs on Intel and
- * AMD alike. Later issues add vCPU creation, stage-2 mapping, run and exit
- * decoding here.
+ * AMD alike.
  */
+
+/* Why a vCPU stopped running guest code, vendor-neutral. */
+enum exit_reason {
+	EXIT_CPUID,
+	EXIT_IO,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_STAGE2_FAULT,	/* NPF / EPT violation */
+	EXIT_HLT,
+	EXIT_HYPERCALL,		/* VMMCALL / VMCALL */
+	EXIT_SHUTDOWN,		/* triple fault */
+	EXIT_INVALID_STATE,	/* the CPU refused the guest state */
+	EXIT_KICK,		/* NMI from another CPU: look at requests */
+	EXIT_VIRT_INSN,		/* a VMX/SVM instruction: hidden from guests */
+	EXIT_UNKNOWN,
+	EXIT_REASON_COUNT,
+};
+
+struct vm_exit {
+	enum exit_reason reason;
+	uint64_t rip;
+	/* Length of the exiting instruction, when the hardware said; else 0. */
+	unsigned int insn_len;
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size;	/* 1, 2 or 4 */
+			bool in;
+			bool string;
+			bool rep;
+		} io;
+		struct {
+			uint32_t index;
+		} msr;
+		struct {
+			uint64_t gpa;
+			bool write;
+			bool fetch;
+		} stage2;
+	};
+	uint64_t vendor_code;		/* raw exit code, for the log */
+	const char *vendor_detail;	/* e.g. the VMX field that was invalid */
+};
+
+/* Where a vCPU starts. */
+enum vcpu_entry_mode {
+	ENTRY_PROTECTED32,	/* flat 32-bit protected mode, paging off */
+	ENTRY_REAL_SIPI,	/* real mode at vector << 12, as after a SIPI */
+};
+
+struct vcpu_entry {
+	enum vcpu_entry_mode mode;
+	uint32_t rip;
+	uint8_t sipi_vector;
+	uint32_t eax, ebx;
+};
+
 struct virt_ops {
 	const char *name;
 	/* Enables VMX/SVM on the calling CPU; on failure sets cpu->virt_error. */
 	int (*cpu_enable)(struct per_cpu *cpu);
+	const struct pt_format *stage2_format;
+	bool (*stage2_1g)(void);	/* 1 GiB stage-2 pages available */
+	/* Allocates the vCPU's control structures (at boot). */
+	int (*vcpu_create)(struct vcpu *v, uint64_t stage2_root,
+			   uint32_t asid);
+	void (*vcpu_reset)(struct vcpu *v, const struct vcpu_entry *entry);
+	/* Enters the guest on the calling CPU until the next exit. */
+	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
+	uint64_t (*get_rip)(struct vcpu *v);
+	void (*set_rip)(struct vcpu *v, uint64_t rip);
+	void (*get_paging)(struct vcpu *v, struct guest_paging *p);
+	/* 16, 32 or 64: the default operand size of the code running. */
+	unsigned int (*code_bits)(struct vcpu *v);
+	uint64_t (*cs_base)(struct vcpu *v);
+	void (*inject_exception)(struct vcpu *v, uint8_t vector,
+				 bool has_error, uint32_t error);
+	/* The stage-2 tables changed: drop cached translations. */
+	void (*flush_stage2)(struct vcpu *v);
+	/* MSRs whose value lives in the control structure (EFER, PAT). */
+	bool (*msr_read)(struct vcpu *v, uint32_t index, uint64_t *value);
+	bool (*msr_write)(struct vcpu *v, uint32_t index, uint64_t value);
 };
 
 int virt_select(enum virt_kind kind);

@@ -1,9 +1,53 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+/* AMD SVM back end (AMD64 APM vol. 2, chapter 15). */
 #include "arch/x86/virt.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu_facts.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/svm/vmcb.h"
 #include "kernel/errno.h"
+#include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
+#include "kernel/string.h"
+#include "kernel/vcpu.h"
+
+#define IOPM_PAGES		3	/* 12 KiB: one bit per port (15.10.1) */
+#define MSRPM_PAGES		2	/* 8 KiB: two bits per MSR (15.11) */
+#define CPUID_EXT1_EDX_1G	(1U << 26)
+#define GUEST_PAT_DEFAULT	0x0007040600070406ULL
+#define GUEST_DR6		0xffff0ff0ULL
+#define GUEST_DR7		0x400ULL
+#define GUEST_RFLAGS		0x2ULL
+#define CR0_ET			(1ULL << 4)
+#define CR0_RESET		(CR0_CD | CR0_NW | CR0_ET)
+/* Segment attributes in VMCB form: type, S, DPL, P, AVL, L, D/B, G. */
+#define ATTR_CODE32		0xc9b
+#define ATTR_DATA32		0xc93
+#define ATTR_CODE16		0x09b
+#define ATTR_DATA16		0x093
+#define ATTR_TSS_BUSY		0x08b
+#define ATTR_LDT		0x082
+#define ATTR_L			(1U << 9)
+#define ATTR_DB			(1U << 10)
+/* SCE, LME, NXE, FFXSR: LMA is the CPU's to set, SVME stays hidden. */
+#define GUEST_EFER_WRITABLE	(EFER_SCE | EFER_LME | EFER_NXE | (1ULL << 14))
+#define INSN_LEN_CPUID		2
+#define INSN_LEN_RDWRMSR	2
+#define INSN_LEN_VMMCALL	3
+#define INSN_LEN_HLT		1
+
+struct svm_vcpu {
+	void *vmcb;
+	uint64_t vmcb_pa;
+	uint64_t host_area_pa;	/* VMSAVE target for the host's own state */
+	bool flush_pending;
+};
+
+void svm_enter(uint64_t *gprs, uint64_t vmcb_pa, uint64_t host_area_pa);
+
+static uint64_t iopm_pa, msrpm_pa;
+static struct svm_vcpu svm_vcpus[MAX_CPUS];
+static unsigned int svm_vcpu_count;
 
 /*
  * AMD APM vol. 2 15.4: SVM is enabled by EFER.SVME; VMRUN saves host state
@@ -27,7 +71,328 @@ static int svm_cpu_enable(struct per_cpu *cpu)
 	return 0;
 }
 
+/* MSRPM: ranges 0-1FFF, C0000000-C0001FFF, C0010000-C0011FFF (15.11). */
+static void msrpm_allow(uint8_t *pm, uint32_t msr)
+{
+	static const struct { uint32_t base; uint32_t offset; } ranges[] = {
+		{ 0x00000000U, 0x0000 },
+		{ 0xc0000000U, 0x0800 },
+		{ 0xc0010000U, 0x1000 },
+	};
+
+	for (unsigned int i = 0; i < 3; i++) {
+		uint32_t n = msr - ranges[i].base;
+
+		if (msr >= ranges[i].base && n < 0x2000) {
+			pm[ranges[i].offset + n / 4] &= ~(3U << (2 * (n % 4)));
+			return;
+		}
+	}
+}
+
+static int create_bitmaps(void)
+{
+	iopm_pa = hv_alloc_pages(IOPM_PAGES, FRAME_NO_LIMIT);
+	msrpm_pa = hv_alloc_pages(MSRPM_PAGES, FRAME_NO_LIMIT);
+	if (!iopm_pa || !msrpm_pa)
+		return -ENOMEM;
+	/* Every port and MSR exits unless listed: a deny-by-default policy. */
+	memset((void *)iopm_pa, 0xff, IOPM_PAGES * PAGE_SIZE);
+	memset((void *)msrpm_pa, 0xff, MSRPM_PAGES * PAGE_SIZE);
+	for (unsigned int i = 0; i < guest_msr_passthrough_count; i++)
+		msrpm_allow((uint8_t *)msrpm_pa, guest_msr_passthrough[i]);
+	return 0;
+}
+
+static struct svm_vcpu *svm(struct vcpu *v)
+{
+	return v->arch;
+}
+
+static void set_intercepts(void *vmcb)
+{
+	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC1,
+		 MISC1_NMI | MISC1_CPUID | MISC1_IOIO_PROT | MISC1_MSR_PROT |
+		 MISC1_SHUTDOWN | MISC1_INVLPGA);
+	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC2,
+		 MISC2_VMRUN | MISC2_VMMCALL | MISC2_VMLOAD | MISC2_VMSAVE |
+		 MISC2_STGI | MISC2_CLGI | MISC2_SKINIT);
+	vmcb_w64(vmcb, VMCB_IOPM_BASE, iopm_pa);
+	vmcb_w64(vmcb, VMCB_MSRPM_BASE, msrpm_pa);
+	vmcb_w64(vmcb, VMCB_VINTR, VINTR_MASKING);
+}
+
+static int svm_vcpu_create(struct vcpu *v, uint64_t stage2_root,
+			   uint32_t asid)
+{
+	struct svm_vcpu *s;
+	void *vmcb;
+
+	if (!iopm_pa && create_bitmaps())
+		return -ENOMEM;
+	if (svm_vcpu_count == MAX_CPUS)
+		return -ENOSPC;
+	s = &svm_vcpus[svm_vcpu_count++];
+	s->vmcb_pa = hv_alloc_pages(1, FRAME_NO_LIMIT);
+	s->host_area_pa = hv_alloc_pages(1, FRAME_NO_LIMIT);
+	if (!s->vmcb_pa || !s->host_area_pa)
+		return -ENOMEM;
+	vmcb = s->vmcb = (void *)s->vmcb_pa;
+	v->arch = s;
+	set_intercepts(vmcb);
+	vmcb_w32(vmcb, VMCB_ASID, asid);
+	vmcb_w64(vmcb, VMCB_NP_ENABLE, NP_ENABLE);
+	vmcb_w64(vmcb, VMCB_N_CR3, stage2_root);
+	s->flush_pending = true;
+	return 0;
+}
+
+static void set_segment(void *vmcb, unsigned int seg, uint16_t selector,
+			uint16_t attrib, uint32_t limit, uint64_t base)
+{
+	vmcb_w16(vmcb, seg + SEG_SELECTOR, selector);
+	vmcb_w16(vmcb, seg + SEG_ATTRIB, attrib);
+	vmcb_w32(vmcb, seg + SEG_LIMIT, limit);
+	vmcb_w64(vmcb, seg + SEG_BASE, base);
+}
+
+static void set_data_segments(void *vmcb, uint16_t attrib, uint32_t limit)
+{
+	static const unsigned int segs[] = {
+		VMCB_ES, VMCB_SS, VMCB_DS, VMCB_FS, VMCB_GS };
+
+	for (unsigned int i = 0; i < 5; i++)
+		set_segment(vmcb, segs[i], 0, attrib, limit, 0);
+}
+
+/* Clears the save area: a reset starts from architectural values only. */
+static void reset_common(void *vmcb)
+{
+	memset((uint8_t *)vmcb + VMCB_ES, 0, PAGE_SIZE - VMCB_ES);
+	set_segment(vmcb, VMCB_GDTR, 0, 0, 0xffff, 0);
+	set_segment(vmcb, VMCB_IDTR, 0, 0, 0xffff, 0);
+	set_segment(vmcb, VMCB_LDTR, 0, ATTR_LDT, 0xffff, 0);
+	set_segment(vmcb, VMCB_TR, 0, ATTR_TSS_BUSY, 0xffff, 0);
+	/* The guest never sees SVME: it is hidden by the MSR intercept. */
+	vmcb_w64(vmcb, VMCB_EFER, EFER_SVME);
+	vmcb_w64(vmcb, VMCB_DR6, GUEST_DR6);
+	vmcb_w64(vmcb, VMCB_DR7, GUEST_DR7);
+	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS);
+	vmcb_w64(vmcb, VMCB_G_PAT, GUEST_PAT_DEFAULT);
+	vmcb_w64(vmcb, VMCB_EVENT_INJ, 0);
+	vmcb_w64(vmcb, VMCB_INT_SHADOW, 0);
+}
+
+static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_entry *e)
+{
+	void *vmcb = svm(v)->vmcb;
+
+	reset_common(vmcb);
+	memset(v->gpr, 0, sizeof(v->gpr));
+	if (e->mode == ENTRY_PROTECTED32) {
+		/* Multiboot 0.6.96 3.2: flat 4 GiB segments, PE set, PG clear. */
+		set_segment(vmcb, VMCB_CS, 0x8, ATTR_CODE32, 0xffffffff, 0);
+		set_data_segments(vmcb, ATTR_DATA32, 0xffffffff);
+		vmcb_w64(vmcb, VMCB_CR0, CR0_PE | CR0_ET);
+		vmcb_w64(vmcb, VMCB_RIP, e->rip);
+		v->gpr[REG_RAX] = e->eax;
+		v->gpr[REG_RBX] = e->ebx;
+	} else {
+		/* After SIPI (SDM vol. 3A 9.4.4.2): CS = vector << 8, IP = 0. */
+		set_segment(vmcb, VMCB_CS, (uint16_t)(e->sipi_vector << 8),
+			    ATTR_CODE16, 0xffff, (uint64_t)e->sipi_vector << 12);
+		set_data_segments(vmcb, ATTR_DATA16, 0xffff);
+		vmcb_w64(vmcb, VMCB_CR0, CR0_RESET);
+		vmcb_w64(vmcb, VMCB_RIP, 0);
+	}
+	svm(v)->flush_pending = true;
+}
+
+static void decode_io(void *vmcb, struct vm_exit *x)
+{
+	uint64_t info = vmcb_r64(vmcb, VMCB_EXIT_INFO1);
+	unsigned int size = (info >> IOIO_SIZE_SHIFT) & 7;
+
+	x->reason = EXIT_IO;
+	x->io.port = info >> IOIO_PORT_SHIFT;
+	x->io.size = size == 4 ? 4 : size == 2 ? 2 : 1;
+	x->io.in = info & IOIO_IN;
+	x->io.string = info & IOIO_STRING;
+	x->io.rep = info & IOIO_REP;
+	/* EXITINFO2 holds the next RIP even without NRIP save (15.10.2). */
+	x->insn_len = vmcb_r64(vmcb, VMCB_EXIT_INFO2) - x->rip;
+}
+
+static void decode_exit(struct vcpu *v, struct vm_exit *x)
+{
+	void *vmcb = svm(v)->vmcb;
+	uint64_t code = vmcb_r64(vmcb, VMCB_EXIT_CODE);
+
+	*x = (struct vm_exit){ .reason = EXIT_UNKNOWN, .vendor_code = code,
+			       .rip = vmcb_r64(vmcb, VMCB_RIP) };
+	switch (code) {
+	case SVM_EXIT_CPUID:
+		x->reason = EXIT_CPUID;
+		x->insn_len = INSN_LEN_CPUID;
+		break;
+	case SVM_EXIT_IOIO:
+		decode_io(vmcb, x);
+		break;
+	case SVM_EXIT_MSR:
+		x->reason = vmcb_r64(vmcb, VMCB_EXIT_INFO1) ? EXIT_MSR_WRITE :
+							     EXIT_MSR_READ;
+		x->msr.index = (uint32_t)v->gpr[REG_RCX];
+		x->insn_len = INSN_LEN_RDWRMSR;
+		break;
+	case SVM_EXIT_NPF:
+		x->reason = EXIT_STAGE2_FAULT;
+		x->stage2.gpa = vmcb_r64(vmcb, VMCB_EXIT_INFO2);
+		x->stage2.write = vmcb_r64(vmcb, VMCB_EXIT_INFO1) & NPF_WRITE;
+		x->stage2.fetch = vmcb_r64(vmcb, VMCB_EXIT_INFO1) & NPF_FETCH;
+		break;
+	case SVM_EXIT_HLT:
+		x->reason = EXIT_HLT;
+		x->insn_len = INSN_LEN_HLT;
+		break;
+	case SVM_EXIT_VMMCALL:
+		x->reason = EXIT_HYPERCALL;
+		x->insn_len = INSN_LEN_VMMCALL;
+		break;
+	case SVM_EXIT_SHUTDOWN:
+		x->reason = EXIT_SHUTDOWN;
+		break;
+	case SVM_EXIT_NMI:
+		x->reason = EXIT_KICK;
+		break;
+	case SVM_EXIT_INVALID:
+		x->reason = EXIT_INVALID_STATE;
+		x->vendor_detail = "VMRUN refused the guest state (APM vol. 2 15.5.1 consistency checks)";
+		break;
+	default:
+		if (code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_SKINIT)
+			x->reason = EXIT_VIRT_INSN;
+		break;
+	}
+}
+
+static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+{
+	struct svm_vcpu *s = svm(v);
+	void *vmcb = s->vmcb;
+
+	vmcb_w64(vmcb, VMCB_RAX, v->gpr[REG_RAX]);
+	vmcb_w64(vmcb, VMCB_RSP, v->gpr[REG_RSP]);
+	/* No clean bits are claimed: the CPU reloads everything (15.15.3). */
+	vmcb_w32(vmcb, VMCB_CLEAN, 0);
+	vmcb_w32(vmcb, VMCB_TLB_CONTROL, s->flush_pending ? TLB_FLUSH_ALL : 0);
+	s->flush_pending = false;
+	svm_enter(v->gpr, s->vmcb_pa, s->host_area_pa);
+	v->gpr[REG_RAX] = vmcb_r64(vmcb, VMCB_RAX);
+	v->gpr[REG_RSP] = vmcb_r64(vmcb, VMCB_RSP);
+	decode_exit(v, exit);
+}
+
+static uint64_t svm_get_rip(struct vcpu *v)
+{
+	return vmcb_r64(svm(v)->vmcb, VMCB_RIP);
+}
+
+static void svm_set_rip(struct vcpu *v, uint64_t rip)
+{
+	vmcb_w64(svm(v)->vmcb, VMCB_RIP, rip);
+}
+
+static void svm_get_paging(struct vcpu *v, struct guest_paging *p)
+{
+	void *vmcb = svm(v)->vmcb;
+
+	p->cr0 = vmcb_r64(vmcb, VMCB_CR0);
+	p->cr3 = vmcb_r64(vmcb, VMCB_CR3);
+	p->cr4 = vmcb_r64(vmcb, VMCB_CR4);
+	p->efer = vmcb_r64(vmcb, VMCB_EFER) & ~EFER_SVME;
+}
+
+static unsigned int svm_code_bits(struct vcpu *v)
+{
+	void *vmcb = svm(v)->vmcb;
+	uint16_t attr = vmcb_r16(vmcb, VMCB_CS + SEG_ATTRIB);
+
+	if (!(vmcb_r64(vmcb, VMCB_CR0) & CR0_PE))
+		return 16;
+	if ((vmcb_r64(vmcb, VMCB_EFER) & (1ULL << 10)) && (attr & ATTR_L))
+		return 64;
+	return attr & ATTR_DB ? 32 : 16;
+}
+
+static uint64_t svm_cs_base(struct vcpu *v)
+{
+	return vmcb_r64(svm(v)->vmcb, VMCB_CS + SEG_BASE);
+}
+
+static void svm_inject_exception(struct vcpu *v, uint8_t vector,
+				 bool has_error, uint32_t error)
+{
+	uint64_t ev = vector | EVENTINJ_TYPE_EXCEPTION | EVENTINJ_VALID;
+
+	if (has_error)
+		ev |= EVENTINJ_ERROR_VALID | ((uint64_t)error << 32);
+	vmcb_w64(svm(v)->vmcb, VMCB_EVENT_INJ, ev);
+}
+
+static void svm_flush_stage2(struct vcpu *v)
+{
+	svm(v)->flush_pending = true;
+}
+
+static bool svm_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
+{
+	void *vmcb = svm(v)->vmcb;
+
+	if (index == MSR_GUEST_EFER)
+		*value = vmcb_r64(vmcb, VMCB_EFER) & ~EFER_SVME;
+	else if (index == MSR_PAT)
+		*value = vmcb_r64(vmcb, VMCB_G_PAT);
+	else
+		return false;
+	return true;
+}
+
+static bool svm_msr_write(struct vcpu *v, uint32_t index, uint64_t value)
+{
+	void *vmcb = svm(v)->vmcb;
+
+	if (index == MSR_GUEST_EFER)
+		vmcb_w64(vmcb, VMCB_EFER, (value & GUEST_EFER_WRITABLE) |
+					  EFER_SVME);
+	else if (index == MSR_PAT)
+		vmcb_w64(vmcb, VMCB_G_PAT, value);
+	else
+		return false;
+	return true;
+}
+
+/* 1 GiB nested pages need the host CPU's 1 GiB page support. */
+static bool svm_stage2_1g(void)
+{
+	return cpuid(0x80000001U, 0).edx & CPUID_EXT1_EDX_1G;
+}
+
 const struct virt_ops svm_ops = {
 	.name = "SVM",
 	.cpu_enable = svm_cpu_enable,
+	.stage2_format = &pt_format_npt,
+	.stage2_1g = svm_stage2_1g,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_reset = svm_vcpu_reset,
+	.vcpu_run = svm_vcpu_run,
+	.get_rip = svm_get_rip,
+	.set_rip = svm_set_rip,
+	.get_paging = svm_get_paging,
+	.code_bits = svm_code_bits,
+	.cs_base = svm_cs_base,
+	.inject_exception = svm_inject_exception,
+	.flush_stage2 = svm_flush_stage2,
+	.msr_read = svm_msr_read,
+	.msr_write = svm_msr_write,
 };
+

@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Length and operand decoding for the memory-access instructions guests
+ * aim at emulated devices. Encodings follow SDM vol. 2A chapter 2 and the
+ * opcode map in vol. 2D appendix A; anything outside the small set below
+ * is refused, so the caller never emulates a guess.
+ */
+#include "arch/x86/insn.h"
+#include "kernel/errno.h"
+
+/* Legacy prefixes (SDM vol. 2A, 2.1.1). */
+#define PFX_LOCK	0xf0
+#define PFX_REPNE	0xf2
+#define PFX_REP		0xf3
+#define PFX_OPSIZE	0x66
+#define PFX_ADDRSIZE	0x67
+#define PFX_CS		0x2e
+#define PFX_SS		0x36
+#define PFX_DS		0x3e
+#define PFX_ES		0x26
+#define PFX_FS		0x64
+#define PFX_GS		0x65
+
+/* REX prefix 0100WRXB, 64-bit mode only (SDM vol. 2A, 2.2.1). */
+#define REX_MASK	0xf0
+#define REX_BASE	0x40
+#define REX_W		0x08
+#define REX_R		0x04
+#define REX_B		0x01
+
+/* ModRM and SIB fields (SDM vol. 2A, 2.1.5, tables 2-1 to 2-3). */
+#define MODRM_MOD(m)	((m) >> 6)
+#define MODRM_REG(m)	(((m) >> 3) & 7)
+#define MODRM_RM(m)	((m) & 7)
+#define MOD_NO_DISP	0
+#define MOD_DISP8	1
+#define MOD_DISP_FULL	2
+#define MOD_REGISTER	3
+#define RM_SIB		4	/* 32/64-bit addressing: a SIB byte follows */
+#define RM_DISP32	5	/* mod 0: disp32 (RIP-relative in 64-bit) */
+#define SIB_BASE_NONE	5	/* mod 0: no base, disp32 */
+#define RM16_DISP16	6	/* 16-bit addressing, mod 0: disp16 only */
+
+/* ModRM.reg as an opcode extension of groups 1, 3 and 11 (vol. 2D A.4). */
+#define GRP1_OR		1
+#define GRP1_AND	4
+#define GRP1_XOR	6
+#define GRP1_CMP	7
+#define GRP3_TEST	0
+#define GRP11_MOV	0
+
+/* Without REX, byte registers 4-7 are AH, CH, DH, BH (vol. 2A, 3.7.2.1). */
+#define HIGH8_FIRST	4
+#define HIGH8_LAST	7
+
+struct decoder {
+	const uint8_t *bytes;
+	size_t avail;
+	size_t pos;
+	enum insn_mode mode;
+	unsigned int opsize;
+	unsigned int addrsize;
+	uint8_t rex;
+	bool lock;
+	uint8_t modrm;
+};
+
+/* Whether n more bytes may be consumed. */
+static int need(const struct decoder *d, size_t n)
+{
+	if (d->pos + n > INSN_MAX_LEN)
+		return -EINVAL;
+	if (d->pos + n > d->avail)
+		return -E2BIG;
+	return 0;
+}
+
+static int next_byte(struct decoder *d, uint8_t *b)
+{
+	int err = need(d, 1);
+
+	if (err)
+		return err;
+	*b = d->bytes[d->pos++];
+	return 0;
+}
+
+/* Reads an n-byte little-endian field. */
+static int read_field(struct decoder *d, unsigned int n, uint64_t *value)
+{
+	int err = need(d, n);
+
+	if (err)
+		return err;
+	*value = 0;
+	for (unsigned int i = 0; i < n; i++)
+		*value |= (uint64_t)d->bytes[d->pos + i] << (8 * i);
+	d->pos += n;
+	return 0;
+}
+
+static int skip(struct decoder *d, unsigned int n)
+{
+	int err = need(d, n);
+
+	if (!err)
+		d->pos += n;
+	return err;
+}
+
+static uint64_t size_mask(unsigned int size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
+static uint64_t sign_extend(uint64_t value, unsigned int from)
+{
+	uint64_t sign = 1ULL << (8 * from - 1);
+
+	if (from >= 8)
+		return value;
+	value &= size_mask(from);
+	return (value ^ sign) - sign;
+}
+
+static bool is_legacy_prefix(uint8_t b)
+{
+	switch (b) {
+	case PFX_LOCK: case PFX_REPNE: case PFX_REP:
+	case PFX_OPSIZE: case PFX_ADDRSIZE:
+	case PFX_CS: case PFX_SS: case PFX_DS: case PFX_ES:
+	case PFX_FS: case PFX_GS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Consumes the prefixes and returns the opcode byte. Segment overrides
+ * only pick the linear address, which the fault already resolved. REP
+ * forms of these opcodes are reserved or HLE hints: refused rather than
+ * guessed at.
+ */
+static int read_prefixes(struct decoder *d, uint8_t *op)
+{
+	bool opsize = false, addrsize = false;
+	int err;
+
+	for (;;) {
+		err = next_byte(d, op);
+		if (err)
+			return err;
+		if (d->mode == INSN_MODE_64 && (*op & REX_MASK) == REX_BASE) {
+			d->rex = *op;
+			continue;
+		}
+		if (!is_legacy_prefix(*op))
+			break;
+		/* A REX prefix counts only right before the opcode (2.2.1). */
+		d->rex = 0;
+		if (*op == PFX_REPNE || *op == PFX_REP)
+			return -EINVAL;
+		opsize |= *op == PFX_OPSIZE;
+		addrsize |= *op == PFX_ADDRSIZE;
+		d->lock |= *op == PFX_LOCK;
+	}
+
+	switch (d->mode) {
+	case INSN_MODE_16:
+		d->opsize = opsize ? 4 : 2;
+		d->addrsize = addrsize ? 4 : 2;
+		break;
+	case INSN_MODE_32:
+		d->opsize = opsize ? 2 : 4;
+		d->addrsize = addrsize ? 2 : 4;
+		break;
+	case INSN_MODE_64:
+		/* REX.W wins over 0x66 (SDM vol. 2A, 2.2.1.2). */
+		d->opsize = d->rex & REX_W ? 8 : opsize ? 2 : 4;
+		d->addrsize = addrsize ? 4 : 8;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Displacement length for 16-bit addressing (SDM vol. 2A, table 2-1). */
+static unsigned int disp_len16(uint8_t modrm)
+{
+	switch (MODRM_MOD(modrm)) {
+	case MOD_NO_DISP:
+		return MODRM_RM(modrm) == RM16_DISP16 ? 2 : 0;
+	case MOD_DISP8:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+/*
+ * SIB and displacement for 32/64-bit addressing (tables 2-2, 2-3). The
+ * special cases look at the raw 3-bit fields, so REX.B (R12, R13) does
+ * not change the length.
+ */
+static int skip_sib_disp32(struct decoder *d)
+{
+	uint8_t mod = MODRM_MOD(d->modrm), sib = 0;
+	int err;
+
+	if (MODRM_RM(d->modrm) == RM_SIB) {
+		err = next_byte(d, &sib);
+		if (err)
+			return err;
+	}
+	switch (mod) {
+	case MOD_NO_DISP:
+		if (MODRM_RM(d->modrm) == RM_DISP32 ||
+		    (MODRM_RM(d->modrm) == RM_SIB &&
+		     MODRM_RM(sib) == SIB_BASE_NONE))
+			return skip(d, 4);
+		return 0;
+	case MOD_DISP8:
+		return skip(d, 1);
+	default:
+		return skip(d, 4);
+	}
+}
+
+/* Consumes ModRM, SIB and displacement; only memory operands pass. */
+static int read_modrm(struct decoder *d)
+{
+	int err = next_byte(d, &d->modrm);
+
+	if (err)
+		return err;
+	if (MODRM_MOD(d->modrm) == MOD_REGISTER)
+		return -EINVAL;
+	if (d->addrsize == 2)
+		return skip(d, disp_len16(d->modrm));
+	return skip_sib_disp32(d);
+}
+
+static void set_reg(const struct decoder *d, struct insn *out,
+		    unsigned int num, unsigned int size)
+{
+	if (size == 1 && !d->rex && num >= HIGH8_FIRST && num <= HIGH8_LAST) {
+		out->reg = (int)(num - HIGH8_FIRST);
+		out->reg_high8 = true;
+		return;
+	}
+	out->reg = (int)num;
+}
+
+static unsigned int modrm_reg(const struct decoder *d)
+{
+	return MODRM_REG(d->modrm) + (d->rex & REX_R ? 8 : 0);
+}
+
+/* The register-and-memory forms: opcode bit 0 picks byte or full size. */
+static int decode_rm_reg(struct decoder *d, struct insn *out,
+			 enum insn_kind kind, uint8_t op)
+{
+	int err = read_modrm(d);
+
+	if (err)
+		return err;
+	out->kind = kind;
+	out->size = op & 1 ? d->opsize : 1;
+	set_reg(d, out, modrm_reg(d), out->size);
+	return 0;
+}
+
+/* Reads an immediate of imm_size bytes for an operand of out->size. */
+static int read_imm(struct decoder *d, struct insn *out,
+		    unsigned int imm_size)
+{
+	uint64_t value;
+	int err = read_field(d, imm_size, &value);
+
+	if (err)
+		return err;
+	out->imm = sign_extend(value, imm_size) & size_mask(out->size);
+	return 0;
+}
+
+/* imm16/imm32: a 64-bit operand takes a sign-extended imm32 (2.2.1.5). */
+static unsigned int full_imm_size(unsigned int opsize)
+{
+	return opsize == 2 ? 2 : 4;
+}
+
+static int decode_group1(struct decoder *d, struct insn *out, uint8_t op)
+{
+	static const enum insn_kind kinds[8] = {
+		[GRP1_OR] = INSN_OR_TO_MEM, [GRP1_AND] = INSN_AND_TO_MEM,
+		[GRP1_XOR] = INSN_XOR_TO_MEM, [GRP1_CMP] = INSN_CMP_MEM,
+	};
+	unsigned int ext;
+	int err = read_modrm(d);
+
+	if (err)
+		return err;
+	ext = MODRM_REG(d->modrm);
+	if (ext != GRP1_OR && ext != GRP1_AND && ext != GRP1_XOR &&
+	    ext != GRP1_CMP)
+		return -EINVAL;
+	out->kind = kinds[ext];
+	out->size = op == 0x80 || op == 0x82 ? 1 : d->opsize;
+	return read_imm(d, out, op == 0x81 ? full_imm_size(out->size) : 1);
+}
+
+/* C6 /0, C7 /0 (group 11) and F6 /0, F7 /0 (group 3). */
+static int decode_imm_op(struct decoder *d, struct insn *out, uint8_t op,
+			 enum insn_kind kind, unsigned int ext)
+{
+	int err = read_modrm(d);
+
+	if (err)
+		return err;
+	if (MODRM_REG(d->modrm) != ext)
+		return -EINVAL;
+	out->kind = kind;
+	out->size = op & 1 ? d->opsize : 1;
+	return read_imm(d, out, op & 1 ? full_imm_size(out->size) : 1);
+}
+
+/* A0-A3: the accumulator and an absolute address of address size. */
+static int decode_moffs(struct decoder *d, struct insn *out, uint8_t op)
+{
+	out->kind = op & 2 ? INSN_MOV_TO_MEM : INSN_MOV_FROM_MEM;
+	out->size = op & 1 ? d->opsize : 1;
+	out->reg = 0;
+	return skip(d, d->addrsize);
+}
+
+/* 63 /r in 64-bit mode; the 16-bit form's source size differs by vendor. */
+static int decode_movsxd(struct decoder *d, struct insn *out)
+{
+	int err;
+
+	if (d->mode != INSN_MODE_64 || d->opsize == 2)
+		return -EINVAL;
+	err = read_modrm(d);
+	if (err)
+		return err;
+	out->kind = INSN_MOVSX_FROM_MEM;
+	out->size = 4;
+	out->ext_size = d->opsize;
+	out->reg = (int)modrm_reg(d);
+	return 0;
+}
+
+/* 0F B6/B7 (MOVZX), 0F BE/BF (MOVSX). */
+static int decode_two_byte(struct decoder *d, struct insn *out)
+{
+	uint8_t op;
+	int err = next_byte(d, &op);
+
+	if (err)
+		return err;
+	switch (op) {
+	case 0xb6: case 0xb7:
+		out->kind = INSN_MOVZX_FROM_MEM;
+		break;
+	case 0xbe: case 0xbf:
+		out->kind = INSN_MOVSX_FROM_MEM;
+		break;
+	default:
+		return -EINVAL;
+	}
+	err = read_modrm(d);
+	if (err)
+		return err;
+	out->size = op & 1 ? 2 : 1;
+	out->ext_size = d->opsize;
+	out->reg = (int)modrm_reg(d);
+	return 0;
+}
+
+static int decode_opcode(struct decoder *d, struct insn *out, uint8_t op)
+{
+	switch (op) {
+	case 0x88: case 0x89:
+		return decode_rm_reg(d, out, INSN_MOV_TO_MEM, op);
+	case 0x8a: case 0x8b:
+		return decode_rm_reg(d, out, INSN_MOV_FROM_MEM, op);
+	case 0x08: case 0x09:
+		return decode_rm_reg(d, out, INSN_OR_TO_MEM, op);
+	case 0x20: case 0x21:
+		return decode_rm_reg(d, out, INSN_AND_TO_MEM, op);
+	case 0x30: case 0x31:
+		return decode_rm_reg(d, out, INSN_XOR_TO_MEM, op);
+	case 0x38: case 0x39:
+		return decode_rm_reg(d, out, INSN_CMP_MEM, op);
+	case 0x3a: case 0x3b:
+		return decode_rm_reg(d, out, INSN_CMP_REG_MEM, op);
+	case 0x84: case 0x85:
+		return decode_rm_reg(d, out, INSN_TEST_MEM, op);
+	case 0x86: case 0x87:
+		return decode_rm_reg(d, out, INSN_XCHG_MEM, op);
+	case 0x82:
+		/* An alias of 0x80 that 64-bit mode dropped (vol. 2D A.3). */
+		if (d->mode == INSN_MODE_64)
+			return -EINVAL;
+		return decode_group1(d, out, op);
+	case 0x80: case 0x81: case 0x83:
+		return decode_group1(d, out, op);
+	case 0xc6: case 0xc7:
+		return decode_imm_op(d, out, op, INSN_MOV_IMM_TO_MEM,
+				     GRP11_MOV);
+	case 0xf6: case 0xf7:
+		return decode_imm_op(d, out, op, INSN_TEST_MEM, GRP3_TEST);
+	case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+		return decode_moffs(d, out, op);
+	case 0x63:
+		return decode_movsxd(d, out);
+	case 0x0f:
+		return decode_two_byte(d, out);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* LOCK is valid only on read-modify-write of memory, else #UD (2.1.1). */
+static bool lock_allowed(enum insn_kind kind)
+{
+	return kind == INSN_AND_TO_MEM || kind == INSN_OR_TO_MEM ||
+	       kind == INSN_XOR_TO_MEM || kind == INSN_XCHG_MEM;
+}
+
+int insn_decode(const uint8_t *bytes, size_t avail, enum insn_mode mode,
+		struct insn *out)
+{
+	struct decoder d = { .bytes = bytes, .avail = avail, .mode = mode };
+	uint8_t op;
+	int err;
+
+	*out = (struct insn){ .reg = -1 };
+	err = read_prefixes(&d, &op);
+	if (err)
+		return err;
+	err = decode_opcode(&d, out, op);
+	if (err)
+		return err;
+	if (d.lock && !lock_allowed(out->kind))
+		return -EINVAL;
+	out->length = (unsigned int)d.pos;
+	return 0;
+}
+
+uint64_t insn_reg_read(const uint64_t regs[16], const struct insn *i)
+{
+	if (i->reg < 0 || i->reg > 15)
+		return i->imm;
+	if (i->reg_high8)
+		return (regs[i->reg] >> 8) & 0xff;
+	return regs[i->reg] & size_mask(i->size);
+}
+
+/*
+ * Outside 64-bit mode the upper half of a register is undefined after a
+ * 32-bit write (SDM vol. 1, 3.4.1.1); zeroing it there too is what the
+ * hardware does and keeps one rule.
+ */
+void insn_reg_write(uint64_t regs[16], const struct insn *i, uint64_t value)
+{
+	unsigned int size = i->size;
+	uint64_t mask;
+
+	if (i->reg < 0 || i->reg > 15)
+		return;
+	if (i->kind == INSN_MOVZX_FROM_MEM || i->kind == INSN_MOVSX_FROM_MEM) {
+		value &= size_mask(size);
+		if (i->kind == INSN_MOVSX_FROM_MEM)
+			value = sign_extend(value, size);
+		size = i->ext_size;
+	}
+	if (i->reg_high8) {
+		regs[i->reg] = (regs[i->reg] & ~0xff00ULL) |
+			       ((value & 0xff) << 8);
+		return;
+	}
+	if (size >= 4) {
+		regs[i->reg] = value & size_mask(size);
+		return;
+	}
+	mask = size_mask(size);
+	regs[i->reg] = (regs[i->reg] & ~mask) | (value & mask);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef ARCH_X86_MSR_H
+#define ARCH_X86_MSR_H
+
+#include <stdint.h>
+
+/* Guest-visible MSRs (Intel SDM vol. 4, AMD APM vol. 2 appendix A). */
+#define MSR_TSC			0x00000010U
+#define MSR_PLATFORM_ID		0x00000017U
+#define MSR_APIC_BASE		0x0000001bU
+#define MSR_FEATURE_CONTROL	0x0000003aU
+#define MSR_BIOS_SIGN_ID	0x0000008bU
+#define MSR_MTRR_CAP		0x000000feU
+#define MSR_SYSENTER_CS		0x00000174U
+#define MSR_SYSENTER_ESP	0x00000175U
+#define MSR_SYSENTER_EIP	0x00000176U
+#define MSR_MCG_CAP		0x00000179U
+#define MSR_MCG_STATUS		0x0000017aU
+#define MSR_MISC_ENABLE		0x000001a0U
+#define MSR_MTRR_PHYS_FIRST	0x00000200U
+#define MSR_MTRR_PHYS_LAST	0x0000020fU
+#define MSR_MTRR_FIX_FIRST	0x00000250U
+#define MSR_MTRR_FIX_LAST	0x0000026fU
+#define MSR_PAT			0x00000277U
+#define MSR_MTRR_DEF_TYPE	0x000002ffU
+#define MSR_GUEST_EFER		0xc0000080U
+#define MSR_STAR		0xc0000081U
+#define MSR_LSTAR		0xc0000082U
+#define MSR_CSTAR		0xc0000083U
+#define MSR_SFMASK		0xc0000084U
+#define MSR_GUEST_FS_BASE	0xc0000100U
+#define MSR_GUEST_GS_BASE	0xc0000101U
+#define MSR_KERNEL_GS_BASE	0xc0000102U
+#define MSR_AMD_HWCR		0xc0010015U
+#define MSR_AMD_VM_CR		0xc0010114U
+
+/*
+ * MSRs a guest reads and writes without an exit: their state is switched
+ * with the guest's own (VMCB save area and VMLOAD/VMSAVE, or the VMCS guest
+ * area), so no other partition or the hypervisor ever sees the values.
+ */
+extern const uint32_t guest_msr_passthrough[];
+extern const unsigned int guest_msr_passthrough_count;
+
+#endif

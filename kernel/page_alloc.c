@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "kernel/page_alloc.h"
+#include "kernel/limits.h"
+#include "kernel/string.h"
+
+struct frame_allocator machine_frames;
+static uint64_t allocated;
+
+uint64_t hv_alloc_pages(uint64_t pages, uint64_t limit)
+{
+	uint64_t phys = frame_alloc_pages(&machine_frames, pages, PAGE_SIZE,
+					  limit);
+
+	if (phys) {
+		memset((void *)(uintptr_t)phys, 0, pages * PAGE_SIZE);
+		allocated += pages * PAGE_SIZE;
+	}
+	return phys;
+}
+
+uint64_t hv_allocated_bytes(void)
+{
+	return allocated;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef KERNEL_PARTITION_H
+#define KERNEL_PARTITION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "arch/x86/paging.h"
+#include "arch/x86/virt.h"
+#include "drivers/emul/vuart.h"
+#include "kernel/config.h"
+#include "kernel/limits.h"
+#include "kernel/spinlock.h"
+#include "kernel/vcpu.h"
+
+struct loaded_file {
+	const uint8_t *data;
+	uint64_t size;
+};
+
+/* What the UEFI stage prepared for one partition. */
+struct partition_boot {
+	uint64_t ram;			/* host-physical base, 2 MiB aligned */
+	struct loaded_file kernel;
+	struct loaded_file modules[CONFIG_MAX_MODULES];
+};
+
+enum partition_state {
+	PARTITION_RUNNING,
+	PARTITION_STOPPING,
+	PARTITION_STOPPED,
+};
+
+#define FAULT_TEXT_MAX	160
+
+struct partition {
+	unsigned int id;
+	const struct partition_config *cfg;
+	const struct partition_boot *boot;
+	uint64_t ram_size;
+	struct page_table stage2;
+	unsigned int vcpu_count;
+	struct vcpu *vcpus[MAX_CPUS];
+	struct vuart uart;
+	struct spinlock lock;
+	volatile int state;
+	unsigned int boot_count;	/* 0 on the first start, +1 per restart */
+	int exit_code;
+	bool faulted;
+	char fault[FAULT_TEXT_MAX];
+};
+
+extern struct partition partitions[CONFIG_MAX_PARTITIONS];
+extern unsigned int partition_count;
+
+/* Fills RAM with a fresh image and its Multiboot info; pure of vCPUs. */
+int partition_load_image(const struct partition_config *cfg,
+			 const struct partition_boot *boot, uint8_t *ram,
+			 uint64_t ram_size, struct vcpu_entry *entry,
+			 const char **why);
+/* Builds every partition's stage-2 tables and vCPUs (boot CPU, at boot). */
+int partitions_create(const struct config *cfg,
+		      const struct partition_boot *boots);
+/* Starts vCPU 0 of every partition; the others wait for a SIPI. */
+void partitions_start(void);
+/* Stops a partition because its guest asked to (debug-exit). */
+void partition_exit(struct partition *p, struct vcpu *self, int code);
+/* Stops (or restarts, as configured) a partition whose guest failed. */
+void partition_fault(struct partition *p, struct vcpu *self,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The per-CPU loop of a CPU that hosts a vCPU; never returns. */
+void __attribute__((noreturn)) vcpu_loop(struct vcpu *v);
+
+#endif

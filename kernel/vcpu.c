@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The loop each CPU that hosts a vCPU runs: enter, exit, handle, repeat. */
+#include "kernel/vcpu.h"
+#include "arch/x86/asm.h"
+#include "kernel/exit.h"
+#include "kernel/partition.h"
+
+static const char *const reason_names[EXIT_REASON_COUNT] = {
+	[EXIT_CPUID] = "cpuid",
+	[EXIT_IO] = "io",
+	[EXIT_MSR_READ] = "rdmsr",
+	[EXIT_MSR_WRITE] = "wrmsr",
+	[EXIT_STAGE2_FAULT] = "stage2",
+	[EXIT_HLT] = "hlt",
+	[EXIT_HYPERCALL] = "hypercall",
+	[EXIT_SHUTDOWN] = "shutdown",
+	[EXIT_INVALID_STATE] = "invalid-state",
+	[EXIT_KICK] = "kick",
+	[EXIT_VIRT_INSN] = "virt-insn",
+	[EXIT_UNKNOWN] = "unknown",
+};
+
+const char *exit_reason_name(enum exit_reason reason)
+{
+	return reason < EXIT_REASON_COUNT ? reason_names[reason] : "?";
+}
+
+static bool take(volatile bool *flag)
+{
+	return __atomic_exchange_n(flag, false, __ATOMIC_SEQ_CST);
+}
+
+/* Requests from other CPUs, served whenever the vCPU is outside the guest. */
+static void serve_requests(struct vcpu *v)
+{
+	if (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&v->state, VCPU_STOPPED, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&v->stop_request, false, __ATOMIC_SEQ_CST);
+		return;
+	}
+	if (take(&v->init_request) && v->state == VCPU_RUNNABLE)
+		__atomic_store_n(&v->state, VCPU_WAIT_SIPI, __ATOMIC_SEQ_CST);
+	if (v->state == VCPU_WAIT_SIPI && take(&v->sipi_pending)) {
+		struct vcpu_entry entry = {
+			.mode = ENTRY_REAL_SIPI,
+			.sipi_vector = v->sipi_vector,
+		};
+
+		virt()->vcpu_reset(v, &entry);
+		__atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
+	}
+}
+
+void vcpu_loop(struct vcpu *v)
+{
+	struct vm_exit exit;
+
+	for (;;) {
+		serve_requests(v);
+		if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) !=
+		    VCPU_RUNNABLE) {
+			cpu_relax();
+			continue;
+		}
+		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+		/* A stop asked for after the check above must not be missed. */
+		if (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST)) {
+			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+			continue;
+		}
+		virt()->vcpu_run(v, &exit);
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+		v->exits[exit.reason]++;
+		exit_dispatch(v, &exit);
+	}
+}

@@ -107,6 +107,8 @@ def collect(args):
                        "folder, inside that folder")
         hosts = [os.path.join(base, esp) for base in bases]
         found = [host for host in hosts if os.path.isfile(host)]
+        if not found and args.skip_missing:
+            continue
         if not found:
             raise ImageError("%s: file %s not found (looked for %s); put it "
                              "there or fix the path" %
@@ -295,6 +297,9 @@ def main():
                    metavar="ESP_PATH=FILE", help="one more file on the ESP")
     p.add_argument("--search", action="append", default=[], metavar="DIR",
                    help="look here too for files the config names")
+    p.add_argument("--skip-missing", action="store_true",
+                   help="leave out named files that do not exist (tests of "
+                   "the hypervisor's own error)")
     p.add_argument("--no-config", action="store_true",
                    help="leave bulkhead.cfg off (tests of that error)")
     p.add_argument("--verify", metavar="IMAGE", help="check an image")

@@ -35,8 +35,9 @@ class Scenario:
     cpu: str = "max"
     exit_status: int = None        # None: stop QEMU once all lines are seen
     forbid: list = field(default_factory=list)
-    timeout: int = 120
+    timeout: int = 60
     omit_config: bool = False
+    skip_missing: bool = False     # a config naming files the stick lacks
     engine: str = "qemu"           # or "bochs": Intel VMX with EPT
 
 
@@ -62,14 +63,23 @@ def build_image(s, workdir):
         cmd += ["--add", "bulkhead.test=" + hooks]
     if s.omit_config:
         cmd += ["--no-config"]
+    if s.skip_missing:
+        cmd += ["--skip-missing"]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return image
+
+
+# Unless a scenario expects it, the hypervisor giving up ends the test.
+GAVE_UP = r"Bulkhead did not start; returning to the firmware"
 
 
 class Matcher:
     def __init__(self, s):
         self.pending = [re.compile(e) for e in s.expect]
-        self.forbid = [re.compile(f) for f in s.forbid]
+        forbid = list(s.forbid)
+        if not any(GAVE_UP in e for e in s.expect):
+            forbid.append(GAVE_UP)
+        self.forbid = [re.compile(f) for f in forbid]
         self.violation = None
 
     def feed(self, lines):
@@ -99,7 +109,10 @@ def bochs_command(s, image, serial):
 
 def run(s, workdir):
     """Returns (passed, reason, serial text, seconds)."""
-    image = build_image(s, workdir)
+    try:
+        image = build_image(s, workdir)
+    except subprocess.CalledProcessError:
+        return False, "the image could not be built (mkimage said why)", "", 0
     serial = os.path.join(workdir, s.name + ".serial")
     if s.engine == "bochs":
         cmd = bochs_command(s, image, serial)
@@ -124,7 +137,8 @@ def run(s, workdir):
         elapsed = time.monotonic() - start
         if status is not None:
             break
-        if matcher.done and s.exit_status is None:
+        # A forbidden line decides the run: no need to wait any longer.
+        if matcher.violation or (matcher.done and s.exit_status is None):
             proc.kill()
             proc.wait()
             break

@@ -3,6 +3,7 @@
 under QEMU TCG; each run is judged by its serial console."""
 from harness import Scenario, qemu_exit_status
 
+MINIMAL = "guests/scenarios/minimal/bulkhead.cfg"
 BANNER = r"Bulkhead \S+: static partitioning hypervisor, UEFI stage"
 # What OVMF prints when our boot option returns: proof it has control again.
 FIRMWARE_BACK = r'BdsDxe: failed to start Boot\d+ "UEFI QEMU QEMU USB HARDDRIVE'
@@ -16,6 +17,7 @@ def svm_on(cpu):
 SCENARIOS = [
     Scenario(
         name="usb-boot-1-cpu",
+        config=MINIMAL,
         smp=1,
         hooks="exit",
         expect=[BANNER, r"CPU: AuthenticAMD, SVM",
@@ -97,6 +99,7 @@ SCENARIOS = [
     ),
     Scenario(
         name="exception-on-boot-cpu-is-dumped",
+        config=MINIMAL,
         smp=2,
         hooks="exit fault=bsp",
         expect=[r"2/2 CPUs online",
@@ -113,6 +116,7 @@ SCENARIOS = [
 SCENARIOS += [
     Scenario(
         name="vmx-bochs-2-cpus",
+        config=MINIMAL,
         engine="bochs",
         smp=2,
         hooks="exit",
@@ -126,4 +130,104 @@ SCENARIOS += [
         exit_status=0,
         timeout=180,
     ),
+]
+
+# Partitions (AMD SVM with nested paging under TCG).
+RUN_OK = qemu_exit_status(0)
+RUN_FAILED = qemu_exit_status(1)
+
+SCENARIOS += [
+    Scenario(
+        name="three-partitions-run-to-their-exit-codes",
+        config="guests/scenarios/three/bulkhead.cfg",
+        expect=[r"config: 3 partition\(s\), 56 MiB of partition RAM",
+                r"partition alpha: 1 vCPU\(s\), 16 MiB RAM",
+                r"partition beta: 2 vCPU\(s\), 32 MiB RAM",
+                r"partition gamma: 1 vCPU\(s\), 8 MiB RAM",
+                r"alpha: hello from count=3 exit=0",
+                r"alpha: module 0: 'guests/probe.elf'",
+                r"beta: vCPU with APIC ID 1 reporting",
+                r"beta: all 2 vCPUs up",
+                r"summary: all 3 partition\(s\) stopped",
+                r"run finished: success"],
+        forbid=[r"EXCEPTION", r"stopped: ", r"error:"],
+        exit_status=RUN_OK,
+    ),
+    Scenario(
+        name="probe-stopped-neighbours-intact",
+        config="guests/scenarios/isolation/bulkhead.cfg",
+        expect=[r"probe: probe: reading 0x01000000",
+                r"error: partition probe stopped: read of guest-physical "
+                r"0x1000000, outside its memory, at RIP 0x",
+                r"  probe: fault: read of guest-physical 0x1000000",
+                r"  left: exit code 0",
+                r"  right: exit code 0",
+                r"run finished: failure"],
+        forbid=[r"LEAK", r"CORRUPTED", r"EXCEPTION"],
+        exit_status=RUN_FAILED,
+    ),
+    Scenario(
+        name="triple-fault-restarts-the-partition",
+        config="guests/scenarios/restart/bulkhead.cfg",
+        expect=[r"crash: crash: boot 0",
+                r"partition crash stopped: triple fault \(shutdown\) on "
+                r"vCPU 0 at RIP 0x",
+                r"partition crash: restarting \(restart 1\)",
+                r"crash: crash: boot 1",
+                r"partition crash: restarting \(restart 2\)",
+                r"crash: crash: boot 2",
+                r"crash: crash: survived 2 restarts",
+                r"partition crash exited with code 0",
+                r"run finished: success"],
+        forbid=[r"EXCEPTION"],
+        exit_status=RUN_OK,
+    ),
+]
+
+
+# Config mistakes: the message names file, line and fix; nothing starts and
+# the firmware gets control back.
+PART = "[partition %s]\ncpus = %s\nmemory = %s\nkernel = %s\n"
+HELLO = "guests/hello.elf"
+
+
+def config_error(name, text, message, **kw):
+    return Scenario(
+        name=name, config_text=text, smp=4,
+        expect=[BANNER, message,
+                r"error: bad configuration: no partition was started",
+                r"Bulkhead did not start; returning to the firmware",
+                FIRMWARE_BACK],
+        forbid=[r"leaving UEFI boot services", r"EXCEPTION"], **kw)
+
+
+SCENARIOS += [
+    config_error("config-unknown-key",
+                 PART % ("a", "1", "8M", HELLO) + "colour = blue\n",
+                 r"error: bulkhead.cfg:5: unknown key 'colour' in "
+                 r"\[partition a\]: the keys there are"),
+    config_error("config-cpu-in-two-partitions",
+                 PART % ("a", "1", "8M", HELLO) +
+                 PART % ("b", "1-2", "8M", HELLO),
+                 r'error: bulkhead.cfg:6: cpu 1 is already in partition "a"'),
+    config_error("config-missing-file",
+                 PART % ("a", "1", "8M", "guests/missing.elf"),
+                 r"error: bulkhead.cfg:4: cannot read guests/missing.elf "
+                 r"from the boot volume: not found",
+                 skip_missing=True),
+    config_error("config-cpu-not-on-machine",
+                 PART % ("a", "7", "8M", HELLO),
+                 r'error: bulkhead.cfg:2: cpu 7 of partition "a" is not on '
+                 r"this machine: it has 4 CPU"),
+    config_error("config-memory-does-not-fit",
+                 PART % ("a", "1", "2G", HELLO),
+                 r"error: bulkhead.cfg:3: not enough memory"),
+    config_error("config-no-partition",
+                 "[hypervisor]\nexit_when_done = yes\n",
+                 r"error: bulkhead.cfg: no \[partition\] section"),
+    config_error("config-kernel-not-multiboot",
+                 PART % ("a", "1", "8M", "bulkhead.cfg"),
+                 r"error: bulkhead.cfg:4: bulkhead.cfg: not a kernel "
+                 r"Bulkhead can start: ",
+                 skip_missing=True),   # the config is on the stick anyway
 ]

@@ -40,11 +40,11 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	uint32_t boot = restarts();
 
 	(void)magic;
-	printf("crash: boot %u\n", boot);
+	printf("boot %u\n", boot);
 	if ((long)boot < crashes) {
-		printf("crash: triple-faulting now\n");
+		printf("triple-faulting now\n");
 		triple_fault();
 	}
-	printf("crash: survived %u restarts\n", boot);
+	printf("survived %u restarts\n", boot);
 	return 0;
 }

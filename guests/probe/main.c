@@ -61,7 +61,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		return GUEST_EXIT_BAD_MAGIC;
 	cmdline = mb_cmdline(mbi);
 	top = ram_end(mbi);
-	printf("probe: RAM is %u KiB (ends at 0x%llx)\n", (uint32_t)(top >> 10),
+	printf("RAM is %u KiB (ends at 0x%llx)\n", (uint32_t)(top >> 10),
 	       top);
 
 	addrs[n++] = top;
@@ -74,7 +74,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		uint64_t a = parse_ulong(v, &end);
 
 		if (end == v)
-			printf("probe: ignoring a bad addr=\n");
+			printf("ignoring a bad addr=\n");
 		else
 			addrs[n++] = a;
 	}
@@ -82,7 +82,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	/* Drop what we may legitimately touch or cannot address. */
 	for (i = 0; i < n; i++) {
 		if (addrs[i] >= 0x100000000ull || in_ram(mbi, addrs[i])) {
-			printf("probe: skipping 0x%llx (%s)\n", addrs[i],
+			printf("skipping 0x%llx (%s)\n", addrs[i],
 			       addrs[i] >= 0x100000000ull ? "above 4 GiB" :
 			       "inside RAM");
 			addrs[i] = ~0ull;
@@ -96,9 +96,9 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		if (addrs[i] == ~0ull)
 			continue;
 		p = launder_ptr((void *)(uintptr_t)addrs[i]);
-		printf("probe: reading 0x%08x\n", (uint32_t)addrs[i]);
+		printf("reading 0x%08x\n", (uint32_t)addrs[i]);
 		val = *p;
-		printf("probe: LEAK: read 0x%08x at 0x%08x\n", val,
+		printf("LEAK: read 0x%08x at 0x%08x\n", val,
 		       (uint32_t)addrs[i]);
 	}
 	for (i = 0; i < n; i++) {
@@ -107,11 +107,11 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		if (addrs[i] == ~0ull)
 			continue;
 		p = launder_ptr((void *)(uintptr_t)addrs[i]);
-		printf("probe: writing 0x%08x\n", (uint32_t)addrs[i]);
+		printf("writing 0x%08x\n", (uint32_t)addrs[i]);
 		*p = WRITE_VALUE;
-		printf("probe: LEAK: write at 0x%08x went through\n",
+		printf("LEAK: write at 0x%08x went through\n",
 		       (uint32_t)addrs[i]);
 	}
-	printf("probe: no access faulted\n");
+	printf("no access faulted\n");
 	return EXIT_NO_FAULT;
 }

@@ -100,11 +100,11 @@ void ap_main(void)
 static void start_ap(uint32_t id, uint32_t page)
 {
 	if (!send_ipi(id, ICR_INIT))
-		locked_printf("smp: INIT to APIC ID %u stuck pending\n", id);
+		locked_printf("INIT to APIC ID %u stuck pending\n", id);
 	delay_cycles(INIT_DELAY_CYCLES);
 	for (int i = 0; i < 2; i++) {
 		if (!send_ipi(id, ICR_STARTUP | page))
-			locked_printf("smp: SIPI to APIC ID %u stuck pending\n",
+			locked_printf("SIPI to APIC ID %u stuck pending\n",
 				      id);
 		delay_cycles(SIPI_DELAY_CYCLES);
 	}
@@ -131,9 +131,9 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	have_tsc = cpuid(1, 0).edx & (1u << 4);
 
 	self = lapic_id();
-	printf("smp: BSP has LAPIC ID %u\n", self);
+	printf("BSP has LAPIC ID %u\n", self);
 	if (cpus < 1 || cpus > SMP_MAX_CPUS || page < 0 || page > 0xff) {
-		printf("smp: bad cpus=%d (1..%d) or sipi_page=0x%x (0..0xff)\n",
+		printf("bad cpus=%d (1..%d) or sipi_page=0x%x (0..0xff)\n",
 		       (int)cpus, SMP_MAX_CPUS, (unsigned int)page);
 		return EXIT_BAD_ARGS;
 	}
@@ -144,7 +144,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	memcpy(tramp, tramp_start, tramp_size);
 	*(volatile uint32_t *)(tramp + base_off) =
 		((uint32_t)page << 12) + gdt_off;
-	printf("smp: trampoline (%u bytes) at 0x%05x, starting %d APs\n",
+	printf("trampoline (%u bytes) at 0x%05x, starting %d APs\n",
 	       tramp_size, (uint32_t)page << 12, (int)cpus - 1);
 
 	/* APIC IDs 0..N-1 minus our own: 1..N-1 when the BSP is 0. */

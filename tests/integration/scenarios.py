@@ -156,7 +156,7 @@ SCENARIOS += [
     Scenario(
         name="probe-stopped-neighbours-intact",
         config="guests/scenarios/isolation/bulkhead.cfg",
-        expect=[r"probe: probe: reading 0x01000000",
+        expect=[r"probe: reading 0x01000000",
                 r"error: partition probe stopped: read of guest-physical "
                 r"0x1000000, outside its memory, at RIP 0x",
                 r"  probe: fault: read of guest-physical 0x1000000",
@@ -169,14 +169,14 @@ SCENARIOS += [
     Scenario(
         name="triple-fault-restarts-the-partition",
         config="guests/scenarios/restart/bulkhead.cfg",
-        expect=[r"crash: crash: boot 0",
+        expect=[r"crash: boot 0",
                 r"partition crash stopped: triple fault \(shutdown\) on "
                 r"vCPU 0 at RIP 0x",
                 r"partition crash: restarting \(restart 1\)",
-                r"crash: crash: boot 1",
+                r"crash: boot 1",
                 r"partition crash: restarting \(restart 2\)",
-                r"crash: crash: boot 2",
-                r"crash: crash: survived 2 restarts",
+                r"crash: boot 2",
+                r"crash: survived 2 restarts",
                 r"partition crash exited with code 0",
                 r"run finished: success"],
         forbid=[r"EXCEPTION"],

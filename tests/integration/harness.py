@@ -77,7 +77,7 @@ class Matcher:
     def __init__(self, s):
         self.pending = [re.compile(e) for e in s.expect]
         forbid = list(s.forbid)
-        if not any(GAVE_UP in e for e in s.expect):
+        if not any(re.search(e, GAVE_UP) for e in s.expect):
             forbid.append(GAVE_UP)
         self.forbid = [re.compile(f) for f in forbid]
         self.violation = None

@@ -181,8 +181,11 @@ static void start_vcpus(struct partition *p, const struct vcpu_entry *entry)
 		vlapic_reset(&v->lapic, v->index);
 		v->sipi_pending = false;
 		v->init_request = false;
-		if (i == 0)
-			virt()->vcpu_reset(v, entry);
+		if (i == 0) {
+			v->reset_entry = *entry;
+			__atomic_store_n(&v->reset_pending, true,
+					 __ATOMIC_SEQ_CST);
+		}
 		set_state(v, i == 0 ? VCPU_RUNNABLE : VCPU_WAIT_SIPI);
 	}
 }

@@ -38,6 +38,8 @@ static void serve_requests(struct vcpu *v)
 		__atomic_store_n(&v->stop_request, false, __ATOMIC_SEQ_CST);
 		return;
 	}
+	if (take(&v->reset_pending))
+		virt()->vcpu_reset(v, &v->reset_entry);
 	if (take(&v->init_request) && v->state == VCPU_RUNNABLE)
 		__atomic_store_n(&v->state, VCPU_WAIT_SIPI, __ATOMIC_SEQ_CST);
 	if (v->state == VCPU_WAIT_SIPI && take(&v->sipi_pending)) {
@@ -62,6 +64,9 @@ void vcpu_loop(struct vcpu *v)
 			cpu_relax();
 			continue;
 		}
+		/* Made runnable with a new entry state: apply it first. */
+		if (__atomic_load_n(&v->reset_pending, __ATOMIC_SEQ_CST))
+			continue;
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		/* A stop asked for after the check above must not be missed. */
 		if (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST)) {

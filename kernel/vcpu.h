@@ -35,6 +35,12 @@ struct vcpu {
 	volatile bool init_request;	/* a guest INIT IPI is waiting */
 	volatile bool sipi_pending;
 	volatile uint8_t sipi_vector;
+	/*
+	 * A (re)start asked for by another CPU: the vCPU's own CPU applies it,
+	 * since a VMCS can only be written on the CPU it is loaded on.
+	 */
+	volatile bool reset_pending;
+	struct vcpu_entry reset_entry;
 	void *arch;		/* VMCB or VMCS state */
 	struct vlapic lapic;
 	uint64_t exits[EXIT_REASON_COUNT];

@@ -342,6 +342,9 @@ void hypervisor_main(struct boot_info *info)
 	if (check_partition_cpus() ||
 	    partitions_create(&info->config, info->partitions))
 		fatal("cannot set up the partitions");
+	pr_info("hypervisor memory with the partitions set up: %llu KiB besides the image and boot allocations; partition RAM %llu MiB",
+		(unsigned long long)(hv_allocated_bytes() / KIB),
+		(unsigned long long)(info->partition_ram_bytes / MIB));
 	partitions_start();
 	__atomic_store_n(&partitions_go, true, __ATOMIC_RELEASE);
 	run_partitions_here(&cpu_data[0]);

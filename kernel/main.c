@@ -9,6 +9,7 @@
 #include "arch/x86/exception.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/host_mm.h"
+#include "arch/x86/irq_quiesce.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
@@ -203,6 +204,7 @@ static void __attribute__((noreturn)) ap_main(struct per_cpu *cpu)
 	percpu_activate(cpu);
 	idt_load();
 	host_mm_enable_protection();
+	irq_quiesce_local();
 	__atomic_store_n(&cpu->state, CPU_ONLINE, __ATOMIC_RELEASE);
 	enable_virt(cpu);
 	if (boot->hooks.fault == FAULT_AP && cpu->index == cpu_count - 1) {
@@ -323,6 +325,8 @@ void hypervisor_main(struct boot_info *info)
 		info->exit_attempts);
 	take_over_memory(&mm);
 	lapic_init();
+	irq_quiesce_platform(&info->madt);
+	irq_quiesce_local();
 	enumerate_cpus();
 	alloc_all_cpu_stacks();
 	report_memory(&mm);

@@ -46,6 +46,24 @@ static void xapic_write(uint32_t reg, uint32_t value)
 	xapic[reg / 4] = value;
 }
 
+/* x2APIC MSR = 0x800 + offset / 16 (SDM vol. 3A 11.12.1.2). */
+#define X2APIC_MSR_BASE		0x800
+
+uint32_t lapic_read(uint32_t offset)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(X2APIC_MSR_BASE + offset / 16);
+	return xapic_read(offset);
+}
+
+void lapic_write(uint32_t offset, uint32_t value)
+{
+	if (x2apic)
+		wrmsr(X2APIC_MSR_BASE + offset / 16, value);
+	else
+		xapic_write(offset, value);
+}
+
 uint32_t lapic_id(void)
 {
 	if (x2apic)

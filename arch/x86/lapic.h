@@ -9,6 +9,9 @@
 void lapic_init(void);
 bool lapic_is_x2apic(void);
 uint32_t lapic_id(void);
+/* Registers by their xAPIC offset, whichever mode the APIC is in. */
+uint32_t lapic_read(uint32_t offset);
+void lapic_write(uint32_t offset, uint32_t value);
 int lapic_send_init(uint32_t apic_id);
 int lapic_send_startup(uint32_t apic_id, uint64_t page);
 /* An NMI makes a CPU leave guest mode (NMI exits are intercepted). */

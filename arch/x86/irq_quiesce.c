@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "arch/x86/irq_quiesce.h"
+#include "arch/x86/asm.h"
+#include "arch/x86/lapic.h"
+
+/* 8259A: OCW1 masks all eight inputs of each controller. */
+#define PIC_MASTER_DATA		0x21
+#define PIC_SLAVE_DATA		0xa1
+#define PIC_MASK_ALL		0xff
+/* I/O APIC (82093AA datasheet 3.0, 3.2.4): indirect registers. */
+#define IOAPIC_INDEX		0x00
+#define IOAPIC_DATA		0x10
+#define IOAPIC_REG_VERSION	0x01
+#define IOAPIC_REG_REDIR	0x10
+#define IOAPIC_MAX_REDIR_SHIFT	16
+#define IOAPIC_REDIR_MASKED	(1U << 16)
+/* Local APIC (Intel SDM vol. 3A 11.5.1, table 11-1). */
+#define LAPIC_VERSION		0x030
+#define LAPIC_LVT_CMCI		0x2f0
+#define LAPIC_LVT_FIRST		0x320	/* timer, thermal, perf, LINT0/1, error */
+#define LAPIC_LVT_LAST		0x370
+#define LAPIC_TIMER_INITIAL	0x380
+#define LAPIC_MAX_LVT_SHIFT	16
+#define LAPIC_LVT_CMCI_INDEX	6
+#define LVT_MASKED		(1U << 16)
+
+static uint32_t ioapic_read(volatile uint32_t *base, uint32_t reg)
+{
+	base[IOAPIC_INDEX / 4] = reg;
+	return base[IOAPIC_DATA / 4];
+}
+
+static void ioapic_write(volatile uint32_t *base, uint32_t reg, uint32_t v)
+{
+	base[IOAPIC_INDEX / 4] = reg;
+	base[IOAPIC_DATA / 4] = v;
+}
+
+static void mask_ioapic(uint32_t address)
+{
+	volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)address;
+	unsigned int last = (ioapic_read(base, IOAPIC_REG_VERSION) >>
+			     IOAPIC_MAX_REDIR_SHIFT) & 0xff;
+
+	for (unsigned int i = 0; i <= last; i++) {
+		uint32_t reg = IOAPIC_REG_REDIR + 2 * i;
+
+		ioapic_write(base, reg, ioapic_read(base, reg) |
+					IOAPIC_REDIR_MASKED);
+	}
+}
+
+void irq_quiesce_platform(const struct madt_info *madt)
+{
+	outb(PIC_MASTER_DATA, PIC_MASK_ALL);
+	outb(PIC_SLAVE_DATA, PIC_MASK_ALL);
+	for (unsigned int i = 0; i < madt->ioapic_count; i++)
+		mask_ioapic(madt->ioapics[i].address);
+}
+
+void irq_quiesce_local(void)
+{
+	unsigned int max_lvt = (lapic_read(LAPIC_VERSION) >>
+				LAPIC_MAX_LVT_SHIFT) & 0xff;
+
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	for (uint32_t reg = LAPIC_LVT_FIRST; reg <= LAPIC_LVT_LAST; reg += 0x10)
+		lapic_write(reg, lapic_read(reg) | LVT_MASKED);
+	/* CMCI exists only where the version register counts 7 LVTs. */
+	if (max_lvt >= LAPIC_LVT_CMCI_INDEX)
+		lapic_write(LAPIC_LVT_CMCI, lapic_read(LAPIC_LVT_CMCI) |
+					    LVT_MASKED);
+}

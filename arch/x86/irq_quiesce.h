@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef ARCH_X86_IRQ_QUIESCE_H
+#define ARCH_X86_IRQ_QUIESCE_H
+
+#include "drivers/acpi/acpi.h"
+
+/*
+ * Silences every interrupt source the firmware may have left armed, so
+ * that no stray physical interrupt reaches a partition: the legacy PICs
+ * and every I/O APIC input (once, boot CPU), and the calling CPU's local
+ * APIC timer and LVT entries (every CPU).
+ */
+void irq_quiesce_platform(const struct madt_info *madt);
+void irq_quiesce_local(void);
+
+#endif

@@ -377,7 +377,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", line);
 		return EXIT_CONFIG;
 	}
-	ok = check_files(&cfg, o.file);
+	/*
+	 * --list-files serves the image builder, which looks for the files
+	 * in more folders than the config's own and reports what is missing.
+	 */
+	ok = o.list_files || check_files(&cfg, o.file);
 	ok = check_machine(&cfg, &o) && ok;
 	if (!ok)
 		return EXIT_CONFIG;

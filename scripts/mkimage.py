@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-2-Clause
 """Builds a GPT disk image with one EFI System Partition holding
-EFI/BOOT/BOOTX64.EFI, bulkhead.cfg and every file the config names.
+EFI/BOOT/BOOTX64.EFI, bulkhead.cfg and every file the config names (as
+build/bulkhead-check, the hypervisor's own parser, reads it).
 `dd` of the image to a USB stick gives a stick that UEFI PCs boot.
 
   mkimage.py --efi EFI --config CFG --out IMG [--search DIR ...]
@@ -32,7 +33,6 @@ MIN_ESP = 64 * MIB                    # FAT32 needs >= 65525 clusters
 # UEFI 2.10 5.3.3: EFI System Partition type GUID.
 ESP_TYPE = uuid.UUID("c12a7328-f81f-11d2-ba4b-00a0c93ec93b")
 BOOT_FILE = "EFI/BOOT/BOOTX64.EFI"
-FILE_KEYS = ("kernel", "initrd", "modules")
 # Debian keeps mkfs.fat in /usr/sbin, which is not on a user's PATH.
 TOOL_PATH = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
 TOOL_ENV = dict(os.environ, PATH=TOOL_PATH, MTOOLS_SKIP_CHECK="1")
@@ -43,38 +43,22 @@ class ImageError(Exception):
     pass
 
 
-def split_unquoted(text, sep):
-    """Splits text at each sep that is not inside double quotes."""
-    parts, cur, quoted = [], "", False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        if ch == sep and not quoted:
-            parts, cur = parts + [cur], ""
-        else:
-            cur += ch
-    return parts + [cur]
+class ConfigRejected(ImageError):
+    pass
 
 
-def config_files(config):
-    """(line number, path) of each file the config names.
-
-    A stop-gap scan of `kernel/initrd/modules = value` lines: it will be
-    replaced by `bulkhead-check --list-files` once the hypervisor's own
-    config parser builds as a host tool."""
-    found = []
-    with open(config, encoding="utf-8", errors="replace") as f:
-        for lineno, line in enumerate(f, 1):
-            key, eq, value = split_unquoted(line, "#")[0].partition("=")
-            if not eq or key.strip() not in FILE_KEYS:
-                continue
-            for item in split_unquoted(value, ","):
-                item = item.strip()
-                if len(item) >= 2 and item[0] == item[-1] == '"':
-                    item = item[1:-1]
-                if item:
-                    found.append((lineno, item))
-    return found
+def config_files(config, checker):
+    """The files the config names, as the hypervisor's own parser reads
+    them (bulkhead-check, built by make). A config it rejects is an error
+    here already, before a stick is written."""
+    if not os.access(checker, os.X_OK):
+        raise ImageError("%s not found: run make first, or give --checker"
+                         % checker)
+    r = subprocess.run([checker, "--list-files", config], text=True,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode:
+        raise ConfigRejected(r.stderr.strip())
+    return [line for line in r.stdout.splitlines() if line]
 
 
 def relative(path, where, hint):
@@ -101,8 +85,14 @@ def collect(args):
         wanted.append(("bulkhead.cfg", args.config))
     # The config's folder first, then each --search folder (built files).
     bases = [os.path.dirname(os.path.abspath(args.config))] + args.search
-    for lineno, path in config_files(args.config):
-        where = "%s:%d" % (args.config, lineno)
+    try:
+        named = config_files(args.config, args.checker)
+    except ConfigRejected:
+        if not args.bad_config:
+            raise
+        named = []      # a test of the hypervisor's own config errors
+    for path in named:
+        where = args.config
         esp = relative(path, where, "name it relative to the config's "
                        "folder, inside that folder")
         hosts = [os.path.join(base, esp) for base in bases]
@@ -297,6 +287,14 @@ def main():
                    metavar="ESP_PATH=FILE", help="one more file on the ESP")
     p.add_argument("--search", action="append", default=[], metavar="DIR",
                    help="look here too for files the config names")
+    p.add_argument("--checker", default=os.path.join(
+                       os.path.dirname(os.path.dirname(os.path.abspath(
+                           __file__))), "build", "bulkhead-check"),
+                   help="the bulkhead-check tool that reads the config "
+                   "(default: build/bulkhead-check)")
+    p.add_argument("--bad-config", action="store_true",
+                   help="write a config bulkhead-check rejects, alone "
+                   "(tests of the hypervisor's own config errors)")
     p.add_argument("--skip-missing", action="store_true",
                    help="leave out named files that do not exist (tests of "
                    "the hypervisor's own error)")

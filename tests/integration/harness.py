@@ -38,6 +38,7 @@ class Scenario:
     timeout: int = 60
     omit_config: bool = False
     skip_missing: bool = False     # a config naming files the stick lacks
+    bad_config: bool = False       # a config bulkhead-check rejects
     engine: str = "qemu"           # or "bochs": Intel VMX with EPT
 
 
@@ -65,6 +66,8 @@ def build_image(s, workdir):
         cmd += ["--no-config"]
     if s.skip_missing:
         cmd += ["--skip-missing"]
+    if s.bad_config:
+        cmd += ["--bad-config"]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return image
 

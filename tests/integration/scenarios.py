@@ -205,11 +205,12 @@ SCENARIOS += [
     config_error("config-unknown-key",
                  PART % ("a", "1", "8M", HELLO) + "colour = blue\n",
                  r"error: bulkhead.cfg:5: unknown key 'colour' in "
-                 r"\[partition a\]: the keys there are"),
+                 r"\[partition a\]: the keys there are", bad_config=True),
     config_error("config-cpu-in-two-partitions",
                  PART % ("a", "1", "8M", HELLO) +
                  PART % ("b", "1-2", "8M", HELLO),
-                 r'error: bulkhead.cfg:6: cpu 1 is already in partition "a"'),
+                 r'error: bulkhead.cfg:6: cpu 1 is already in partition "a"',
+                 bad_config=True),
     config_error("config-missing-file",
                  PART % ("a", "1", "8M", "guests/missing.elf"),
                  r"error: bulkhead.cfg:4: cannot read guests/missing.elf "
@@ -224,7 +225,8 @@ SCENARIOS += [
                  r"error: bulkhead.cfg:3: not enough memory"),
     config_error("config-no-partition",
                  "[hypervisor]\nexit_when_done = yes\n",
-                 r"error: bulkhead.cfg: no \[partition\] section"),
+                 r"error: bulkhead.cfg: no \[partition\] section",
+                 bad_config=True),
     config_error("config-kernel-not-multiboot",
                  PART % ("a", "1", "8M", "bulkhead.cfg"),
                  r"error: bulkhead.cfg:4: bulkhead.cfg: not a kernel "

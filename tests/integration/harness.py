@@ -28,6 +28,7 @@ def qemu_exit_status(code):
 class Scenario:
     name: str
     expect: list                   # regexes, matched line by line, in order
+    anywhere: list = field(default_factory=list)  # each somewhere, any order
     config: str = "guests/scenarios/default/bulkhead.cfg"
     config_text: str = None        # a config written for this run instead
     hooks: str = None              # contents of bulkhead.test, if any
@@ -79,6 +80,8 @@ GAVE_UP = r"Bulkhead did not start; returning to the firmware"
 class Matcher:
     def __init__(self, s):
         self.pending = [re.compile(e) for e in s.expect]
+        # Partitions run side by side: their lines interleave freely.
+        self.unordered = [re.compile(e) for e in s.anywhere]
         forbid = list(s.forbid)
         if not any(re.search(e, GAVE_UP) for e in s.expect):
             forbid.append(GAVE_UP)
@@ -92,10 +95,16 @@ class Matcher:
                     self.violation = "forbidden line: " + line.strip()
             if self.pending and self.pending[0].search(line):
                 self.pending.pop(0)
+            self.unordered = [u for u in self.unordered
+                              if not u.search(line)]
 
     @property
     def done(self):
-        return not self.pending
+        return not self.pending and not self.unordered
+
+    @property
+    def waiting_for(self):
+        return (self.pending or self.unordered)[0].pattern
 
 
 def qemu_command(s, image, serial):
@@ -149,7 +158,7 @@ def run(s, workdir):
             proc.kill()
             proc.wait()
             return False, "timeout after %d s, still waiting for /%s/" % (
-                s.timeout, matcher.pending[0].pattern if matcher.pending
+                s.timeout, matcher.waiting_for if not matcher.done
                 else "QEMU to exit"), text, elapsed
         time.sleep(POLL_SECONDS)
     if text and not text.endswith("\n"):
@@ -158,7 +167,7 @@ def run(s, workdir):
         return False, matcher.violation, text, elapsed
     if not matcher.done:
         return False, "QEMU ended (status %s) before /%s/" % (
-            status, matcher.pending[0].pattern), text, elapsed
+            status, matcher.waiting_for), text, elapsed
     if s.exit_status is not None and status != s.exit_status:
         return False, "exit status %s, expected %s" % (
             status, s.exit_status), text, elapsed

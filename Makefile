@@ -30,7 +30,8 @@ HV_SRCS := \
 	arch/x86/exception_entry.S arch/x86/gdt.c arch/x86/host_mm.c \
 	arch/x86/lapic.c arch/x86/paging.c arch/x86/smp.c arch/x86/tsc.c \
 	arch/x86/virt.c arch/x86/svm/svm.c arch/x86/svm/svm_entry.S \
-	arch/x86/vmx/vmx.c arch/x86/msr.c arch/x86/irq_quiesce.c arch/x86/insn.c arch/x86/guest_walk.c \
+	arch/x86/vmx/vmx.c arch/x86/vmx/vmx_entry.S arch/x86/vmx/vmx_caps.c \
+	arch/x86/vmx/ept.c arch/x86/msr.c arch/x86/irq_quiesce.c arch/x86/insn.c arch/x86/guest_walk.c \
 	kernel/format.c kernel/frame_alloc.c kernel/log.c kernel/log_format.c \
 	kernel/main.c kernel/memmap.c kernel/percpu.c kernel/string.c \
 	kernel/test_hooks.c kernel/config.c kernel/page_alloc.c \

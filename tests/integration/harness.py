@@ -6,6 +6,7 @@ with the expected exit status. A run that does not get there in time fails.
 import os
 import re
 import shlex
+import signal
 import subprocess
 import tempfile
 import time
@@ -131,8 +132,10 @@ def run(s, workdir):
     else:
         cmd = qemu_command(s, image, serial)
     start = time.monotonic()
+    # Its own process group: stopping a runner script stops the emulator.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
     matcher = Matcher(s)
     seen = 0
     text = ""
@@ -151,11 +154,11 @@ def run(s, workdir):
             break
         # A forbidden line decides the run: no need to wait any longer.
         if matcher.violation or (matcher.done and s.exit_status is None):
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             break
         if elapsed > s.timeout:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             return False, "timeout after %d s, still waiting for /%s/" % (
                 s.timeout, matcher.waiting_for if not matcher.done

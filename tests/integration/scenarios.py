@@ -237,3 +237,21 @@ SCENARIOS += [
                  r"Bulkhead can start: ",
                  skip_missing=True),   # the config is on the stick anyway
 ]
+
+SCENARIOS += [
+    Scenario(
+        name="vmx-bochs-partition-runs",
+        config=MINIMAL,
+        engine="bochs",
+        smp=2,
+        expect=[r"CPU: GenuineIntel, VMX",
+                r"partition hello: starting on CPU 0",
+                r"hello: hello 2/2",
+                r"hello: memory intact",
+                r"partition hello exited with code 0",
+                r"run finished: success"],
+        forbid=[r"EXCEPTION", r"stopped: "],
+        exit_status=0,
+        timeout=180,
+    ),
+]

@@ -2,8 +2,13 @@
 /* The loop each CPU that hosts a vCPU runs: enter, exit, handle, repeat. */
 #include "kernel/vcpu.h"
 #include "arch/x86/asm.h"
+#include "arch/x86/guest_gprs.h"
 #include "kernel/exit.h"
 #include "kernel/partition.h"
+
+/* The vendor entry code addresses gprs[] with these offsets. */
+_Static_assert(G_RAX == REG_RAX * 8 && G_RDI == REG_RDI * 8 &&
+	       G_R15 == REG_R15 * 8, "guest_gprs.h and enum guest_reg differ");
 
 static const char *const reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_CPUID] = "cpuid",

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include "arch/x86/guest_gprs.h"
 /*
  * void svm_enter(uint64_t *gprs, uint64_t vmcb_pa, uint64_t host_area_pa)
  *
@@ -9,20 +10,6 @@
  * loaded, so no host NMI handler can run on them.
  * gprs[] is in x86 encoding order; RAX and RSP travel in the VMCB.
  */
-#define G_RCX	8
-#define G_RDX	16
-#define G_RBX	24
-#define G_RBP	40
-#define G_RSI	48
-#define G_RDI	56
-#define G_R8	64
-#define G_R9	72
-#define G_R10	80
-#define G_R11	88
-#define G_R12	96
-#define G_R13	104
-#define G_R14	112
-#define G_R15	120
 
 	.text
 	.globl svm_enter
@@ -41,37 +28,13 @@ svm_enter:
 	vmsave
 	movq %rsi, %rax
 	vmload
-	movq G_RCX(%rdi), %rcx
-	movq G_RDX(%rdi), %rdx
-	movq G_RBX(%rdi), %rbx
-	movq G_RBP(%rdi), %rbp
-	movq G_RSI(%rdi), %rsi
-	movq G_R8(%rdi), %r8
-	movq G_R9(%rdi), %r9
-	movq G_R10(%rdi), %r10
-	movq G_R11(%rdi), %r11
-	movq G_R12(%rdi), %r12
-	movq G_R13(%rdi), %r13
-	movq G_R14(%rdi), %r14
-	movq G_R15(%rdi), %r15
+	load_guest_gprs_but_rax_rdi %rdi
 	movq G_RDI(%rdi), %rdi
 	vmrun
 	/* RAX = vmcb (restored by #VMEXIT), RSP = ours, the rest = guest's. */
 	pushq %rdi
 	movq 24(%rsp), %rdi		/* gprs */
-	movq %rcx, G_RCX(%rdi)
-	movq %rdx, G_RDX(%rdi)
-	movq %rbx, G_RBX(%rdi)
-	movq %rbp, G_RBP(%rdi)
-	movq %rsi, G_RSI(%rdi)
-	movq %r8, G_R8(%rdi)
-	movq %r9, G_R9(%rdi)
-	movq %r10, G_R10(%rdi)
-	movq %r11, G_R11(%rdi)
-	movq %r12, G_R12(%rdi)
-	movq %r13, G_R13(%rdi)
-	movq %r14, G_R14(%rdi)
-	movq %r15, G_R15(%rdi)
+	store_guest_gprs_but_rax_rdi %rdi
 	popq %rcx
 	movq %rcx, G_RDI(%rdi)
 	vmsave				/* RAX = vmcb: guest FS, GS, ... */

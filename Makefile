@@ -89,6 +89,8 @@ deps:
 
 # --- tests --------------------------------------------------------------
 include tests/unit/unit.mk
+-include tests/vmx/vmx.mk
+-include scripts/bench.mk
 
 test: deps
 	@$(MAKE) --no-print-directory all

@@ -51,5 +51,17 @@ echo "== integration tests (QEMU, OVMF, TCG)"
 /usr/bin/python3 tests/integration/run.py | tee "$log"
 count
 
+if [ -f tests/vmx/run.py ]; then
+	echo "== VMX tests (Bochs, OVMF)"
+	/usr/bin/python3 tests/vmx/run.py | tee "$log"
+	count
+fi
+
+if [ -f scripts/bench.mk ]; then
+	echo "== benchmark smoke run (tiny N, no timing asserted)"
+	make --no-print-directory bench-smoke 2>&1 | tee "$log"
+	count
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

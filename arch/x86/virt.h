@@ -71,6 +71,7 @@ struct vcpu_entry {
 	uint32_t rip;
 	uint8_t sipi_vector;
 	uint32_t eax, ebx;
+	uint32_t esi;		/* Linux boot protocol: the boot_params */
 };
 
 struct virt_ops {

@@ -197,6 +197,7 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_entry *e)
 		vmcb_w64(vmcb, VMCB_RIP, e->rip);
 		v->gpr[REG_RAX] = e->eax;
 		v->gpr[REG_RBX] = e->ebx;
+		v->gpr[REG_RSI] = e->esi;
 	} else {
 		/* After SIPI (SDM vol. 3A 9.4.4.2): CS = vector << 8, IP = 0. */
 		set_segment(vmcb, VMCB_CS, (uint16_t)(e->sipi_vector << 8),

@@ -484,6 +484,7 @@ static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_entry *e)
 		vmwrite(VMCS_GUEST_RIP, e->rip);
 		v->gpr[REG_RAX] = e->eax;
 		v->gpr[REG_RBX] = e->ebx;
+		v->gpr[REG_RSI] = e->esi;
 	} else {
 		/* After SIPI (SDM vol. 3A 9.4.4.2): CS = vector << 8. */
 		set_segment(SEG_CS, (uint16_t)(e->sipi_vector << 8), AR_CODE16,

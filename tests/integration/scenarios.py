@@ -110,28 +110,6 @@ SCENARIOS = [
     ),
 ]
 
-# Intel VMX under Bochs (OVMF has no ACPI tables there: CPUs come from the
-# firmware's MP services). Bochs always exits with status 1 (run-bochs.sh
-# turns it into 0), so the run's code is read from the log line.
-SCENARIOS += [
-    Scenario(
-        name="vmx-bochs-2-cpus",
-        config=MINIMAL,
-        engine="bochs",
-        smp=2,
-        hooks="exit",
-        expect=[BANNER, r"CPU: GenuineIntel, VMX",
-                r"CPUs: 2 usable, from the UEFI MP services",
-                r"CPU 0 \(APIC ID 0\): VMX enabled",
-                r"CPU 1 \(APIC ID 1\): VMX enabled",
-                r"2/2 CPUs online, VMX enabled on 2",
-                r"test hook: ending the run with code 0"],
-        forbid=[r"EXCEPTION", r"error:"],
-        exit_status=0,
-        timeout=180,
-    ),
-]
-
 # Partitions (AMD SVM with nested paging under TCG).
 RUN_OK = qemu_exit_status(0)
 RUN_FAILED = qemu_exit_status(1)
@@ -236,22 +214,4 @@ SCENARIOS += [
                  r"error: bulkhead.cfg:4: bulkhead.cfg: not a kernel "
                  r"Bulkhead can start: ",
                  skip_missing=True),   # the config is on the stick anyway
-]
-
-SCENARIOS += [
-    Scenario(
-        name="vmx-bochs-partition-runs",
-        config=MINIMAL,
-        engine="bochs",
-        smp=2,
-        expect=[r"CPU: GenuineIntel, VMX",
-                r"partition hello: starting on CPU 0",
-                r"hello: hello 2/2",
-                r"hello: memory intact",
-                r"partition hello exited with code 0",
-                r"run finished: success"],
-        forbid=[r"EXCEPTION", r"stopped: "],
-        exit_status=0,
-        timeout=180,
-    ),
 ]

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""VMX scenarios: the same image as the QEMU suite boots through OVMF in
+Bochs, which emulates Intel VT-x with EPT and unrestricted guest. Each one
+mirrors an SVM scenario of tests/integration/scenarios.py, cut to two CPUs
+and few guest lines because Bochs boots in 15-20 s.
+
+OVMF has no ACPI tables in Bochs: CPUs come from the firmware's MP
+services. Bochs always exits with status 1 (run-bochs.sh turns it into
+0), so a run's result is read from its log lines, never its status."""
+from harness import Scenario
+
+MINIMAL = "guests/scenarios/minimal/bulkhead.cfg"
+BANNER = r"Bulkhead \S+: static partitioning hypervisor, UEFI stage"
+HEAD = "[hypervisor]\nexit_when_done = yes\n"
+PART = "\n[partition %s]\ncpus = %s\nmemory = %s\nkernel = %s\n"
+HELLO = "guests/hello.elf"
+# HLT must not exit on VMX (guests halt natively), so none is counted.
+NO_HLT_EXITS = r"exits:.* hlt \d"
+# A VMX scenario is judged on the Intel path: any SVM line is a mistake.
+VMX_FORBID = [r"EXCEPTION", r"SVM enabled", r"invalid guest state",
+              NO_HLT_EXITS]
+
+
+def vmx(name, **kw):
+    kw.setdefault("smp", 2)
+    kw.setdefault("timeout", 120)
+    kw["forbid"] = VMX_FORBID + kw.get("forbid", [])
+    return Scenario(name=name, engine="bochs", exit_status=0, **kw)
+
+
+SCENARIOS = [
+    vmx("vmx-bochs-2-cpus",
+        config=MINIMAL,
+        hooks="exit",
+        expect=[BANNER, r"CPU: GenuineIntel, VMX",
+                r"CPUs: 2 usable, from the UEFI MP services",
+                r"CPU 0 \(APIC ID 0\): VMX enabled",
+                r"CPU 1 \(APIC ID 1\): VMX enabled",
+                r"2/2 CPUs online, VMX enabled on 2",
+                r"test hook: ending the run with code 0"],
+        forbid=[r"error:"]),
+    vmx("vmx-bochs-partition-runs",
+        config=MINIMAL,
+        expect=[r"CPU: GenuineIntel, VMX",
+                r"partition hello: starting on CPU 0",
+                r"hello: hello 2/2",
+                r"hello: memory intact",
+                r"partition hello exited with code 0",
+                r"run finished: success"],
+        forbid=[r"stopped: "]),
+    # Two partitions side by side, each ending with its own code.
+    vmx("vmx-two-partitions-exit-codes",
+        config_text=HEAD +
+        PART % ("alpha", "0", "8M", HELLO) + 'cmdline = "count=2 exit=0"\n' +
+        PART % ("beta", "1", "8M", HELLO) + 'cmdline = "count=2 exit=3"\n',
+        expect=[r"config: 2 partition\(s\), 16 MiB of partition RAM",
+                r"summary: all 2 partition\(s\) stopped",
+                r"  alpha: exit code 0",
+                r"  beta: exit code 3",
+                r"run finished: failure"],
+        anywhere=[r"alpha: hello 2/2", r"alpha: memory intact",
+                  r"beta: hello 2/2", r"beta: memory intact",
+                  r"partition alpha exited with code 0",
+                  r"partition beta exited with code 3"],
+        forbid=[r"stopped: ", r"error:"]),
+    # The second vCPU starts in real mode from the guest's own SIPI.
+    vmx("vmx-two-vcpus",
+        config_text=HEAD + PART % ("duo", "0-1", "16M", "guests/smp.elf") +
+        'cmdline = "cpus=2 sipi_page=0x8"\n',
+        expect=[r"partition duo: 2 vCPU\(s\), 16 MiB RAM",
+                r"duo: vCPU with APIC ID 1 reporting",
+                r"duo: all 2 vCPUs up",
+                r"partition duo exited with code 0",
+                r"run finished: success"],
+        forbid=[r"stopped: ", r"error:"]),
+    # An EPT violation stops the probe; its neighbour's memory is intact.
+    vmx("vmx-probe-stopped-neighbour-intact",
+        config_text=HEAD + PART % ("probe", "1", "16M", "guests/probe.elf") +
+        PART % ("left", "0", "16M", HELLO) + 'cmdline = "count=3 exit=0"\n',
+        expect=[r"probe: reading 0x01000000",
+                r"error: partition probe stopped: read of guest-physical "
+                r"0x1000000, outside its memory, at RIP 0x",
+                r"  probe: fault: read of guest-physical 0x1000000",
+                r"  left: exit code 0",
+                r"run finished: failure"],
+        anywhere=[r"left: memory intact"],
+        forbid=[r"LEAK", r"CORRUPTED"]),
+    # A triple fault is contained: the partition restarts from its image.
+    vmx("vmx-triple-fault-restarts",
+        config_text=HEAD + PART % ("crash", "1", "8M", "guests/crash.elf") +
+        'cmdline = "crashes=2"\non_fault = restart\n' +
+        PART % ("steady", "0", "8M", HELLO) + 'cmdline = "count=3 exit=0"\n',
+        expect=[r"crash: boot 0",
+                r"partition crash stopped: triple fault \(shutdown\) on "
+                r"vCPU 0 at RIP 0x",
+                r"partition crash: restarting \(restart 1\)",
+                r"crash: boot 1",
+                r"partition crash: restarting \(restart 2\)",
+                r"crash: boot 2",
+                r"crash: survived 2 restarts",
+                r"partition crash exited with code 0",
+                r"run finished: success"],
+        anywhere=[r"steady: memory intact",
+                  r"partition steady exited with code 0"]),
+]

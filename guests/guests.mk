@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Multiboot (v1) test guests: 32-bit freestanding ELF images linked at
-# 1 MiB, one per directory under guests/ (hello, smp, probe, crash), all sharing
-# the runtime in guests/lib. Included by the top-level Makefile.
+# 1 MiB, one per directory under guests/ (hello, smp, probe, crash and the
+# bench-* guests of scripts/bench.py), all sharing the runtime in guests/lib.
+# Included by the top-level Makefile.
 
 BUILD ?= build
 
 GUEST_NAMES := hello smp probe crash
+GUEST_NAMES += bench-exits bench-compute bench-memory bench-idle
 GUEST_ELFS  := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
 
 GUEST_CC      ?= gcc
@@ -14,6 +16,10 @@ GUEST_CFLAGS  := -m32 -ffreestanding -fno-pic -fno-pie -nostdlib \
 	-fno-stack-protector -mno-sse -mno-mmx -mno-80387 -O2 \
 	-Wall -Wextra -Werror -std=gnu11 \
 	-I. -MMD -MP
+# The compute benchmark measures x87 arithmetic: it alone may use the FPU
+# (it runs FNINIT itself; the runtime it links with stays integer only).
+$(BUILD)/guests/obj/guests/bench-compute/%: GUEST_CFLAGS += -m80387 \
+	-mfpmath=387
 GUEST_LDFLAGS := -m elf_i386 -nostdlib -T guests/lib/guest.ld
 
 GUEST_LIB_SRCS  := $(wildcard guests/lib/*.c guests/lib/*.S)

@@ -281,6 +281,22 @@ static int check_partition_cpus(void)
 	return err;
 }
 
+/*
+ * Raw TSC values at the boot phase boundaries, for docs/performance.md
+ * (scripts/bench.py reads this line): under QEMU -icount the TSC counts
+ * from reset, so efi_main's value is the firmware's share.
+ */
+static void log_boot_phases(const struct boot_info *info, uint64_t cpus_up,
+			    uint64_t stage2, uint64_t loaded)
+{
+	pr_info("boot phases (TSC): efi_main %llu, exit boot services %llu-%llu, CPUs up %llu, stage-2 built %llu, partitions loaded %llu",
+		(unsigned long long)info->tsc_at_entry,
+		(unsigned long long)info->tsc_before_exit,
+		(unsigned long long)info->tsc_after_exit,
+		(unsigned long long)cpus_up, (unsigned long long)stage2,
+		(unsigned long long)loaded);
+}
+
 static void halt_hook(unsigned int cpu)
 {
 	if (cpu == 0 && boot->hooks.exit_when_up)
@@ -313,6 +329,7 @@ void hypervisor_main(struct boot_info *info)
 {
 	struct host_mm_stats mm;
 	unsigned int failed, online, virt_on;
+	uint64_t tsc_cpus_up, tsc_stage2;
 
 	boot = info;
 	tsc_hz = info->tsc_hz;
@@ -336,6 +353,7 @@ void hypervisor_main(struct boot_info *info)
 	__atomic_store_n(&cpu_data[0].state, CPU_ONLINE, __ATOMIC_RELEASE);
 	enable_virt(&cpu_data[0]);
 	failed = start_aps(mm.cr3);
+	tsc_cpus_up = rdtsc();
 	online = cpu_count - failed;
 	virt_on = count_virt_enabled();
 	pr_info("%u/%u CPUs online, %s enabled on %u", online, cpu_count,
@@ -346,10 +364,12 @@ void hypervisor_main(struct boot_info *info)
 	if (check_partition_cpus() ||
 	    partitions_create(&info->config, info->partitions))
 		fatal("cannot set up the partitions");
+	tsc_stage2 = rdtsc();
 	pr_info("hypervisor memory with the partitions set up: %llu KiB besides the image and boot allocations; partition RAM %llu MiB",
 		(unsigned long long)(hv_allocated_bytes() / KIB),
 		(unsigned long long)(info->partition_ram_bytes / MIB));
 	partitions_start();
+	log_boot_phases(info, tsc_cpus_up, tsc_stage2, rdtsc());
 	__atomic_store_n(&partitions_go, true, __ATOMIC_RELEASE);
 	run_partitions_here(&cpu_data[0]);
 }

@@ -62,10 +62,12 @@ static int build_stage2(struct partition *p)
 	return err;
 }
 
-static void uart_line(void *ctx, const char *line, size_t len)
+/* For now a partial segment (a prompt) is printed as a line of its own. */
+static void uart_line(void *ctx, const char *line, size_t len, bool complete)
 {
 	struct partition *p = ctx;
 
+	(void)complete;
 	pr_info("%s: %.*s", p->cfg->name, (int)len, line);
 }
 

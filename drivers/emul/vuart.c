@@ -145,30 +145,30 @@ bool vuart_irq_pending(const struct vuart *u)
 	       (u->mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2;
 }
 
-static void emit_line(struct vuart *u)
+static void emit(struct vuart *u, bool complete)
 {
 	if (u->emit)
-		u->emit(u->ctx, u->line, u->line_len);
+		u->emit(u->ctx, u->line, u->line_len, complete);
 	u->line_len = 0;
 }
 
 void vuart_flush(struct vuart *u)
 {
 	if (u->line_len)
-		emit_line(u);
+		emit(u, false);
 }
 
 /* Dropping every '\r' also strips the one of a CRLF. */
 static void output(struct vuart *u, uint8_t c)
 {
 	if (c == '\n') {
-		emit_line(u);
+		emit(u, true);
 		return;
 	}
 	if ((c < ' ' && c != '\t') || c == ASCII_DEL)
 		return;
 	if (u->line_len == sizeof(u->line))
-		emit_line(u);
+		emit(u, false);
 	u->line[u->line_len++] = (char)c;
 }
 
@@ -192,6 +192,13 @@ static void write_ier(struct vuart *u, uint8_t value)
 	/* Enabling the THRE interrupt with THR empty raises it at once. */
 	if ((u->ier & IER_ETBEI) && !(before & IER_ETBEI))
 		u->thre_pending = true;
+	/*
+	 * An interrupt-driven driver turns the THRE interrupt off when it has
+	 * nothing more to send (Linux's 8250 __stop_tx()): whatever it sent
+	 * is all there is for now, e.g. a prompt waiting for input.
+	 */
+	if (!(u->ier & IER_ETBEI) && (before & IER_ETBEI))
+		vuart_flush(u);
 }
 
 /* FCR bits 1-2 act only with bit 0 set; a mode change clears the FIFOs. */

@@ -13,8 +13,16 @@
  * always empty. The host feeds input through vuart_push_input().
  */
 
-/* A complete output line, without its '\n' (nor the '\r' of a CRLF). */
-typedef void (*vuart_line_fn)(void *ctx, const char *line, size_t len);
+/*
+ * Output for the console, never with a '\n' (nor the '\r' of a CRLF).
+ * complete: the segment ends a line. Otherwise the line goes on in the next
+ * segment: a shell prompt, sent out when the guest's transmitter goes idle
+ * (it disables the THRE interrupt), a line longer than VUART_LINE_MAX, or
+ * what vuart_flush() finds. A complete segment may be empty when it only
+ * ends a line whose text went out in partial segments.
+ */
+typedef void (*vuart_line_fn)(void *ctx, const char *line, size_t len,
+			      bool complete);
 
 #define VUART_LINE_MAX	160
 #define VUART_RX_SIZE	64

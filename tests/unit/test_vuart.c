@@ -16,15 +16,17 @@ enum { RX = 0, TX = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, EFR = 2,
 
 static struct vuart u;
 static char lines[MAX_LINES][VUART_LINE_MAX + 1];
+static bool complete[MAX_LINES];
 static size_t line_count;
 
-static void capture(void *ctx, const char *line, size_t len)
+static void capture(void *ctx, const char *line, size_t len, bool done)
 {
 	assert_ptr_equal(ctx, &line_count);
 	assert_true(len <= VUART_LINE_MAX);
 	assert_true(line_count < MAX_LINES);
 	memcpy(lines[line_count], line, len);
 	lines[line_count][len] = '\0';
+	complete[line_count] = done;
 	line_count++;
 }
 
@@ -32,6 +34,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(lines, 0, sizeof(lines));
+	memset(complete, 0, sizeof(complete));
 	line_count = 0;
 	vuart_init(&u, capture, &line_count);
 	return 0;
@@ -246,6 +249,8 @@ static void test_line_output(void **state)
 	assert_string_equal(lines[1], "world");
 	assert_string_equal(lines[2], "");
 	assert_string_equal(lines[3], "a\tb[0m");
+	for (int i = 0; i < 4; i++)
+		assert_true(complete[i]);
 
 	/* Flush emits a partial line once. */
 	put_str("partial");
@@ -253,6 +258,7 @@ static void test_line_output(void **state)
 	vuart_flush(&u);
 	assert_int_equal(line_count, 5);
 	assert_string_equal(lines[4], "partial");
+	assert_false(complete[4]);
 }
 
 static void test_long_lines_split(void **state)
@@ -273,7 +279,10 @@ static void test_long_lines_split(void **state)
 	put_str("yz\n");
 	assert_int_equal(line_count, 3);
 	assert_string_equal(lines[1], expect);
+	assert_false(complete[1]);	/* the line goes on */
 	assert_string_equal(lines[2], "yz");
+	assert_true(complete[2]);
+	assert_true(complete[0]);
 }
 
 static void test_no_emitter_is_harmless(void **state)
@@ -339,6 +348,102 @@ static void test_irq_gated_by_out2(void **state)
 	assert_false(vuart_irq_pending(&u));
 }
 
+/*
+ * What serial8250_do_startup() in drivers/tty/serial/8250/8250_port.c does
+ * before it sends anything, including the UART_BUG_THRE test: THRE must be
+ * raised each time IER.THRI goes from 0 to 1 with the transmitter empty.
+ */
+static void test_linux_startup_sequence(void **state)
+{
+	uint8_t iir1, iir, lsr;
+
+	(void)state;
+	vuart_write(&u, FCR, 0x01);
+	vuart_write(&u, FCR, 0x01 | 0x02 | 0x04);	/* clear FIFOs */
+	vuart_write(&u, FCR, 0);
+	assert_int_equal(vuart_read(&u, LSR), 0x60);
+	(void)vuart_read(&u, RX);
+	assert_int_equal(vuart_read(&u, IIR), 0x01);
+	(void)vuart_read(&u, MSR);
+	vuart_write(&u, LCR, 0x03);			/* 8N1 */
+	vuart_write(&u, MCR, 0x08 | 0x03);		/* OUT2, RTS, DTR */
+	vuart_write(&u, FCR, 0xc1);	/* FIFO on, 14-byte trigger */
+
+	/* The THRE test, interrupts at the IOAPIC masked meanwhile. */
+	lsr = vuart_read(&u, LSR);
+	assert_true(lsr & 0x20);
+	vuart_write(&u, IER, 0x02);
+	iir1 = vuart_read(&u, IIR);
+	vuart_write(&u, IER, 0);
+	vuart_write(&u, IER, 0x02);
+	iir = vuart_read(&u, IIR);
+	vuart_write(&u, IER, 0);
+	assert_false(iir1 & 0x01);
+	assert_false(iir & 0x01);	/* no UART_BUG_THRE */
+	assert_int_equal(iir1, 0xc2);
+	assert_int_equal(iir, 0xc2);
+	/* The TEMT-without-interrupt check (UART_BUG_TXEN) finds nothing. */
+	assert_true(lsr & 0x40);
+
+	/* Receive interrupts on; after the reads above nothing is pending. */
+	vuart_write(&u, IER, 0x05);
+	assert_int_equal(vuart_read(&u, IIR), 0xc1);
+	assert_false(vuart_irq_pending(&u));
+	assert_int_equal(line_count, 0);
+}
+
+/* One round of serial8250_start_tx(), tx_chars() and __stop_tx(). */
+static void linux_send(const char *s)
+{
+	uint8_t ier = vuart_read(&u, IER);
+
+	vuart_write(&u, IER, ier | 0x02);
+	assert_true(vuart_irq_pending(&u));
+	assert_int_equal(vuart_read(&u, IIR) & 0x0f, 0x02);
+	while (*s) {
+		assert_true(vuart_read(&u, LSR) & 0x20);
+		vuart_write(&u, TX, (uint8_t)*s++);
+	}
+	vuart_write(&u, IER, ier & ~0x02);	/* circ buffer empty */
+}
+
+static void test_prompt_goes_out_when_transmitter_idles(void **state)
+{
+	(void)state;
+	vuart_write(&u, MCR, 0x0b);
+	vuart_write(&u, IER, 0x05);
+	linux_send("Welcome\r\n~ # ");
+	assert_int_equal(line_count, 2);
+	assert_string_equal(lines[0], "Welcome");
+	assert_true(complete[0]);
+	assert_string_equal(lines[1], "~ # ");
+	assert_false(complete[1]);
+	/* The shell echoes what is typed, one round per key. */
+	linux_send("l");
+	linux_send("s");
+	linux_send("\r\n");
+	assert_int_equal(line_count, 5);
+	assert_string_equal(lines[2], "l");
+	assert_false(complete[2]);
+	assert_string_equal(lines[3], "s");
+	assert_false(complete[3]);
+	assert_string_equal(lines[4], "");	/* only ends the line */
+	assert_true(complete[4]);
+	/* An idle transmitter with nothing gathered emits nothing. */
+	vuart_write(&u, IER, 0x02);
+	vuart_write(&u, IER, 0x00);
+	assert_int_equal(line_count, 5);
+	/* Only THRI going from 1 to 0 does: not other IER bits. */
+	put_str("abc");
+	vuart_write(&u, IER, 0x01);
+	vuart_write(&u, IER, 0x00);
+	assert_int_equal(line_count, 5);
+	put_str("\n");
+	assert_int_equal(line_count, 6);
+	assert_string_equal(lines[5], "abc");
+	assert_true(complete[5]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +459,9 @@ int main(void)
 		cmocka_unit_test_setup(test_no_emitter_is_harmless, setup),
 		cmocka_unit_test_setup(test_input, setup),
 		cmocka_unit_test_setup(test_irq_gated_by_out2, setup),
+		cmocka_unit_test_setup(test_linux_startup_sequence, setup),
+		cmocka_unit_test_setup(test_prompt_goes_out_when_transmitter_idles,
+				       setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,9 @@
 #define LEAF1_ECX_X2APIC	(1U << 21)
 #define LEAF1_ECX_TSC_DEADLINE	(1U << 24)
 #define LEAF1_ECX_HYPERVISOR	(1U << 31)
+#define LEAF6_EAX_ARAT		(1U << 2)	/* APIC timer always running */
+#define LEAF_POWER_MGMT		0x80000007U
+#define POWER_EDX_INVARIANT_TSC	(1U << 8)
 #define LEAF1_EBX_APIC_ID_SHIFT	24
 #define LEAF1_EBX_COUNT_SHIFT	16
 #define LEAF1_EBX_LOW_MASK	0x0000ffffU
@@ -25,12 +28,12 @@
 static void leaf1(const struct cpuid_view *view, struct cpuid_regs *r)
 {
 	/*
-	 * Hidden: VMX, x2APIC and the TSC-deadline timer (only the xAPIC is
-	 * emulated), MONITOR/MWAIT (a partition's idle loop should HLT).
+	 * Hidden: VMX, x2APIC (only the xAPIC is emulated), MONITOR/MWAIT (a
+	 * partition's idle loop should HLT). The TSC-deadline timer is
+	 * emulated on every CPU, so kernels need not calibrate the APIC timer.
 	 */
-	r->ecx &= ~(LEAF1_ECX_VMX | LEAF1_ECX_X2APIC | LEAF1_ECX_TSC_DEADLINE |
-		    LEAF1_ECX_MONITOR);
-	r->ecx |= LEAF1_ECX_HYPERVISOR;
+	r->ecx &= ~(LEAF1_ECX_VMX | LEAF1_ECX_X2APIC | LEAF1_ECX_MONITOR);
+	r->ecx |= LEAF1_ECX_HYPERVISOR | LEAF1_ECX_TSC_DEADLINE;
 	r->ebx = (r->ebx & LEAF1_EBX_LOW_MASK) |
 		 (view->vcpu_count << LEAF1_EBX_COUNT_SHIFT) |
 		 (view->vcpu_index << LEAF1_EBX_APIC_ID_SHIFT);
@@ -43,6 +46,17 @@ void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
 	switch (leaf) {
 	case 1:
 		leaf1(view, r);
+		break;
+	case 6:
+		/* Deep C-states are the guest's to avoid: its timer never stops. */
+		r->eax |= LEAF6_EAX_ARAT;
+		break;
+	case LEAF_POWER_MGMT:
+		/*
+		 * Every CPU with EPT or NPT has a constant-rate TSC, and the TSC
+		 * is neither offset nor scaled here: kernels may trust it.
+		 */
+		r->edx |= POWER_EDX_INVARIANT_TSC;
 		break;
 	case LEAF_TOPOLOGY:
 	case LEAF_TOPOLOGY_V2:

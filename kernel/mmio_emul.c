@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Stage-2 faults: a partition touched guest-physical memory it has no RAM
- * at. The local APIC page is emulated (the instruction is fetched and
+ * at. The local APIC and I/O APIC pages are emulated (the instruction is fetched and
  * decoded here, since no decode assist can be relied on); anything else
  * stops the partition, naming the address.
  */
@@ -12,6 +12,7 @@
 #include "drivers/emul/vlapic.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
+#include "kernel/lapic_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 #include "kernel/string.h"
@@ -66,37 +67,6 @@ static enum insn_mode decode_mode(struct vcpu *v)
 	}
 }
 
-static void deliver_ipi(struct vcpu *from, const struct vlapic_ipi *ipi)
-{
-	struct partition *p = from->part;
-	bool reached = false;
-
-	for (unsigned int i = 0; i < p->vcpu_count; i++) {
-		struct vcpu *t = p->vcpus[i];
-
-		if (!vlapic_ipi_targets(ipi, from->lapic.id, &t->lapic))
-			continue;
-		reached = true;
-		if (ipi->kind == VLAPIC_IPI_INIT) {
-			__atomic_store_n(&t->init_request, true,
-					 __ATOMIC_SEQ_CST);
-			if (t != from && t->in_guest)
-				lapic_send_nmi(t->phys_apic_id);
-		} else if (ipi->kind == VLAPIC_IPI_STARTUP &&
-			   t->state == VCPU_WAIT_SIPI) {
-			t->sipi_vector = ipi->vector;
-			__atomic_store_n(&t->sipi_pending, true,
-					 __ATOMIC_SEQ_CST);
-		} else if (ipi->kind != VLAPIC_IPI_STARTUP) {
-			pr_warn("partition %s: IPI of kind %d is not emulated yet",
-				p->cfg->name, ipi->kind);
-		}
-	}
-	if (!reached)
-		pr_debug("partition %s: IPI to APIC ID %u reaches no vCPU",
-			 p->cfg->name, ipi->dest_id);
-}
-
 static uint64_t combine(const struct insn *in, uint64_t old, uint64_t src)
 {
 	switch (in->kind) {
@@ -116,54 +86,65 @@ static uint64_t source_value(struct vcpu *v, const struct insn *in)
 	return in->reg >= 0 ? insn_reg_read(v->gpr, in) : in->imm;
 }
 
-/* Returns 0, or -EINVAL for an access the APIC model cannot take. */
-static int apic_access(struct vcpu *v, const struct insn *in,
-		       uint32_t offset)
+/* A device of 32-bit registers in a guest-physical page. */
+struct mmio_device {
+	const char *name;
+	uint64_t base;
+	uint32_t (*read)(struct vcpu *v, uint32_t offset);
+	void (*write)(struct vcpu *v, uint32_t offset, uint32_t value);
+};
+
+static const struct mmio_device local_apic = {
+	"local APIC", VLAPIC_BASE, lapic_emul_read, lapic_emul_write,
+};
+
+/* Returns 0, or -EINVAL for an access the device model cannot take. */
+static int mmio_access(struct vcpu *v, const struct mmio_device *dev,
+		       const struct insn *in, uint32_t offset)
 {
-	struct vlapic_ipi ipi;
 	uint32_t old;
 
 	/* Registers are 32 bits wide at 16-byte strides (SDM 11.4.1). */
 	if (in->size != 4 || (offset & APIC_REG_ALIGN))
 		return -EINVAL;
-	old = vlapic_read(&v->lapic, offset);
 	switch (in->kind) {
 	case INSN_MOV_FROM_MEM:
-		insn_reg_write(v->gpr, in, old);
+		insn_reg_write(v->gpr, in, dev->read(v, offset));
 		return 0;
 	case INSN_XCHG_MEM:
-		if (vlapic_write(&v->lapic, offset,
-				 (uint32_t)insn_reg_read(v->gpr, in), &ipi))
-			deliver_ipi(v, &ipi);
+		old = dev->read(v, offset);
+		dev->write(v, offset, (uint32_t)insn_reg_read(v->gpr, in));
 		insn_reg_write(v->gpr, in, old);
 		return 0;
 	case INSN_MOV_TO_MEM:
 	case INSN_MOV_IMM_TO_MEM:
+		dev->write(v, offset, (uint32_t)source_value(v, in));
+		return 0;
 	case INSN_AND_TO_MEM:
 	case INSN_OR_TO_MEM:
 	case INSN_XOR_TO_MEM:
-		if (vlapic_write(&v->lapic, offset,
-				 (uint32_t)combine(in, old, source_value(v, in)),
-				 &ipi))
-			deliver_ipi(v, &ipi);
+		old = dev->read(v, offset);
+		dev->write(v, offset,
+			   (uint32_t)combine(in, old, source_value(v, in)));
 		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
-static void emulate_apic(struct vcpu *v, struct vm_exit *x)
+static void emulate_mmio(struct vcpu *v, struct vm_exit *x,
+			 const struct mmio_device *dev)
 {
-	uint8_t bytes[MAX_INSN_BYTES];
+	uint8_t bytes[MAX_INSN_BYTES] = { 0 };
 	struct insn in;
 	size_t got;
-	uint32_t offset = (uint32_t)(x->stage2.gpa - VLAPIC_BASE);
+	uint32_t offset = (uint32_t)(x->stage2.gpa - dev->base);
 
 	if (fetch_insn(v, x->rip, bytes, &got) ||
 	    insn_decode(bytes, got, decode_mode(v), &in) ||
-	    apic_access(v, &in, offset)) {
-		partition_fault(v->part, v, "local APIC access at offset %#x by an instruction that is not emulated (RIP %#llx, bytes %02x %02x %02x %02x)",
-				offset, (unsigned long long)x->rip, bytes[0],
+	    mmio_access(v, dev, &in, offset)) {
+		partition_fault(v->part, v, "%s access at offset %#x by an instruction that is not emulated (RIP %#llx, bytes %02x %02x %02x %02x)",
+				dev->name, offset, (unsigned long long)x->rip, bytes[0],
 				bytes[1], bytes[2], bytes[3]);
 		return;
 	}
@@ -175,7 +156,7 @@ void emulate_stage2_fault(struct vcpu *v, struct vm_exit *x)
 	uint64_t gpa = x->stage2.gpa;
 
 	if (gpa >= VLAPIC_BASE && gpa < VLAPIC_BASE + VLAPIC_SIZE)
-		return emulate_apic(v, x);
+		return emulate_mmio(v, x, &local_apic);
 	partition_fault(v->part, v, "%s of guest-physical %#llx, outside its memory, at RIP %#llx",
 			x->stage2.fetch ? "instruction fetch" :
 			x->stage2.write ? "write" : "read",

@@ -3,6 +3,7 @@
  * MSR policy (docs/guest-interface.md). Passed through without exits: the
  * MSRs whose state is switched with the guest's (arch/x86/msr.c). Emulated
  * here: EFER and PAT (kept in the vCPU's control structure), the APIC base,
+ * the TSC deadline (on the core's one-shot timer, kernel/lapic_emul.c),
  * and a few read-as-zero identification and MTRR registers that kernels
  * probe. Everything else raises #GP in the guest, as a missing MSR does.
  */
@@ -11,6 +12,7 @@
 #include "arch/x86/msr.h"
 #include "drivers/emul/vlapic.h"
 #include "kernel/exit.h"
+#include "kernel/lapic_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 
@@ -37,6 +39,9 @@ static bool policy_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	switch (msr) {
 	case MSR_TSC:
 		*value = rdtsc();
+		return true;
+	case MSR_TSC_DEADLINE:
+		*value = lapic_emul_get_deadline(v);
 		return true;
 	case MSR_APIC_BASE:
 		*value = VLAPIC_BASE | APIC_BASE_ENABLE |
@@ -90,6 +95,10 @@ void emulate_msr_write(struct vcpu *v, struct vm_exit *x)
 {
 	uint64_t value = (v->gpr[REG_RDX] << 32) | (uint32_t)v->gpr[REG_RAX];
 
+	if (x->msr.index == MSR_TSC_DEADLINE) {
+		lapic_emul_set_deadline(v, value);
+		return exit_skip_insn(v, x);
+	}
 	if (!virt()->msr_write(v, x->msr.index, value) &&
 	    !write_ignored(x->msr.index, value))
 		return refuse(v, "write", x->msr.index);

@@ -103,6 +103,10 @@ int partitions_create(const struct config *cfg,
 		pr_err("partitions are not supported on %s yet", virt()->name);
 		return -ENOSYS;
 	}
+	/* Every core's timer runs from the same clock: one measurement. */
+	lapic_timer_calibrate();
+	pr_info("local APIC timer: %llu kHz",
+		(unsigned long long)(lapic_timer_hz / 1000));
 	for (unsigned int i = 0; i < cfg->partition_count; i++) {
 		struct partition *p = &partitions[i];
 		int err;
@@ -181,6 +185,7 @@ static void start_vcpus(struct partition *p, const struct vcpu_entry *entry)
 
 		memset(v->exits, 0, sizeof(v->exits));
 		vlapic_reset(&v->lapic, v->index);
+		__atomic_store_n(&v->lapic_reset, true, __ATOMIC_SEQ_CST);
 		v->sipi_pending = false;
 		v->init_request = false;
 		if (i == 0) {

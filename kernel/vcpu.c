@@ -4,6 +4,7 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/guest_gprs.h"
 #include "kernel/exit.h"
+#include "kernel/lapic_emul.h"
 #include "kernel/partition.h"
 
 /* The vendor entry code addresses gprs[] with these offsets. */
@@ -39,10 +40,13 @@ static bool take(volatile bool *flag)
 static void serve_requests(struct vcpu *v)
 {
 	if (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST)) {
+		lapic_emul_reset(v);	/* no timer left armed */
 		__atomic_store_n(&v->state, VCPU_STOPPED, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&v->stop_request, false, __ATOMIC_SEQ_CST);
 		return;
 	}
+	if (take(&v->lapic_reset))
+		lapic_emul_reset(v);
 	if (take(&v->reset_pending))
 		virt()->vcpu_reset(v, &v->reset_entry);
 	if (take(&v->init_request) && v->state == VCPU_RUNNABLE)

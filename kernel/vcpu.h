@@ -40,6 +40,9 @@ struct vcpu {
 	 * since a VMCS can only be written on the CPU it is loaded on.
 	 */
 	volatile bool reset_pending;
+	/* Clean the core's LAPIC of the last run, on the core itself. */
+	volatile bool lapic_reset;
+	uint64_t tsc_deadline;	/* IA32_TSC_DEADLINE as the guest set it */
 	struct vcpu_entry reset_entry;
 	void *arch;		/* VMCB or VMCS state */
 	struct vlapic lapic;

@@ -12,6 +12,7 @@
 #define XAPIC_ICR_HIGH		0x310
 #define X2APIC_MSR_ID		0x802
 #define X2APIC_MSR_ICR		0x830
+#define ICR_DELIVERY_FIXED	(0U << 8)
 #define ICR_DELIVERY_NMI	(4U << 8)
 #define ICR_DELIVERY_INIT	(5U << 8)
 #define ICR_DELIVERY_STARTUP	(6U << 8)
@@ -105,4 +106,39 @@ int lapic_send_startup(uint32_t apic_id, uint64_t page)
 int lapic_send_nmi(uint32_t apic_id)
 {
 	return send_ipi(apic_id, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
+}
+
+int lapic_send_fixed(uint32_t apic_id, uint8_t vector)
+{
+	return send_ipi(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+/* Timer registers (SDM vol. 3A 11.5.4). */
+#define LAPIC_LVT_TIMER		0x320
+#define LAPIC_TIMER_INITIAL	0x380
+#define LAPIC_TIMER_CURRENT	0x390
+#define LAPIC_TIMER_DIVIDE	0x3e0
+#define LVT_MASKED		(1U << 16)
+#define TIMER_DIVIDE_BY_1	0xbU
+#define CALIBRATION_US		10000
+
+uint64_t lapic_timer_hz;
+
+void lapic_timer_calibrate(void)
+{
+	uint64_t start, end;
+	uint32_t left;
+
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+	lapic_write(LAPIC_TIMER_INITIAL, 0xffffffffU);
+	start = rdtsc();
+	end = tsc_deadline_us(CALIBRATION_US);
+	while (!tsc_passed(end))
+		cpu_relax();
+	left = lapic_read(LAPIC_TIMER_CURRENT);
+	end = rdtsc();
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	/* Ticks counted over the TSC ticks that passed, scaled to a second. */
+	lapic_timer_hz = (0xffffffffULL - left) * tsc_hz / (end - start);
 }

@@ -16,5 +16,11 @@ int lapic_send_init(uint32_t apic_id);
 int lapic_send_startup(uint32_t apic_id, uint64_t page);
 /* An NMI makes a CPU leave guest mode (NMI exits are intercepted). */
 int lapic_send_nmi(uint32_t apic_id);
+/* A fixed interrupt: it reaches a guest on that core with no exit. */
+int lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+
+/* Timer input frequency at divide-by-1, measured against the TSC. */
+extern uint64_t lapic_timer_hz;
+void lapic_timer_calibrate(void);
 
 #endif

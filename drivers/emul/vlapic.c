@@ -1,27 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "drivers/emul/vlapic.h"
 
-/* Register offsets (Intel SDM vol. 3A table 11-1). */
-#define APIC_ID			0x020
-#define APIC_VERSION		0x030
-#define APIC_TPR		0x080
-#define APIC_APR		0x090
-#define APIC_PPR		0x0a0
-#define APIC_EOI		0x0b0
-#define APIC_LDR		0x0d0
-#define APIC_DFR		0x0e0
-#define APIC_SVR		0x0f0
-#define APIC_ESR		0x280
-#define APIC_LVT_CMCI		0x2f0
-#define APIC_ICR_LOW		0x300
-#define APIC_ICR_HIGH		0x310
-#define APIC_LVT_TIMER		0x320
-#define APIC_LVT_ERROR		0x370
-#define APIC_TIMER_INITIAL	0x380
-#define APIC_TIMER_CURRENT	0x390
-#define APIC_TIMER_DIVIDE	0x3e0
-
-#define LVT_MASKED		(1U << 16)
 #define SVR_RESET		0x000000ffU	/* software disabled, vector 0xff */
 #define DFR_FLAT		0xffffffffU
 /* ICR fields (11.6.1). */
@@ -202,4 +181,29 @@ bool vlapic_ipi_targets(const struct vlapic_ipi *ipi, uint32_t sender_id,
 			return logical_match(ipi->dest_id, target);
 		return ipi->dest_id == 0xff || ipi->dest_id == target->id;
 	}
+}
+
+bool vlapic_reg_is_hw(uint32_t offset)
+{
+	return offset == APIC_TPR || offset == APIC_APR ||
+	       offset == APIC_PPR || offset == APIC_EOI ||
+	       (offset >= APIC_ISR0 && offset <= APIC_IRR7);
+}
+
+uint32_t vlapic_deadline_count(uint64_t now, uint64_t deadline,
+			       uint64_t tsc_hz, uint64_t timer_hz)
+{
+	uint64_t delta, count;
+
+	if (deadline <= now || !tsc_hz)
+		return 1;
+	delta = deadline - now;
+	if (delta / tsc_hz >= 0xffffffffULL / (timer_hz ? timer_hz : 1) + 1)
+		return 0xffffffffU;
+	/* Split so that no product overflows 64 bits. */
+	count = (delta / tsc_hz) * timer_hz +
+		(delta % tsc_hz) * timer_hz / tsc_hz;
+	if (count > 0xffffffffULL)
+		return 0xffffffffU;
+	return count ? (uint32_t)count : 1;
 }

@@ -16,6 +16,37 @@
 #define VLAPIC_SIZE		0x1000ULL
 #define VLAPIC_VERSION		0x00050014U	/* version 0x14, 6 LVTs */
 
+/* Register offsets (Intel SDM vol. 3A table 11-1). */
+#define APIC_ID			0x020
+#define APIC_VERSION		0x030
+#define APIC_TPR		0x080
+#define APIC_APR		0x090
+#define APIC_PPR		0x0a0
+#define APIC_EOI		0x0b0
+#define APIC_LDR		0x0d0
+#define APIC_DFR		0x0e0
+#define APIC_SVR		0x0f0
+#define APIC_ISR0		0x100	/* ISR, TMR, IRR: 8 registers each */
+#define APIC_IRR7		0x270
+#define APIC_ESR		0x280
+#define APIC_LVT_CMCI		0x2f0
+#define APIC_ICR_LOW		0x300
+#define APIC_ICR_HIGH		0x310
+#define APIC_LVT_TIMER		0x320
+#define APIC_LVT_ERROR		0x370
+#define APIC_TIMER_INITIAL	0x380
+#define APIC_TIMER_CURRENT	0x390
+#define APIC_TIMER_DIVIDE	0x3e0
+
+#define LVT_MASKED		(1U << 16)
+#define LVT_VECTOR_MASK		0xffU
+/* LVT timer mode, bits 18:17 (SDM 11.5.1, 11.5.4.1). */
+#define LVT_TIMER_MODE_MASK	(3U << 17)
+#define LVT_TIMER_ONE_SHOT	(0U << 17)
+#define LVT_TIMER_DEADLINE	(2U << 17)
+#define TIMER_DIVIDE_BY_1	0xbU	/* divide configuration (11.5.4) */
+#define SVR_APIC_ENABLED	(1U << 8)
+
 enum vlapic_ipi_kind {
 	VLAPIC_IPI_FIXED,
 	VLAPIC_IPI_NMI,
@@ -60,6 +91,25 @@ uint32_t vlapic_read(const struct vlapic *l, uint32_t offset);
 /* Returns true when the write sends an IPI, described in *ipi. */
 bool vlapic_write(struct vlapic *l, uint32_t offset, uint32_t value,
 		  struct vlapic_ipi *ipi);
+/*
+ * Registers the guest reads and writes on the physical LAPIC of its own
+ * core: priorities, EOI and the in-service/request state, so that
+ * interrupts reach the guest with no exit and it acknowledges them there.
+ */
+bool vlapic_reg_is_hw(uint32_t offset);
+static inline bool vlapic_timer_deadline_mode(const struct vlapic *l)
+{
+	return (l->lvt[1] & LVT_TIMER_MODE_MASK) == LVT_TIMER_DEADLINE;
+}
+/*
+ * The one-shot count that fires the physical timer (counting at timer_hz,
+ * divide by 1) at TSC value `deadline`: at least 1 (a deadline already
+ * passed fires at once), at most 2^32 - 1 (a far deadline fires early and
+ * the guest arms it again).
+ */
+uint32_t vlapic_deadline_count(uint64_t now, uint64_t deadline,
+			       uint64_t tsc_hz, uint64_t timer_hz);
+
 /* Does an IPI addressed as `ipi` reach the vCPU with this APIC ID? */
 bool vlapic_ipi_targets(const struct vlapic_ipi *ipi, uint32_t sender_id,
 			const struct vlapic *target);

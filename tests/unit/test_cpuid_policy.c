@@ -20,7 +20,7 @@ static void test_leaf1_hides_vmx_and_sets_hypervisor(void **state)
 	assert_int_equal(r.eax, 0x00a20f12);
 	assert_int_equal(r.ecx & (1U << 5), 0);		/* VMX */
 	assert_int_equal(r.ecx & (1U << 21), 0);	/* x2APIC */
-	assert_int_equal(r.ecx & (1U << 24), 0);	/* TSC deadline */
+	assert_true(r.ecx & (1U << 24));		/* TSC deadline emulated */
 	assert_int_equal(r.ecx & (1U << 3), 0);		/* MONITOR */
 	assert_true(r.ecx & (1U << 31));		/* hypervisor */
 	assert_true(r.ecx & (1U << 0));			/* SSE3 kept */
@@ -28,6 +28,24 @@ static void test_leaf1_hides_vmx_and_sets_hypervisor(void **state)
 	assert_int_equal((r.ebx >> 16) & 0xff, 2);	/* logical CPUs */
 	assert_int_equal(r.ebx & 0xffff, 0x0800);	/* CLFLUSH size kept */
 	assert_int_equal(r.edx, 0x178bfbff);
+}
+
+static void test_timer_and_tsc_reported_reliable(void **state)
+{
+	struct cpuid_regs six = { 0x4, 0, 0, 0 };
+	struct cpuid_regs power = { 0, 0, 0, 0x100 };
+	struct cpuid_regs bare6 = { 0, 0, 0, 0 };
+	struct cpuid_regs bare_power = { 0, 0, 0, 0 };
+
+	(void)state;
+	cpuid_policy_apply(6, 0, &view, &bare6);
+	assert_true(bare6.eax & (1U << 2));		/* ARAT */
+	cpuid_policy_apply(0x80000007U, 0, &view, &bare_power);
+	assert_true(bare_power.edx & (1U << 8));	/* invariant TSC */
+	cpuid_policy_apply(6, 0, &view, &six);
+	assert_int_equal(six.eax, 0x4);
+	cpuid_policy_apply(0x80000007U, 0, &view, &power);
+	assert_int_equal(power.edx, 0x100);
 }
 
 static void test_svm_hidden(void **state)
@@ -80,6 +98,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_leaf1_hides_vmx_and_sets_hypervisor),
+		cmocka_unit_test(test_timer_and_tsc_reported_reliable),
 		cmocka_unit_test(test_svm_hidden),
 		cmocka_unit_test(test_bulkhead_leaves),
 		cmocka_unit_test(test_topology_reports_own_id),

@@ -116,6 +116,54 @@ static void test_logical_flat_and_cluster(void **state)
 	assert_false(vlapic_ipi_targets(&ipi, a.id, &b));
 }
 
+static void test_hardware_registers(void **state)
+{
+	(void)state;
+	assert_true(vlapic_reg_is_hw(APIC_TPR));
+	assert_true(vlapic_reg_is_hw(APIC_EOI));
+	assert_true(vlapic_reg_is_hw(APIC_ISR0));
+	assert_true(vlapic_reg_is_hw(APIC_IRR7));
+	assert_false(vlapic_reg_is_hw(APIC_ID));
+	assert_false(vlapic_reg_is_hw(APIC_LDR));
+	assert_false(vlapic_reg_is_hw(APIC_ICR_LOW));
+	assert_false(vlapic_reg_is_hw(APIC_LVT_TIMER));
+	assert_false(vlapic_reg_is_hw(APIC_ESR));
+}
+
+static void test_deadline_mode_follows_lvt_timer(void **state)
+{
+	struct vlapic_ipi ipi;
+
+	(void)state;
+	assert_false(vlapic_timer_deadline_mode(&a));
+	vlapic_write(&a, APIC_LVT_TIMER, LVT_TIMER_DEADLINE | 0xec, &ipi);
+	assert_true(vlapic_timer_deadline_mode(&a));
+	vlapic_write(&a, APIC_LVT_TIMER, (1U << 17) | 0xec, &ipi); /* periodic */
+	assert_false(vlapic_timer_deadline_mode(&a));
+}
+
+static void test_deadline_count(void **state)
+{
+	const uint64_t tsc_hz = 3000000000ULL, timer_hz = 1000000000ULL;
+
+	(void)state;
+	/* 3,000 TSC ticks at 3 GHz = 1 us = 1,000 ticks at 1 GHz. */
+	assert_int_equal(vlapic_deadline_count(1000, 4000, tsc_hz, timer_hz),
+			 1000);
+	/* Passed or due now: fire at once. */
+	assert_int_equal(vlapic_deadline_count(5000, 4000, tsc_hz, timer_hz), 1);
+	assert_int_equal(vlapic_deadline_count(5000, 5000, tsc_hz, timer_hz), 1);
+	/* 2.5 s: whole seconds and the remainder both count. */
+	assert_int_equal(vlapic_deadline_count(0, 7500000000ULL, tsc_hz,
+					       100000000ULL), 250000000);
+	/* Far away (an hour at 1 GHz overflows 32 bits): clamped. */
+	assert_int_equal(vlapic_deadline_count(0, 3600ULL * tsc_hz, tsc_hz,
+					       timer_hz), 0xffffffffU);
+	/* Near the top of the TSC range nothing wraps. */
+	assert_int_equal(vlapic_deadline_count(~0ULL - 3000, ~0ULL, tsc_hz,
+					       timer_hz), 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +172,9 @@ int main(void)
 		cmocka_unit_test_setup(test_init_and_startup_ipis, setup),
 		cmocka_unit_test_setup(test_shorthands_and_broadcast, setup),
 		cmocka_unit_test_setup(test_logical_flat_and_cluster, setup),
+		cmocka_unit_test(test_hardware_registers),
+		cmocka_unit_test_setup(test_deadline_mode_follows_lvt_timer, setup),
+		cmocka_unit_test(test_deadline_count),
 	};
 
 	return cmocka_run_group_tests_name("vlapic", tests, NULL, NULL);

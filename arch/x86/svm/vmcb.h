@@ -78,7 +78,6 @@
 #define MISC2_SKINIT		(1U << 6)
 
 /* V_INTR_MASKING: guest IF masks only virtual interrupts (15.21.1). */
-#define VINTR_MASKING		(1ULL << 24)
 #define TLB_FLUSH_ALL		1
 #define NP_ENABLE		1ULL
 

@@ -19,10 +19,12 @@ test_cpuid_policy_SRCS := kernel/cpuid_policy.c
 test_config_SRCS      := kernel/config.c kernel/format.c
 test_multiboot_SRCS   := kernel/multiboot.c
 test_vuart_SRCS       := drivers/emul/vuart.c
+test_vpit_SRCS        := drivers/emul/vpit.c
 test_insn_SRCS        := arch/x86/insn.c
 test_guest_walk_SRCS  := arch/x86/guest_walk.c
 test_vmx_caps_SRCS    := arch/x86/vmx/vmx_caps.c
 test_ept_SRCS         := arch/x86/paging.c arch/x86/vmx/ept.c
+test_console_keys_SRCS := kernel/console_keys.c
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))

@@ -183,6 +183,168 @@ static void test_guest_cr0_and_cr4(void **state)
 					cfg.cr0_mask), reset);
 }
 
+/* A CPU's MSRs for vmx_read_caps; reading one not listed fails the test. */
+struct fake_msr {
+	uint32_t index;
+	uint64_t value;
+};
+
+static const struct fake_msr *fake_msrs;
+static unsigned int fake_msr_count;
+
+static uint64_t fake_read(uint32_t msr)
+{
+	for (unsigned int i = 0; i < fake_msr_count; i++)
+		if (fake_msrs[i].index == msr)
+			return fake_msrs[i].value;
+	fail_msg("read of MSR %#x, which this CPU does not have", msr);
+	return 0;
+}
+
+#define FAKE(table) (fake_msrs = (table), \
+		     fake_msr_count = sizeof(table) / sizeof((table)[0]))
+
+static void test_caps_read_from_the_true_msrs(void **state)
+{
+	static const struct fake_msr skylake[] = {
+		{ MSR_IA32_VMX_BASIC, BASIC },
+		{ MSR_IA32_VMX_PINBASED_CTLS, 0x7f00000016ULL | 0xffULL },
+		{ MSR_IA32_VMX_TRUE_PINBASED_CTLS, PIN },
+		{ MSR_IA32_VMX_PROCBASED_CTLS, PROC_NOT_TRUE },
+		{ MSR_IA32_VMX_TRUE_PROCBASED_CTLS, PROC },
+		{ MSR_IA32_VMX_PROCBASED_CTLS2, PROC2 },
+		{ MSR_IA32_VMX_EXIT_CTLS, EXIT | 0xffff },
+		{ MSR_IA32_VMX_TRUE_EXIT_CTLS, EXIT },
+		{ MSR_IA32_VMX_ENTRY_CTLS, ENTRY | 0xffff },
+		{ MSR_IA32_VMX_TRUE_ENTRY_CTLS, ENTRY },
+		{ MSR_IA32_VMX_EPT_VPID_CAP, EPT_VPID },
+		{ MSR_IA32_VMX_CR0_FIXED0, CR0_FIXED0 },
+		{ MSR_IA32_VMX_CR0_FIXED1, CR0_FIXED1 },
+		{ MSR_IA32_VMX_CR4_FIXED0, CR4_FIXED0 },
+		{ MSR_IA32_VMX_CR4_FIXED1, CR4_FIXED1 },
+	};
+	struct vmx_caps c;
+
+	(void)state;
+	FAKE(skylake);
+	vmx_read_caps(&c, fake_read);
+	assert_int_equal(c.pin, PIN);
+	assert_int_equal(c.proc, PROC);
+	assert_int_equal(c.exit, EXIT);
+	assert_int_equal(c.entry, ENTRY);
+	assert_int_equal(c.proc2, PROC2);
+	assert_int_equal(c.ept_vpid, EPT_VPID);
+	assert_int_equal(c.cr0_fixed0, CR0_FIXED0);
+	assert_int_equal(c.cr4_fixed1, CR4_FIXED1);
+	/* With the TRUE MSRs, CR3 exiting may be off: the CPU is usable. */
+	assert_int_equal(vmx_configure(&c, &cfg, &problem), 0);
+	assert_false(cfg.proc & (PROC_CR3_LOAD_EXITING |
+				 PROC_CR3_STORE_EXITING));
+}
+
+static void test_caps_without_true_msrs(void **state)
+{
+	/* An old CPU: no TRUE_* MSRs, no secondary controls, so no EPT. */
+	static const struct fake_msr old[] = {
+		{ MSR_IA32_VMX_BASIC, BASIC & ~VMX_BASIC_TRUE_CTLS },
+		{ MSR_IA32_VMX_PINBASED_CTLS, PIN },
+		{ MSR_IA32_VMX_PROCBASED_CTLS,
+		  PROC_NOT_TRUE & ~((uint64_t)PROC_SECONDARY_CONTROLS << 32) },
+		{ MSR_IA32_VMX_EXIT_CTLS, EXIT },
+		{ MSR_IA32_VMX_ENTRY_CTLS, ENTRY },
+		{ MSR_IA32_VMX_CR0_FIXED0, CR0_FIXED0 },
+		{ MSR_IA32_VMX_CR0_FIXED1, CR0_FIXED1 },
+		{ MSR_IA32_VMX_CR4_FIXED0, CR4_FIXED0 },
+		{ MSR_IA32_VMX_CR4_FIXED1, CR4_FIXED1 },
+	};
+	/* Secondary controls without EPT or VPID: no EPT/VPID MSR. */
+	static const struct fake_msr no_ept[] = {
+		{ MSR_IA32_VMX_BASIC, BASIC },
+		{ MSR_IA32_VMX_TRUE_PINBASED_CTLS, PIN },
+		{ MSR_IA32_VMX_TRUE_PROCBASED_CTLS, PROC },
+		{ MSR_IA32_VMX_PROCBASED_CTLS2,
+		  PROC2 & ~((uint64_t)(PROC2_ENABLE_EPT | PROC2_ENABLE_VPID)
+			    << 32) },
+		{ MSR_IA32_VMX_TRUE_EXIT_CTLS, EXIT },
+		{ MSR_IA32_VMX_TRUE_ENTRY_CTLS, ENTRY },
+		{ MSR_IA32_VMX_CR0_FIXED0, CR0_FIXED0 },
+		{ MSR_IA32_VMX_CR0_FIXED1, CR0_FIXED1 },
+		{ MSR_IA32_VMX_CR4_FIXED0, CR4_FIXED0 },
+		{ MSR_IA32_VMX_CR4_FIXED1, CR4_FIXED1 },
+	};
+	struct vmx_caps c;
+
+	(void)state;
+	FAKE(old);
+	vmx_read_caps(&c, fake_read);
+	assert_int_equal(c.proc, old[2].value);
+	assert_int_equal(c.proc2, 0);
+	assert_int_equal(c.ept_vpid, 0);
+	/* CR3 exiting forced on is refused before EPT is even looked at. */
+	assert_int_equal(vmx_configure(&c, &cfg, &problem), -ENODEV);
+	assert_non_null(strstr(problem, "CR3-load exiting"));
+
+	FAKE(no_ept);
+	vmx_read_caps(&c, fake_read);
+	assert_int_equal(c.ept_vpid, 0);
+	assert_int_equal(vmx_configure(&c, &cfg, &problem), -ENODEV);
+	assert_non_null(strstr(problem, "no EPT"));
+}
+
+/*
+ * Guests own their interrupts and halt natively: no control that makes
+ * an interrupt or HLT exit is ever set, and a CPU that forces one is
+ * refused rather than run with exits nothing handles.
+ */
+static void test_interrupts_and_hlt_do_not_exit(void **state)
+{
+	(void)state;
+	/* A CPU that allows every one of them. */
+	caps.pin |= (uint64_t)(PIN_EXT_INT_EXITING | PIN_VIRTUAL_NMIS) << 32;
+	caps.proc |= (uint64_t)(PROC_HLT_EXITING | PROC_INTR_WINDOW_EXITING)
+		     << 32;
+	caps.exit |= (uint64_t)EXIT_ACK_INTR_ON_EXIT << 32;
+	assert_int_equal(vmx_configure(&caps, &cfg, &problem), 0);
+	assert_false(cfg.pin & (PIN_EXT_INT_EXITING | PIN_VIRTUAL_NMIS));
+	assert_false(cfg.proc & (PROC_HLT_EXITING | PROC_INTR_WINDOW_EXITING));
+	assert_false(cfg.exit & EXIT_ACK_INTR_ON_EXIT);
+
+	setup(NULL);
+	caps.proc |= PROC_HLT_EXITING;
+	expect_refusal("processor-based control");
+
+	setup(NULL);
+	caps.exit |= EXIT_ACK_INTR_ON_EXIT;
+	expect_refusal("VM-exit control");
+}
+
+static void test_cr_access_qualification(void **state)
+{
+	struct vmx_cr_access a;
+
+	(void)state;
+	/* mov %eax, %cr0 */
+	vmx_decode_cr_access(0x0, &a);
+	assert_int_equal(a.cr, 0);
+	assert_int_equal(a.type, CR_QUAL_TYPE_MOV_TO);
+	assert_int_equal(a.gpr, 0);
+	/* mov %rbx, %cr4: register 3 in bits 11:8. */
+	vmx_decode_cr_access(0x304, &a);
+	assert_int_equal(a.cr, 4);
+	assert_int_equal(a.type, CR_QUAL_TYPE_MOV_TO);
+	assert_int_equal(a.gpr, 3);
+	/* mov %cr3, %r15: type 1 (from CR). */
+	vmx_decode_cr_access(0xf13, &a);
+	assert_int_equal(a.cr, 3);
+	assert_int_equal(a.type, 1);
+	assert_int_equal(a.gpr, 15);
+	/* lmsw $0x1 (type 3): the source data in bits 31:16 is not a GPR. */
+	vmx_decode_cr_access(0x10030, &a);
+	assert_int_equal(a.cr, 0);
+	assert_int_equal(a.type, 3);
+	assert_int_equal(a.gpr, 0);
+}
+
 static void test_exit_kinds(void **state)
 {
 	(void)state;
@@ -391,7 +553,11 @@ int main(void)
 		cmocka_unit_test_setup(test_optional_controls_only_where_available, setup),
 		cmocka_unit_test_setup(test_ept_capabilities, setup),
 		cmocka_unit_test_setup(test_guest_cr0_and_cr4, setup),
+		cmocka_unit_test_setup(test_caps_read_from_the_true_msrs, setup),
+		cmocka_unit_test_setup(test_caps_without_true_msrs, setup),
+		cmocka_unit_test_setup(test_interrupts_and_hlt_do_not_exit, setup),
 		cmocka_unit_test_setup(test_exit_kinds, setup),
+		cmocka_unit_test_setup(test_cr_access_qualification, setup),
 		cmocka_unit_test_setup(test_io_qualification, setup),
 		cmocka_unit_test_setup(test_ept_violation_qualification, setup),
 		cmocka_unit_test_setup(test_insn_error_text, setup),

@@ -144,31 +144,9 @@ static uint64_t apply_fixed(uint64_t value, uint32_t fixed0, uint32_t fixed1)
 	return (value | rdmsr(fixed0)) & rdmsr(fixed1);
 }
 
-/* The TRUE_* control MSRs where they exist (SDM vol. 3D A.3.1). */
-static void read_caps(struct vmx_caps *c)
+static uint64_t read_msr(uint32_t msr)
 {
-	bool true_ctls;
-
-	c->basic = rdmsr(MSR_IA32_VMX_BASIC);
-	true_ctls = c->basic & VMX_BASIC_TRUE_CTLS;
-	c->pin = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
-				   MSR_IA32_VMX_PINBASED_CTLS);
-	c->proc = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
-				    MSR_IA32_VMX_PROCBASED_CTLS);
-	c->exit = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
-				    MSR_IA32_VMX_EXIT_CTLS);
-	c->entry = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
-				     MSR_IA32_VMX_ENTRY_CTLS);
-	/* These MSRs exist only when the controls they describe do. */
-	c->proc2 = (c->proc >> 32) & PROC_SECONDARY_CONTROLS ?
-		   rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) : 0;
-	c->ept_vpid = (c->proc2 >> 32) &
-		      (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID) ?
-		      rdmsr(MSR_IA32_VMX_EPT_VPID_CAP) : 0;
-	c->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
-	c->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
-	c->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
-	c->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	return rdmsr(msr);
 }
 
 static int vmx_cpu_enable(struct per_cpu *cpu)
@@ -189,7 +167,7 @@ static int vmx_cpu_enable(struct per_cpu *cpu)
 	if (verdict.must_lock_feature_control)
 		lock_feature_control();
 	/* Every VMCS on this CPU uses the controls this CPU allows. */
-	read_caps(&caps);
+	vmx_read_caps(&caps, read_msr);
 	if (vmx_configure(&caps, &cpu_config[cpu->index], &cpu->virt_error))
 		return -ENODEV;
 	write_cr0(apply_fixed(read_cr0(), MSR_IA32_VMX_CR0_FIXED0,
@@ -595,18 +573,18 @@ static bool handle_cr_access(struct vcpu *v, const struct vm_exit *x,
 			     uint64_t q)
 {
 	struct vmx_vcpu *s = vmx(v);
-	unsigned int cr = q & CR_QUAL_CR_MASK;
-	unsigned int reg = (q >> CR_QUAL_REG_SHIFT) & CR_QUAL_REG_MASK;
-	uint64_t value = v->gpr[reg];
+	struct vmx_cr_access a;
+	uint64_t value;
 	bool ok;
 
-	if (((q >> CR_QUAL_TYPE_SHIFT) & CR_QUAL_TYPE_MASK) !=
-	    CR_QUAL_TYPE_MOV_TO || (cr != 0 && cr != 4))
+	vmx_decode_cr_access(q, &a);
+	if (a.type != CR_QUAL_TYPE_MOV_TO || (a.cr != 0 && a.cr != 4))
 		return false;
+	value = v->gpr[a.gpr];
 	if (vmx_code_bits(v) != 64)
 		value = (uint32_t)value;
-	ok = cr == 0 ? emulate_cr0_write(s, value) :
-		       emulate_cr4_write(s, value);
+	ok = a.cr == 0 ? emulate_cr0_write(s, value) :
+			 emulate_cr4_write(s, value);
 	if (ok)
 		vmx_set_rip(v, x->rip + x->insn_len);
 	else

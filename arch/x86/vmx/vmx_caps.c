@@ -129,6 +129,30 @@ static int derive_controls(const struct vmx_caps *caps, uint32_t *value,
 	return 0;
 }
 
+void vmx_read_caps(struct vmx_caps *c, uint64_t (*read)(uint32_t msr))
+{
+	bool true_ctls;
+
+	*c = (struct vmx_caps){ .basic = read(MSR_IA32_VMX_BASIC) };
+	true_ctls = c->basic & VMX_BASIC_TRUE_CTLS;
+	c->pin = read(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+				  MSR_IA32_VMX_PINBASED_CTLS);
+	c->proc = read(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+				   MSR_IA32_VMX_PROCBASED_CTLS);
+	c->exit = read(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
+				   MSR_IA32_VMX_EXIT_CTLS);
+	c->entry = read(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
+				    MSR_IA32_VMX_ENTRY_CTLS);
+	if (allowed1(c->proc) & PROC_SECONDARY_CONTROLS)
+		c->proc2 = read(MSR_IA32_VMX_PROCBASED_CTLS2);
+	if (allowed1(c->proc2) & (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID))
+		c->ept_vpid = read(MSR_IA32_VMX_EPT_VPID_CAP);
+	c->cr0_fixed0 = read(MSR_IA32_VMX_CR0_FIXED0);
+	c->cr0_fixed1 = read(MSR_IA32_VMX_CR0_FIXED1);
+	c->cr4_fixed0 = read(MSR_IA32_VMX_CR4_FIXED0);
+	c->cr4_fixed1 = read(MSR_IA32_VMX_CR4_FIXED1);
+}
+
 static int derive_ept(const struct vmx_caps *caps, struct vmx_config *cfg,
 		      const char **problem)
 {
@@ -284,6 +308,14 @@ void vmx_decode_ept_violation(uint64_t q, uint64_t gpa, struct vm_exit *x)
 	x->stage2.gpa = gpa;
 	x->stage2.write = q & EPT_QUAL_WRITE;
 	x->stage2.fetch = q & EPT_QUAL_FETCH;
+}
+
+void vmx_decode_cr_access(uint64_t q, struct vmx_cr_access *a)
+{
+	a->cr = q & CR_QUAL_CR_MASK;
+	a->type = (q >> CR_QUAL_TYPE_SHIFT) & CR_QUAL_TYPE_MASK;
+	/* Table 27-3 numbers the registers as the REG_* indices do. */
+	a->gpr = (q >> CR_QUAL_REG_SHIFT) & CR_QUAL_REG_MASK;
 }
 
 const char *vmx_insn_error_text(uint32_t error)

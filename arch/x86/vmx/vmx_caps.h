@@ -63,6 +63,15 @@ struct vmx_config {
 	uint64_t cr0_mask, cr4_mask;
 };
 
+/*
+ * Reads one CPU's capability MSRs through `read` (rdmsr in the hypervisor,
+ * a table in the tests): the TRUE_* control MSRs where IA32_VMX_BASIC bit
+ * 55 says they exist, and the secondary-control and EPT/VPID MSRs only
+ * where the controls they describe exist, since reading an absent MSR is
+ * a #GP (SDM vol. 3D A.3.1, A.3.3, A.10).
+ */
+void vmx_read_caps(struct vmx_caps *c, uint64_t (*read)(uint32_t msr));
+
 /* Returns 0, or -ENODEV with *problem naming what the CPU lacks. */
 int vmx_configure(const struct vmx_caps *caps, struct vmx_config *cfg,
 		  const char **problem);
@@ -86,6 +95,13 @@ enum exit_reason vmx_exit_kind(uint32_t basic_reason);
 void vmx_decode_io(uint64_t qualification, struct vm_exit *x);
 void vmx_decode_ept_violation(uint64_t qualification, uint64_t gpa,
 			      struct vm_exit *x);
+/* A control-register access exit (SDM vol. 3C 27.2.1, table 27-3). */
+struct vmx_cr_access {
+	unsigned int cr;	/* 0, 3, 4 or 8 */
+	unsigned int type;	/* CR_QUAL_TYPE_MOV_TO, ... */
+	unsigned int gpr;	/* REG_* index of the general register */
+};
+void vmx_decode_cr_access(uint64_t qualification, struct vmx_cr_access *a);
 /* The VM-instruction error number of a VMfailValid (SDM vol. 3C 31.4). */
 const char *vmx_insn_error_text(uint32_t error);
 

@@ -61,7 +61,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	t1 = rdtsc();
 	pi = fp_part(n);
 	t2 = rdtsc();
-	printf("bench: compute n=%u int_ticks=0x%llx fp_ticks=0x%llx checksum=0x%08x pi_micro=%d\n",
+	printf("bench: compute n=%010u int_ticks=0x%016llx fp_ticks=0x%016llx checksum=0x%08x pi_micro=%07d\n",
 	       n, t1 - t0, t2 - t1, checksum, (int)(pi * MICRO));
 	printf("bench: done\n");
 	return BENCH_EXIT_OK;

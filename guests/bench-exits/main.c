@@ -54,7 +54,7 @@ static uint64_t loop_vmcall(uint32_t n)
 
 static void report(const char *kind, uint32_t n, uint64_t ticks)
 {
-	printf("bench: exits kind=%s n=%u ticks=0x%llx\n", kind, n, ticks);
+	printf("bench: exits kind=%s n=%010u ticks=0x%016llx\n", kind, n, ticks);
 }
 
 int main(uint32_t magic, const struct mb_info *mbi)

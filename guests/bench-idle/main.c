@@ -98,7 +98,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	t0 = rdtsc();
 	delay((uint64_t)mticks << 20);
 	ticks = rdtsc() - t0;
-	printf("bench: idle ticks=0x%llx aps=%u\n", ticks, reported);
+	printf("bench: idle ticks=0x%016llx aps=%u\n", ticks, reported);
 	printf("bench: done\n");
 	return BENCH_EXIT_OK;
 }

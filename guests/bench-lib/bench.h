@@ -22,7 +22,7 @@ static inline uint64_t bench_entry(uint32_t magic, const struct mb_info *mbi,
 	if (!mb_check(magic, mbi))
 		guest_exit(GUEST_EXIT_BAD_MAGIC);
 	*cmdline = mb_cmdline(mbi);
-	printf("bench: entry tsc=0x%llx\n", tsc);
+	printf("bench: entry tsc=0x%016llx\n", tsc);
 	return tsc;
 }
 

@@ -82,7 +82,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	t0 = rdtsc();
 	end = chase(steps);
 	ticks = rdtsc() - t0;
-	printf("bench: memory mib=%u nodes=%u steps=%u ticks=0x%llx end=0x%x\n",
+	printf("bench: memory mib=%04u nodes=%010u steps=%010u ticks=0x%016llx end=0x%08x\n",
 	       mib, count, steps, ticks, end);
 	printf("bench: done\n");
 	return BENCH_EXIT_OK;

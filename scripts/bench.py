@@ -1,0 +1,783 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Bulkhead benchmarks: runs the bench-* guests bare (QEMU -kernel) and in a
+partition (the real image through OVMF), same QEMU, same machine and CPU
+model, and writes docs/performance.md.
+
+  bench.py [--out FILE]   the full run (make bench)
+  bench.py --smoke        tiny sizes into a temporary file; checks that
+                          every figure came out (make bench-smoke)
+
+Repeatable figures come from guest TSC counts under -icount shift=5,
+sleep=off (TSC = instructions x 32 there); wall-clock figures are ratios
+of runs made in this same invocation. Ends with `bench: N passed, N failed`
+(one check per figure). Standard library only.
+"""
+import argparse
+import datetime
+import os
+import platform
+import re
+import shlex
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+sys.dont_write_bytecode = True
+from harness import clean  # noqa: E402  (OVMF's escapes, CRs)
+
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+EFI = os.path.join(BUILD, "bulkhead.efi")
+OVMF = os.environ.get("OVMF", "/usr/share/ovmf/OVMF.fd")
+ICOUNT = ["-icount", "shift=5,sleep=off"]
+TICKS_PER_INSN = 32          # 2^shift ns per instruction, TSC at 1 GHz
+ICOUNT_HZ = 1e9
+CPUID_TARGET = 300           # hypervisor instructions per CPUID round trip
+COMPUTE_TARGET = 1.01
+MEMORY_TARGET = 1.03
+LOC_BUDGET = 12000
+HV_DIRS = ["boot", "arch", "kernel", "drivers"]
+SCEN = os.path.join(ROOT, "guests", "scenarios")
+DEFAULT_CFG = os.path.join(SCEN, "default", "bulkhead.cfg")
+
+# Sizes: (full, smoke).
+SIZES = {
+    "exits_n": (100000, 1000),
+    "compute_icount_n": (1000000, 20000),
+    "compute_wall_n": (8000000, 50000),
+    "memory_icount": ("mib=64 steps=200000", None),   # full only
+    "memory_wall": ("mib=128 steps=4000000", "mib=8 steps=2000"),
+    "memory_ram": ("160M", "32M"),
+    "idle_mticks": ((1024, 2048), (16, 32)),
+    "reps": (3, 1),
+    "timeout": (600, 120),
+}
+
+BENCH_RE = re.compile(r"bench: (\w+)((?: [\w.]+=\S+)*)\s*$")
+TIME_RE = re.compile(r"^\[\s*(\d+\.\d+)\]")
+EXITS_RE = re.compile(r"partition (\S+): exits:(.*)$")
+PHASES_RE = re.compile(
+    r"boot phases \(TSC\): efi_main (\d+), exit boot services (\d+)-(\d+), "
+    r"CPUs up (\d+), stage-2 built (\d+), partitions loaded (\d+)")
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+class Run:
+    """One QEMU run: its serial text, parsed."""
+
+    def __init__(self, label, text, wall, status):
+        self.label, self.text, self.wall, self.status = label, text, wall, status
+        self.results = {}            # figure -> list of {key: value}
+        self.exits = {}              # partition -> {reason: count}
+        self.phases = None
+        self.tsc_mhz = None
+        self.footprint = self.hv_extra = None
+        self.start_s = self.stop_s = None
+        for line in text.splitlines():
+            self._parse(line)
+
+    def _parse(self, line):
+        m = BENCH_RE.search(line)
+        if m:
+            kv = {}
+            for word in m.group(2).split():
+                k, v = word.split("=", 1)
+                # Fixed-width numbers (so that runs of different lengths
+                # print as many characters, hence as many console exits).
+                try:
+                    kv[k] = int(v, 16) if v.startswith("0x") else int(v, 10)
+                except ValueError:
+                    kv[k] = v
+            self.results.setdefault(m.group(1), []).append(kv)
+        m = EXITS_RE.search(line)
+        if m:
+            words = m.group(2).split()
+            self.exits[m.group(1)] = {words[i]: int(words[i + 1])
+                                      for i in range(0, len(words) - 1, 2)}
+        m = PHASES_RE.search(line)
+        if m:
+            self.phases = [int(g) for g in m.groups()]
+        m = re.search(r"TSC: (\d+) MHz", line)
+        if m:
+            self.tsc_mhz = int(m.group(1))
+        m = re.search(r"hypervisor footprint: (\d+) KiB", line)
+        if m:
+            self.footprint = int(m.group(1))
+        m = re.search(r"hypervisor memory with the partitions set up: (\d+) KiB", line)
+        if m:
+            self.hv_extra = int(m.group(1))
+        t = TIME_RE.search(line)
+        if t and re.search(r"partition \S+: starting on CPU", line) \
+                and self.start_s is None:
+            self.start_s = float(t.group(1))
+        if t and re.search(r"partition \S+ exited with code", line):
+            self.stop_s = float(t.group(1))
+
+    def one(self, figure, **match):
+        for r in self.results.get(figure, []):
+            if all(r.get(k) == v for k, v in match.items()):
+                return r
+        raise KeyError("%s: no `bench: %s %s` line" % (self.label, figure,
+                                                       match))
+
+    def total_exits(self):
+        return sum(sum(d.values()) for d in self.exits.values())
+
+
+class Bench:
+    def __init__(self, smoke, workdir, timeout):
+        self.smoke, self.workdir, self.timeout = smoke, workdir, timeout
+        self.kvm = os.access("/dev/kvm", os.R_OK | os.W_OK)
+        self.count = 0
+
+    def _qemu(self, cmd, label, done="bench: done"):
+        self.count += 1
+        serial = os.path.join(self.workdir, "%02d-%s.serial" % (self.count,
+                                                                label))
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd + ["-serial", "file:" + serial],
+                                stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE,
+                                start_new_session=True)
+        try:
+            _, err = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise RuntimeError("%s: no end after %d s" % (label, self.timeout))
+        wall = time.monotonic() - start
+        with open(serial, "rb") as f:
+            text = clean(f.read().decode("utf-8", "replace"))
+        run = Run(label, text, wall, proc.returncode)
+        log("%-28s %6.1f s wall, QEMU status %d" % (label, wall,
+                                                     proc.returncode))
+        if done not in text:
+            tail = "\n  | ".join(text.splitlines()[-15:])
+            raise RuntimeError("%s: the guest did not finish (status %d)\n  | %s"
+                               % (label, proc.returncode, tail + err.decode(
+                                   "utf-8", "replace")[-500:]))
+        return run
+
+    def machine(self, kvm):
+        if kvm:
+            return ["-machine", "q35", "-enable-kvm", "-cpu", "host"]
+        return ["-machine", "q35", "-accel", "tcg", "-cpu", "max"]
+
+    def bare(self, label, elf, args, smp=1, icount=False, kvm=False):
+        cmd = (["qemu-system-x86_64"] + self.machine(kvm) +
+               ["-smp", str(smp), "-m", "1G", "-display", "none",
+                "-no-reboot", "-nic", "none",
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                "-kernel", os.path.join(BUILD, "guests", elf + ".elf"),
+                "-append", args])
+        return self._qemu(cmd + (ICOUNT if icount else []), label)
+
+    def partition(self, label, scenario, cmdline=None, memory=None, smp=1,
+                  icount=False, kvm=False, config=None,
+                  done="bench: done"):
+        """Boots the image for a scenario config, its cmdline replaced."""
+        with open(config or os.path.join(SCEN, scenario, "bulkhead.cfg")) as f:
+            text = f.read()
+        if cmdline is not None:
+            text = re.sub(r"(?m)^cmdline = .*$", 'cmdline = "%s"' % cmdline,
+                          text)
+        if memory is not None:
+            text = re.sub(r"(?m)^memory = .*$", "memory = " + memory, text)
+        cfg = os.path.join(self.workdir, label + ".cfg")
+        with open(cfg, "w") as f:
+            f.write(text)
+        image = os.path.join(self.workdir, label + ".img")
+        subprocess.run(["/usr/bin/python3",
+                        os.path.join(ROOT, "scripts", "mkimage.py"),
+                        "--efi", EFI, "--config", cfg, "--search", BUILD,
+                        "--out", image], check=True,
+                       stdout=subprocess.DEVNULL)
+        args = subprocess.run([os.path.join(ROOT, "scripts", "qemu-args.sh"),
+                               image, str(smp),
+                               "host" if kvm else "max"],
+                              check=True, text=True,
+                              stdout=subprocess.PIPE).stdout
+        # With a CPU named, qemu-args.sh stays on TCG: switch for KVM.
+        cmd = shlex.split(args.replace("-accel tcg", "-enable-kvm")
+                          if kvm else args)
+        os.remove(cfg)
+        try:
+            return self._qemu(cmd + (ICOUNT if icount else []), label, done)
+        finally:
+            os.remove(image)
+
+
+def size(key, smoke):
+    return SIZES[key][1 if smoke else 0]
+
+
+# --- figures --------------------------------------------------------------
+
+def fig_exits(b, smoke, kvm=False):
+    n = size("exits_n", smoke)
+    tag = "-kvm" if kvm else ""
+    part = b.partition("exits-partition" + tag, "bench-exits",
+                       "n=%d hypercall=1" % n, icount=not kvm, kvm=kvm)
+    bare = b.bare("exits-bare" + tag, "bench-exits", "n=%d" % n,
+                  icount=not kvm, kvm=kvm)
+    rows = {}
+    for kind in ("nop", "cpuid", "hypercall", "lsr_read"):
+        p = part.one("exits", kind=kind)["ticks"] / n
+        try:
+            r = bare.one("exits", kind=kind)["ticks"] / n
+        except KeyError:
+            r = None            # a hypercall has no meaning bare
+        rows[kind] = (p, r)
+    return {"n": n, "rows": rows, "run": part}
+
+
+def ratio_runs(b, smoke, name, scenario, args, memory, icount, reps):
+    """Partition and bare, alternately, reps times; the guest's own ticks."""
+    pairs = []
+    for i in range(reps):
+        mode = "icount" if icount else "wall"
+        part = b.partition("%s-partition-%s-%d" % (name, mode, i), scenario,
+                           args, memory=memory, icount=icount)
+        bare = b.bare("%s-bare-%s-%d" % (name, mode, i), scenario, args,
+                      icount=icount)
+        pairs.append((part, bare))
+    return pairs
+
+
+def compute_ticks(run):
+    r = run.one("compute")
+    return r["int_ticks"] + r["fp_ticks"], r
+
+
+def memory_ticks(run):
+    r = run.one("memory")
+    return r["ticks"], r
+
+
+def fig_slowdown(b, smoke):
+    reps = size("reps", smoke)
+    out = {}
+    cn_i = size("compute_icount_n", smoke)
+    cn_w = size("compute_wall_n", smoke)
+    pairs = ratio_runs(b, smoke, "compute", "bench-compute", "n=%d" % cn_i,
+                       None, True, 1)
+    p, _ = compute_ticks(pairs[0][0])
+    r, _ = compute_ticks(pairs[0][1])
+    out["compute_icount"] = (p, r)
+    out["compute_icount_run"] = pairs[0][0]
+    wall = ratio_runs(b, smoke, "compute", "bench-compute", "n=%d" % cn_w,
+                      None, False, reps)
+    out["compute_wall"] = [compute_ticks(p)[0] / compute_ticks(r)[0]
+                           for p, r in wall]
+    out["compute_wall_runs"] = wall
+    cp, cr = compute_ticks(wall[0][0])[1], compute_ticks(wall[0][1])[1]
+    out["compute_check"] = (cp["checksum"] == cr["checksum"] and
+                            cp["pi_micro"] == cr["pi_micro"])
+    out["compute_n"] = (cn_i, cn_w)
+    # The same kernel twice as long: the partition's exits in steady state.
+    out["compute_long"] = b.partition("compute-partition-wall-2n",
+                                      "bench-compute", "n=%d" % (2 * cn_w))
+
+    mem = size("memory_ram", smoke)
+    mi = size("memory_icount", smoke)
+    if mi:
+        pairs = ratio_runs(b, smoke, "memory", "bench-memory", mi, mem,
+                           True, 1)
+        out["memory_icount"] = (memory_ticks(pairs[0][0])[0],
+                                memory_ticks(pairs[0][1])[0])
+        out["memory_icount_run"] = pairs[0][0]
+    mw = size("memory_wall", smoke)
+    wall = ratio_runs(b, smoke, "memory", "bench-memory", mw, mem, False,
+                      reps)
+    out["memory_wall"] = [memory_ticks(p)[0] / memory_ticks(r)[0]
+                          for p, r in wall]
+    out["memory_wall_runs"] = wall
+    out["memory_args"] = (mi, mw)
+    return out
+
+
+def fig_idle(b, smoke):
+    short, long_ = size("idle_mticks", smoke)
+    runs = [b.partition("idle-partition-%d" % m, "bench-idle",
+                        "mticks=%d" % m, smp=2) for m in (short, long_)]
+    ticks = [r.one("idle")["ticks"] for r in runs]
+    exits = [r.total_exits() for r in runs]
+    hz = runs[0].tsc_mhz * 1e6
+    rate = (exits[1] - exits[0]) / ((ticks[1] - ticks[0]) / hz)
+    return {"runs": runs, "ticks": ticks, "exits": exits, "rate": rate,
+            "seconds": [t / hz for t in ticks]}
+
+
+def fig_default(b):
+    return b.partition("default-scenario", None, smp=4, config=DEFAULT_CFG,
+                       done="run finished: success")
+
+
+def count_lines(path):
+    """Raw lines, and code lines: not blank, not only a comment (C and
+    assembler comments, /* */ and //), as sloccount counts them."""
+    raw = code = 0
+    in_block = False
+    with open(path, errors="replace") as f:
+        for line in f:
+            raw += 1
+            s, has_code, i = line.strip(), False, 0
+            while i < len(s):
+                if in_block:
+                    end = s.find("*/", i)
+                    if end < 0:
+                        break
+                    in_block, i = False, end + 2
+                elif s.startswith("/*", i):
+                    in_block, i = True, i + 2
+                elif s.startswith("//", i):
+                    break
+                elif s[i].isspace():
+                    i += 1
+                else:
+                    has_code = True
+                    # Skip a string so a "/*" inside it is not a comment.
+                    if s[i] == '"':
+                        j = s.find('"', i + 1)
+                        while j > 0 and s[j - 1] == "\\":
+                            j = s.find('"', j + 1)
+                        i = j + 1 if j > 0 else len(s)
+                    else:
+                        i += 1
+            code += has_code
+    return raw, code
+
+
+def fig_loc():
+    rows = []
+    for d in HV_DIRS:
+        raw = code = files = 0
+        for top, _, names in os.walk(os.path.join(ROOT, d)):
+            for n in names:
+                if n.endswith((".c", ".h", ".S")):
+                    r, c = count_lines(os.path.join(top, n))
+                    raw, code, files = raw + r, code + c, files + 1
+        rows.append((d, files, raw, code))
+    return rows
+
+
+# --- report ---------------------------------------------------------------
+
+def cmd_version(cmd):
+    try:
+        return subprocess.run(cmd, text=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        return "unknown"
+
+
+def versions():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    ovmf = cmd_version(["dpkg-query", "-W", "-f", "${Version}", "ovmf"])
+    return [
+        ("host CPU", "%s, %d CPUs online" % (cpu, os.cpu_count() or 0)),
+        ("host kernel", platform.release()),
+        ("QEMU", cmd_version(["qemu-system-x86_64", "--version"])),
+        ("OVMF", "%s (%s)" % (OVMF, ovmf or "version unknown")),
+        ("gcc", cmd_version(["gcc", "--version"])),
+        ("Bulkhead commit", cmd_version(["git", "-C", ROOT, "describe",
+                                         "--always", "--dirty"])),
+    ]
+
+
+def met(ok):
+    return "met" if ok else "**missed**"
+
+
+def fmt_phases(run, hz, unit):
+    """Rows (phase, value) from the boot-phase line and the guest entry."""
+    efi, before, after, cpus, stage2, loaded = run.phases
+    entry = run.one("entry")["tsc"]
+    marks = [("UEFI loading (reset to efi_main)", 0, efi),
+             ("UEFI stage: config, files, partition RAM (efi_main to "
+              "ExitBootServices)", efi, before),
+             ("ExitBootServices", before, after),
+             ("take-over and CPU bring-up", after, cpus),
+             ("stage-2 build and vCPU creation", cpus, stage2),
+             ("partition image load (RAM cleared, Multiboot)", stage2,
+              loaded),
+             ("go to the guest's first line of C", loaded, entry),
+             ("total: reset to the partition's first instruction", 0,
+              entry)]
+    return [(name, unit(b - a, hz)) for name, a, b in marks]
+
+
+def write_report(path, res, smoke, started, elapsed):
+    L = []
+    w = L.append
+    ex, sl, idle, dflt, loc = (res["exits"], res["slowdown"], res["idle"],
+                               res["default"], res["loc"])
+    w("<!-- SPDX-License-Identifier: BSD-2-Clause -->")
+    w("# Performance")
+    w("")
+    w("What a partition costs, measured by `make bench` (scripts/bench.py)"
+      " on %s in %.0f s%s. Every figure compares the same Multiboot kernel"
+      " (guests/bench-*) run **bare** (QEMU `-kernel`, SeaBIOS) and **in a"
+      " partition** (the real image booted from a USB stick through OVMF),"
+      " with the same QEMU, machine (q35, 1 GiB) and CPU model (`-cpu max`)."
+      % (started, elapsed, " (**smoke run, tiny sizes: not a result**)"
+         if smoke else ""))
+    w("")
+    w("- **TSC (icount)** figures run under `-icount shift=5,sleep=off`:"
+      " the TSC advances by 32 per instruction executed, whoever executes"
+      " it (guest or hypervisor), so they are path lengths, identical from"
+      " run to run. Instructions = ticks / 32.")
+    w("- **wall** figures run without icount (TCG's TSC then follows the"
+      " host's clock) and are ratios of the guest's own TSC counts from"
+      " runs made alternately in this same invocation (median of %d pairs)."
+      % size("reps", smoke))
+    w("- Engine: QEMU TCG, emulating AMD SVM with nested paging. %s" % (
+        "/dev/kvm was usable: the KVM rows below come from `-enable-kvm "
+        "-cpu host`." if res.get("kvm") else
+        "No /dev/kvm on this machine, so nothing ran under KVM; on a"
+        " machine with /dev/kvm, `make bench` adds KVM rows."))
+    w("")
+    w("## Summary")
+    w("")
+    w("| # | figure | bare | partition | result | target |")
+    w("| --- | --- | --- | --- | --- | --- |")
+    cpuid_insns = (ex["rows"]["cpuid"][0] - ex["rows"]["nop"][0]) / \
+        TICKS_PER_INSN
+    w("| 1 | CPUID round trip (icount) | %.0f ticks | %.0f ticks | %.0f "
+      "hypervisor instructions | < %d: %s |" % (
+          ex["rows"]["cpuid"][1], ex["rows"]["cpuid"][0], cpuid_insns,
+          CPUID_TARGET, met(cpuid_insns < CPUID_TARGET)))
+    cw = statistics.median(sl["compute_wall"])
+    mw = statistics.median(sl["memory_wall"])
+    ci = sl["compute_icount"]
+    w("| 2 | compute kernel, partition/bare (wall) | 1 | %.4f | %+.2f %% "
+      "(icount %.6f) | within 1 %%: %s |" % (cw, (cw - 1) * 100,
+                                              ci[0] / ci[1],
+                                              met(cw <= COMPUTE_TARGET)))
+    mi = sl.get("memory_icount")
+    w("| 2 | memory kernel, partition/bare (wall) | 1 | %.4f | %+.2f %% "
+      "(icount %s) | within 3 %%: %s |" % (
+          mw, (mw - 1) * 100, "%.6f" % (mi[0] / mi[1]) if mi else "not run",
+          met(mw <= MEMORY_TARGET)))
+    w("| 3 | exits/s, idle partition (HLT vCPU + TSC-spinning vCPU) | - |"
+      " %.1f | steady state | 0: %s |" % (idle["rate"],
+                                          met(abs(idle["rate"]) < 0.5)))
+    w("| 3 | exits/s, busy compute partition | - | %.1f | steady state |"
+      " 0: %s |" % (res["compute_rate"], met(abs(res["compute_rate"]) < 0.5)))
+    boot_s = (ex["run"].one("entry")["tsc"]) / ICOUNT_HZ
+    w("| 4 | boot, reset to first partition instruction (icount) | - |"
+      " %.3f s | %s | - |" % (boot_s, "see below"))
+    total_loc = sum(r[3] for r in loc)
+    w("| 5 | hypervisor code lines (boot arch kernel drivers) | - | %d |"
+      " %d raw lines | <= %d: %s |" % (total_loc, sum(r[2] for r in loc),
+                                       LOC_BUDGET,
+                                       met(total_loc <= LOC_BUDGET)))
+    w("| 5 | hypervisor memory, default scenario | - | %d KiB | "
+      "bulkhead.efi %d KiB | - |" % (dflt.footprint + dflt.hv_extra,
+                                     res["efi_size"] // 1024))
+    w("")
+
+    w("## 1. Exit round trip")
+    w("")
+    w("guests/bench-exits, one vCPU on the boot CPU of a 1-CPU machine,"
+      " interrupts off. Each loop runs N = %d iterations of `xor eax,eax;"
+      " INSN; dec; jnz`, timed with RDTSC; the NOP loop is the baseline,"
+      " so *extra* is what the instruction costs beyond a NOP, in ticks and"
+      " in instructions (ticks / 32). The hypercall is VMMCALL (Bulkhead"
+      " answers -ENOSYS); bare it would be #UD, so it runs in the"
+      " partition only. The LSR read is `in al, 0x3FD`, emulated by the"
+      " vUART." % ex["n"])
+    w("")
+    w("| instruction | bare ticks/iter | partition ticks/iter | extra ticks"
+      " | extra instructions per exit |")
+    w("| --- | --- | --- | --- | --- |")
+    nop = ex["rows"]["nop"][0]
+    for kind, label in (("nop", "NOP (baseline)"), ("cpuid", "CPUID"),
+                        ("hypercall", "VMMCALL hypercall"),
+                        ("lsr_read", "IN from vUART LSR")):
+        p, r = ex["rows"][kind]
+        w("| %s | %s | %.1f | %.1f | %.1f |" % (
+            label, "%.1f" % r if r is not None else "-", p, p - nop,
+            (p - nop) / TICKS_PER_INSN))
+    w("")
+    w("Target: CPUID under %d instructions in the hypervisor: **%s** (%.0f)."
+      % (CPUID_TARGET, met(cpuid_insns < CPUID_TARGET), cpuid_insns))
+    w("")
+    hc = (ex["rows"]["hypercall"][0] - nop) / TICKS_PER_INSN
+    io = (ex["rows"]["lsr_read"][0] - nop) / TICKS_PER_INSN
+    w("Where the path goes: the hypercall handler does almost nothing (sets"
+      " RAX, advances RIP), so its %.0f instructions are the fixed cost of"
+      " every exit: VMRUN and #VMEXIT, saving and restoring the guest's"
+      " registers around VMRUN, the vcpu_loop bookkeeping (request checks,"
+      " in_guest flag, the exit counter) and the dispatch through the exit"
+      " table. CPUID adds %.0f instructions on top: the host CPUID itself"
+      " and cpuid_policy_apply. The LSR read adds %.0f: the IOIO exit"
+      " decode, the port lookup in io_emul and the vUART register model."
+      " The fixed part is the one to shrink first (it is paid by every"
+      " exit)." % (hc, cpuid_insns - hc, io - hc))
+    w("")
+
+    w("## 2. Guest slowdown")
+    w("")
+    cn_i, cn_w = sl["compute_n"]
+    w("guests/bench-compute: an integer loop (LCG, multiplies, a"
+      " data-dependent branch) then an x87 loop (pi by the midpoint rule,"
+      " one FDIV per step), n steps each (n = %d under icount, %d for wall;"
+      " checksums equal bare and in the partition: %s)."
+      " guests/bench-memory: a random pointer chase through one cycle of"
+      " 64-byte nodes over a buffer from 16 MiB up, paging off (%s under"
+      " icount, %s for wall); partition RAM %s. Only the timed loop counts,"
+      " not boot or set-up." % (cn_i, cn_w,
+                                "yes" if sl["compute_check"] else "**no**",
+                                sl["memory_args"][0] or "not run",
+                                sl["memory_args"][1],
+                                size("memory_ram", smoke)))
+    w("")
+    w("| kernel | measure | bare ticks | partition ticks | partition/bare"
+      " | target |")
+    w("| --- | --- | --- | --- | --- | --- |")
+    w("| compute | icount | %d | %d | %.6f | |" % (ci[1], ci[0],
+                                                    ci[0] / ci[1]))
+    for i, (p, r) in enumerate(sl["compute_wall_runs"]):
+        w("| compute | wall, pair %d | %d | %d | %.4f | |" % (
+            i + 1, compute_ticks(r)[0], compute_ticks(p)[0],
+            sl["compute_wall"][i]))
+    w("| compute | wall, median | | | **%.4f** | <= %.2f: %s |" % (
+        cw, COMPUTE_TARGET, met(cw <= COMPUTE_TARGET)))
+    if mi:
+        w("| memory | icount | %d | %d | %.6f | |" % (mi[1], mi[0],
+                                                       mi[0] / mi[1]))
+    for i, (p, r) in enumerate(sl["memory_wall_runs"]):
+        w("| memory | wall, pair %d | %d | %d | %.4f | |" % (
+            i + 1, memory_ticks(r)[0], memory_ticks(p)[0],
+            sl["memory_wall"][i]))
+    w("| memory | wall, median | | | **%.4f** | <= %.2f: %s |" % (
+        mw, MEMORY_TARGET, met(mw <= MEMORY_TARGET)))
+    w("")
+    w("Under icount the ratio is a path length: 1 exactly means the loop"
+      " took no exit at all (the guest's own instructions are the same)."
+      " The wall ratio is what TCG makes of it: a TLB miss in a partition"
+      " walks the nested (NPT) tables as well, in software, so the memory"
+      " ratio measures QEMU's nested-paging emulation more than Bulkhead;"
+      " on hardware, 2 MiB and 1 GiB stage-2 pages keep that walk short."
+      " Stage-2 here uses 2 MiB pages (RAM not 1 GiB aligned).")
+    w("")
+
+    w("## 3. Exits while running")
+    w("")
+    w("Per-partition exit counts by reason, from the hypervisor's summary"
+      " when the partition stops. *Life* is from `starting on CPU` to"
+      " `exited` in the boot log; it includes the console output at start"
+      " and end (every character is two port exits: LSR poll and THR"
+      " write) and set-up. *Steady state* compares two runs that differ"
+      " only in length: (exits2 - exits1) / (time2 - time1); the bench"
+      " guests print fixed-width numbers, so both runs print the same"
+      " number of characters.")
+    w("")
+    w("| scenario | run | exits by reason | life | exits/s over life |")
+    w("| --- | --- | --- | --- | --- |")
+
+    def exit_row(name, run):
+        life = (run.stop_s or 0) - (run.start_s or 0)
+        reasons = "; ".join("%s: %s" % (p, ", ".join(
+            "%s %d" % kv for kv in d.items())) for p, d in run.exits.items())
+        w("| %s | %s | %s | %.3f s | %.0f |" % (
+            name, run.label, reasons, life,
+            run.total_exits() / life if life > 0 else 0))
+    exit_row("exit loops (icount)", ex["run"])
+    exit_row("compute (icount)", sl["compute_icount_run"])
+    exit_row("compute (wall)", sl["compute_wall_runs"][0][0])
+    exit_row("compute x2 (wall)", sl["compute_long"])
+    if mi:
+        exit_row("memory (icount)", sl["memory_icount_run"])
+    exit_row("memory (wall)", sl["memory_wall_runs"][0][0])
+    for r in idle["runs"]:
+        exit_row("idle", r)
+    exit_row("default (hello + smp)", dflt)
+    w("")
+    w("Steady state: idle partition (vCPU 1 in HLT with no timer, vCPU 0"
+      " spinning on RDTSC, both with interrupts off) %d exits over %.3f s"
+      " vs %d over %.3f s: **%.2f exits/s** (target 0: %s). Busy compute"
+      " partition, n and 2n: **%.2f exits/s** (target 0: %s). HLT, RDTSC"
+      " and PAUSE are not intercepted; the exits that remain come from the"
+      " guests' console and start-up (SIPI through the vLAPIC)." % (
+          idle["exits"][0], idle["seconds"][0], idle["exits"][1],
+          idle["seconds"][1], idle["rate"], met(abs(idle["rate"]) < 0.5),
+          res["compute_rate"], met(abs(res["compute_rate"]) < 0.5)))
+    w("")
+
+    w("## 4. Boot cost")
+    w("")
+    w("From the hypervisor's `boot phases (TSC)` line (kernel/main.c), the"
+      " exit-round-trip scenario's guest entry TSC (read first thing in"
+      " main(), after the runtime's UART set-up, a handful of exits), and"
+      " QEMU's TSC, which counts from machine reset. Under icount the"
+      " ticks are deterministic instructions x 32 (1 GHz), but the"
+      " firmware's idle waits advance the clock too (sleep=off skips"
+      " them in wall time). *Wall* is the same split from a run without"
+      " icount, where TSC ticks are host ticks at the calibrated %d MHz."
+      % (sl["compute_wall_runs"][0][0].tsc_mhz or 0))
+    w("")
+    w("| phase | icount ticks | icount seconds | wall seconds |")
+    w("| --- | --- | --- | --- |")
+    icount_rows = fmt_phases(ex["run"], ICOUNT_HZ, lambda t, hz: t)
+    wrun = sl["compute_wall_runs"][0][0]
+    wall_rows = fmt_phases(wrun, wrun.tsc_mhz * 1e6, lambda t, hz: t / hz)
+    for (name, t), (_, s) in zip(icount_rows, wall_rows):
+        w("| %s | %d | %.4f | %.4f |" % (name, t, t / ICOUNT_HZ, s))
+    w("")
+    w("The partition image load clears all of the partition's RAM byte by"
+      " byte before loading the kernel (kernel/partition.c,"
+      " partition_load_image, with kernel/string.c's memset): it grows"
+      " with the partition's memory size and dominates the hypervisor's"
+      " own share.")
+    w("")
+
+    w("## 5. Footprint")
+    w("")
+    w("| item | value |")
+    w("| --- | --- |")
+    w("| build/bulkhead.efi | %d bytes (%d KiB) |" % (res["efi_size"],
+                                                      res["efi_size"] // 1024))
+    w("| hypervisor memory at boot (default scenario, 4 CPUs): \"hypervisor"
+      " footprint\" (image, boot allocations, page tables, per-CPU) | %d KiB"
+      " |" % dflt.footprint)
+    w("| added by the partitions' set-up (stage-2 tables, vCPU state,"
+      " bitmaps), partition RAM excluded | %d KiB |" % dflt.hv_extra)
+    w("| total kept by the hypervisor | **%d KiB** |" % (dflt.footprint +
+                                                         dflt.hv_extra))
+    w("")
+    w("| folder | files | raw lines (wc -l) | code lines |")
+    w("| --- | --- | --- | --- |")
+    for d, files, raw, code in loc:
+        w("| %s/ | %d | %d | %d |" % (d, files, raw, code))
+    w("| total | %d | %d | **%d** (budget %d: %s) |" % (
+        sum(r[1] for r in loc), sum(r[2] for r in loc), total_loc,
+        LOC_BUDGET, met(total_loc <= LOC_BUDGET)))
+    w("")
+    w("Code lines are lines that are neither blank nor only comment"
+      " (`/* */`, `//`), as sloccount counts C and assembler; .c, .h and"
+      " .S files.")
+    w("")
+    if res.get("kvm_rows"):
+        w("## Under KVM")
+        w("")
+        w("| instruction | bare ticks/iter | partition ticks/iter |")
+        w("| --- | --- | --- |")
+        for kind, (p, r) in res["kvm_rows"]["rows"].items():
+            w("| %s | %s | %.1f |" % (kind, "%.1f" % r if r else "-", p))
+        w("")
+    w("## Machine and versions")
+    w("")
+    w("| | |")
+    w("| --- | --- |")
+    for k, v in versions():
+        w("| %s | %s |" % (k, v))
+    w("")
+    w("Reproduce with `make bench` (about %s); `make bench-smoke` runs the"
+      " same pipeline with tiny sizes and checks that every figure comes"
+      " out, without asserting any time." % ("2-5 minutes here"))
+    with open(path, "w") as f:
+        f.write("\n".join(L) + "\n")
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--out")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the serial logs")
+    a = ap.parse_args(argv)
+    out = a.out
+    if not out:
+        out = (tempfile.mkstemp(prefix="bulkhead-bench-", suffix=".md")[1]
+               if a.smoke else os.path.join(ROOT, "docs", "performance.md"))
+    workdir = tempfile.mkdtemp(prefix="bulkhead-bench-")
+    b = Bench(a.smoke, workdir, size("timeout", a.smoke))
+    started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    t0 = time.monotonic()
+    res = {"kvm": b.kvm}
+    checks = []
+
+    def figure(name, fn):
+        try:
+            v = fn()
+            checks.append((name, True, ""))
+            return v
+        except (RuntimeError, KeyError, TypeError, ValueError,
+                ZeroDivisionError, subprocess.CalledProcessError) as e:
+            checks.append((name, False, str(e)))
+            log("FAIL %s: %s" % (name, e))
+            return None
+
+    res["exits"] = figure("1 exit round trip", lambda: fig_exits(b, a.smoke))
+    res["slowdown"] = figure("2 guest slowdown",
+                             lambda: fig_slowdown(b, a.smoke))
+    res["idle"] = figure("3 exits while running (idle)",
+                         lambda: fig_idle(b, a.smoke))
+
+    def compute_rate():
+        s = res["slowdown"]
+        short, long_ = s["compute_wall_runs"][0][0], s["compute_long"]
+        dt = (long_.stop_s - long_.start_s) - (short.stop_s - short.start_s)
+        return (long_.total_exits() - short.total_exits()) / dt
+    res["compute_rate"] = figure("3 exits while running (compute)",
+                                 compute_rate)
+
+    def boot():
+        run = res["exits"]["run"]
+        if not run.phases:
+            raise RuntimeError("no `boot phases (TSC)` line in the boot log")
+        return run.phases
+    figure("4 boot cost", boot)
+    res["default"] = figure("5 footprint (default scenario)",
+                            lambda: fig_default(b))
+    if res["default"] and (res["default"].footprint is None or
+                           res["default"].hv_extra is None):
+        checks[-1] = (checks[-1][0], False, "no footprint lines in the log")
+    res["loc"] = fig_loc()
+    res["efi_size"] = os.path.getsize(EFI)
+    if b.kvm:
+        res["kvm_rows"] = figure("KVM exit round trip",
+                                 lambda: fig_exits(b, a.smoke, kvm=True))
+    elapsed = time.monotonic() - t0
+
+    if all(ok for _, ok, _ in checks):
+        figure("report written", lambda: write_report(out, res, a.smoke,
+                                                      started, elapsed))
+    else:
+        checks.append(("report written", False, "figures missing"))
+    if not a.keep:
+        subprocess.run(["rm", "-rf", workdir])
+    else:
+        log("serial logs kept in " + workdir)
+    passed = sum(ok for _, ok, _ in checks)
+    failed = len(checks) - passed
+    for name, ok, why in checks:
+        print("%s %s%s" % ("PASS" if ok else "FAIL", name,
+                           ": " + why if why else ""))
+    if not failed:
+        print("report: %s (%.0f s)" % (out, elapsed))
+    print("bench: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

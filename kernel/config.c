@@ -43,6 +43,7 @@ enum key_id {
 	KEY_KERNEL,
 	KEY_CMDLINE,
 	KEY_MODULES,
+	KEY_INITRD,
 	KEY_ON_FAULT,
 	KEY_COUNT
 };
@@ -282,6 +283,8 @@ static int set_cmdline(struct parser *p, const struct key_def *key,
 		       struct text value);
 static int set_modules(struct parser *p, const struct key_def *key,
 		       struct text value);
+static int set_initrd(struct parser *p, const struct key_def *key,
+		      struct text value);
 static int set_on_fault(struct parser *p, const struct key_def *key,
 			struct text value);
 
@@ -297,6 +300,8 @@ static const struct key_def keys[KEY_COUNT] = {
 			  set_cmdline },
 	[KEY_MODULES] = { "modules", SECTION_PARTITION,
 			  "modules = guests/data.bin", set_modules },
+	[KEY_INITRD] = { "initrd", SECTION_PARTITION,
+			 "initrd = linux/initrd.img", set_initrd },
 	[KEY_ON_FAULT] = { "on_fault", SECTION_PARTITION, "on_fault = stop",
 			   set_on_fault },
 };
@@ -744,6 +749,21 @@ static int set_modules(struct parser *p, const struct key_def *key,
 	while (!ret && more)
 		ret = add_module(p, next_item(&rest, &more));
 	return ret;
+}
+
+/* One file: the Linux boot protocol has a single ramdisk slot. */
+static int set_initrd(struct parser *p, const struct key_def *key,
+		      struct text value)
+{
+	int ret;
+
+	/* A list here is a user expecting modules-like syntax; quote a comma. */
+	if (value.len && value.s[0] != '"' && find_char(value, ',') < value.len)
+		return fail(p, "initrd takes one file, not a list: concatenate the archives into one (Linux unpacks them in turn), or quote a path that holds a comma");
+	ret = scalar(p, key, &value, false);
+	if (ret)
+		return ret;
+	return set_path(p, "initrd", value, &p->part->initrd);
 }
 
 /* ---- sections ---- */

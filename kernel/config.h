@@ -40,6 +40,7 @@ struct partition_config {
 	char cmdline[CONFIG_CMDLINE_MAX];
 	unsigned int module_count;
 	struct config_file_ref modules[CONFIG_MAX_MODULES];
+	struct config_file_ref initrd;	/* path[0] == '\0': none (Linux only) */
 	enum fault_action on_fault;
 };
 

@@ -247,7 +247,7 @@ static int by_line(const void *a, const void *b)
 static bool check_files(const struct config *cfg, const char *file)
 {
 	static struct file_problem problems[CONFIG_MAX_PARTITIONS *
-					    (CONFIG_MAX_MODULES + 1)];
+					    (CONFIG_MAX_MODULES + 2)];
 	char dir[HOST_PATH_MAX];
 	size_t count = 0, i;
 	unsigned int p, m;
@@ -263,6 +263,9 @@ static bool check_files(const struct config *cfg, const char *file)
 					    &problems[count]))
 				count++;
 		}
+		if (part->initrd.path[0] &&
+		    !check_one_file(dir, &part->initrd, &problems[count]))
+			count++;
 	}
 	qsort(problems, count, sizeof(problems[0]), by_line);
 	for (i = 0; i < count; i++)
@@ -305,6 +308,10 @@ static bool listed_before(const struct config *cfg, const char *path,
 			if (strcmp(part->modules[m].path, path) == 0)
 				return true;
 		}
+		if (&part->initrd == upto)
+			return false;
+		if (strcmp(part->initrd.path, path) == 0)
+			return true;
 	}
 	return false;
 }
@@ -326,6 +333,8 @@ static void list_files(const struct config *cfg)
 		list_file(cfg, &part->kernel);
 		for (m = 0; m < part->module_count; m++)
 			list_file(cfg, &part->modules[m]);
+		if (part->initrd.path[0])
+			list_file(cfg, &part->initrd);
 	}
 }
 
@@ -344,6 +353,8 @@ static void print_summary(const struct config *cfg)
 		if (part->module_count)
 			printf(", %u module%s", part->module_count,
 			       part->module_count == 1 ? "" : "s");
+		if (part->initrd.path[0])
+			printf(", initrd %s", part->initrd.path);
 		if (part->on_fault == FAULT_ACTION_RESTART)
 			printf(", restarts on fault");
 		printf("\n");

@@ -405,7 +405,7 @@ static void test_keys(void **state)
 	(void)state;
 	ERR(HEAD "memroy = 32M\n", 2, "unknown key 'memroy'",
 	    "[partition a]", "did you mean 'memory'",
-	    "cpus, memory, kernel, cmdline, modules, on_fault");
+	    "cpus, memory, kernel, cmdline, modules, initrd, on_fault");
 	ERR(HEAD "cpu = 1\n", 2, "did you mean 'cpus'");
 	ERR(HEAD "Memory = 32M\n", 2, "lowercase", "'memory'");
 	ERR(HEAD "devices = x\n", 2, "unknown key 'devices'",
@@ -494,6 +494,37 @@ static void test_modules(void **state)
 	ERR(HEAD "modules = a,\n", 2, "empty entry");
 	ERR(HEAD "modules = a, \"\"\n", 2, "empty entry");
 	ERR(HEAD "modules =\n", 2, "modules has no value", "remove the line");
+}
+
+static void test_initrd(void **state)
+{
+	const struct partition_config *p = &cfg.partitions[0];
+
+	(void)state;
+	OK(HEAD REST);
+	assert_string_equal(p->initrd.path, "");
+	assert_int_equal(p->initrd.line, 0);
+	OK(HEAD REST "initrd = linux/initrd.img\n");
+	assert_string_equal(p->initrd.path, "linux/initrd.img");
+	assert_int_equal(p->initrd.line, 5);
+	OK(HEAD REST "initrd = \"linux/a,b.img\"  # quoted comma\n");
+	assert_string_equal(p->initrd.path, "linux/a,b.img");
+	OK("[partition a]\ninitrd = i0\n" REST
+	   "[partition b]\ncpus = 2\nmemory = 2M\nkernel = k\ninitrd = \"i1\"\n");
+	assert_string_equal(cfg.partitions[0].initrd.path, "i0");
+	assert_int_equal(cfg.partitions[0].initrd.line, 2);
+	assert_string_equal(cfg.partitions[1].initrd.path, "i1");
+	ERR(HEAD REST "initrd = a.img, b.img\n", 5, "initrd takes one file",
+	    "concatenate");
+	ERR(HEAD REST "initrd = a\ninitrd = b\n", 6, "initrd is already set",
+	    "line 5");
+	ERR(HEAD REST "initrd =\n", 5, "initrd has no value",
+	    "initrd = linux/initrd.img");
+	ERR(HEAD REST "initrd = /boot/initrd.img\n", 5,
+	    "initrd path \"/boot/initrd.img\"", "absolute");
+	ERR(HEAD REST "initrd = ../initrd.img\n", 5, "initrd path", "'..'");
+	ERR(HEAD REST "initrdd = x\n", 5, "initrd");
+	ERR("[hypervisor]\ninitrd = x\n" HEAD REST, 2, "initrd");
 }
 
 static void fill(char *buf, char c, size_t n)
@@ -779,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_no_partition),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_modules),
+		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_too_many_partitions),
 		cmocka_unit_test(test_null_error_and_reuse),

@@ -37,9 +37,10 @@ HV_SRCS := \
 	kernel/test_hooks.c kernel/config.c kernel/page_alloc.c \
 	kernel/partition.c kernel/vcpu.c kernel/exit.c kernel/cpuid_policy.c \
 	kernel/io_emul.c kernel/msr_emul.c kernel/mmio_emul.c kernel/multiboot.c \
-	kernel/lapic_emul.c \
+	kernel/lapic_emul.c kernel/console.c kernel/console_keys.c \
 	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
-	drivers/emul/vuart.c drivers/emul/vlapic.c
+	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
+	drivers/emul/vpit.c drivers/emul/vrtc.c
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 

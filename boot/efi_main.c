@@ -305,6 +305,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		BULKHEAD_VERSION);
 	calibrate_tsc();
 	pr_info("TSC: %llu MHz", (unsigned long long)(info.tsc_hz / 1000000));
+	efi_read_wall_clock();
 	image_layout(image);
 
 	s = check_cpu();

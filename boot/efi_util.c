@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "boot/efi_util.h"
+#include "arch/x86/asm.h"
+#include "arch/x86/tsc.h"
+#include "drivers/emul/vrtc.h"
 #include "drivers/uart16550.h"
 #include "kernel/string.h"
 
@@ -184,4 +187,27 @@ EFI_STATUS efi_read_file(EFI_HANDLE image, const char *path, char **data,
 	}
 	root->Close(root);
 	return s;
+}
+
+/* UEFI 2.10 8.3.1: TimeZone in minutes, Localtime = UTC + TimeZone. */
+#define EFI_TIMEZONE_UNSPECIFIED	0x07ff
+#define EFI_TIMEZONE_LIMIT		1440
+
+void efi_read_wall_clock(void)
+{
+	EFI_TIME t;
+	struct vrtc_time cal;
+	int64_t unix_time;
+
+	if (EFI_ERROR(efi_st->RuntimeServices->GetTime(&t, NULL)))
+		return;		/* the clock stays at 1970: partitions still run */
+	cal = (struct vrtc_time){ .year = t.Year, .month = t.Month,
+				  .day = t.Day, .hour = t.Hour,
+				  .min = t.Minute, .sec = t.Second };
+	unix_time = (int64_t)vrtc_time_to_unix(&cal);
+	if (t.TimeZone != EFI_TIMEZONE_UNSPECIFIED &&
+	    t.TimeZone >= -EFI_TIMEZONE_LIMIT && t.TimeZone <= EFI_TIMEZONE_LIMIT)
+		unix_time -= (int64_t)t.TimeZone * 60;
+	wall_clock_tsc = rdtsc();
+	wall_clock_unix = unix_time > 0 ? (uint64_t)unix_time : 0;
 }

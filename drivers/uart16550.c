@@ -11,6 +11,10 @@
 #define UART_LCR	3
 #define UART_MCR	4
 #define UART_LSR	5
+#define UART_RBR	0
+#define IER_RX_DATA	0x01
+#define MCR_OUT2	0x08	/* gates the IRQ line on PC boards */
+#define LSR_DATA_READY	0x01
 #define LCR_8N1		0x03
 #define LCR_DLAB	0x80
 #define FCR_ENABLE_CLEAR 0x07
@@ -39,4 +43,17 @@ void uart_putc(uint16_t port, char c)
 		cpu_relax();
 	}
 	outb(port + UART_THR, (uint8_t)c);
+}
+
+int uart_getc(uint16_t port)
+{
+	if (!(inb(port + UART_LSR) & LSR_DATA_READY))
+		return -1;
+	return inb(port + UART_RBR);
+}
+
+void uart_enable_rx_interrupt(uint16_t port)
+{
+	outb(port + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(port + UART_IER, IER_RX_DATA);
 }

@@ -8,5 +8,9 @@
 
 void uart_init(uint16_t port);
 void uart_putc(uint16_t port, char c);
+/* A received byte, or -1 when none is waiting. */
+int uart_getc(uint16_t port);
+/* Raises the UART's IRQ line whenever a byte arrives. */
+void uart_enable_rx_interrupt(uint16_t port);
 
 #endif

@@ -19,8 +19,8 @@
 #define APIC_REG_STRIDE		0x10
 #define SVR_SPURIOUS_RESET	0xffU
 
-static void send_to_vcpu(struct vcpu *from, struct vcpu *t,
-			 const struct vlapic_ipi *ipi)
+static void send_to_vcpu(struct partition *p, struct vcpu *from,
+			 struct vcpu *t, const struct vlapic_ipi *ipi)
 {
 	switch (ipi->kind) {
 	case VLAPIC_IPI_FIXED:
@@ -38,28 +38,54 @@ static void send_to_vcpu(struct vcpu *from, struct vcpu *t,
 		__atomic_store_n(&t->sipi_pending, true, __ATOMIC_SEQ_CST);
 		break;
 	default:
-		pr_debug("partition %s: IPI of kind %d dropped",
-			 from->part->cfg->name, ipi->kind);
+		pr_debug("partition %s: IPI of kind %d dropped", p->cfg->name,
+			 ipi->kind);
 		break;
 	}
 }
 
-void lapic_emul_deliver_ipi(struct vcpu *from, const struct vlapic_ipi *ipi)
+/* Sends to the vCPUs of p that `ipi` addresses; sender_id for shorthands. */
+static void deliver(struct partition *p, struct vcpu *from, uint32_t sender_id,
+		    const struct vlapic_ipi *ipi, bool first_only)
 {
-	struct partition *p = from->part;
 	bool reached = false;
 
 	for (unsigned int i = 0; i < p->vcpu_count; i++) {
 		struct vcpu *t = p->vcpus[i];
 
-		if (!vlapic_ipi_targets(ipi, from->lapic.id, &t->lapic))
+		if (!vlapic_ipi_targets(ipi, sender_id, &t->lapic))
 			continue;
 		reached = true;
-		send_to_vcpu(from, t, ipi);
+		send_to_vcpu(p, from, t, ipi);
+		if (first_only)
+			break;
 	}
 	if (!reached)
-		pr_debug("partition %s: IPI to APIC ID %u reaches no vCPU",
+		pr_debug("partition %s: interrupt to APIC ID %u reaches no vCPU",
 			 p->cfg->name, ipi->dest_id);
+}
+
+void lapic_emul_deliver_ipi(struct vcpu *from, const struct vlapic_ipi *ipi)
+{
+	deliver(from->part, from, from->lapic.id, ipi, false);
+}
+
+void lapic_emul_deliver_irq(struct partition *p, const struct vioapic_irq *irq)
+{
+	struct vlapic_ipi ipi = {
+		.kind = VLAPIC_IPI_FIXED,
+		.dest = VLAPIC_DEST_FIELD,
+		.dest_id = irq->dest,
+		.logical = irq->logical,
+		.vector = irq->vector,
+	};
+
+	/* Emulated devices raise fixed or lowest-priority interrupts only. */
+	if (irq->delivery_mode != VIOAPIC_FIXED &&
+	    irq->delivery_mode != VIOAPIC_LOWEST)
+		return;
+	/* Lowest priority: any one target will do (SDM 10.6.2.4). */
+	deliver(p, NULL, ~0U, &ipi, irq->delivery_mode == VIOAPIC_LOWEST);
 }
 
 /* The physical LVT timer: a guest's deadline mode runs as one-shot. */

@@ -3,7 +3,10 @@
 #define KERNEL_LAPIC_EMUL_H
 
 #include <stdint.h>
+#include "drivers/emul/vioapic.h"
 #include "kernel/vcpu.h"
+
+struct partition;
 
 /*
  * Guest accesses to its local APIC, on the vCPU's own core (the physical
@@ -16,6 +19,8 @@ void lapic_emul_set_deadline(struct vcpu *v, uint64_t deadline);
 uint64_t lapic_emul_get_deadline(struct vcpu *v);
 /* Delivers to the vCPUs of the sender's partition, and to no other. */
 void lapic_emul_deliver_ipi(struct vcpu *from, const struct vlapic_ipi *ipi);
+/* An emulated device's interrupt, as the partition's I/O APIC routed it. */
+void lapic_emul_deliver_irq(struct partition *p, const struct vioapic_irq *irq);
 /* Power-on state, and nothing left in service or armed from before. */
 void lapic_emul_reset(struct vcpu *v);
 

@@ -98,6 +98,33 @@ static const struct mmio_device local_apic = {
 	"local APIC", VLAPIC_BASE, lapic_emul_read, lapic_emul_write,
 };
 
+static void deliver_irq(void *ctx, const struct vioapic_irq *irq)
+{
+	lapic_emul_deliver_irq(ctx, irq);
+}
+
+static uint32_t ioapic_read(struct vcpu *v, uint32_t offset)
+{
+	uint32_t value;
+
+	spin_lock(&v->part->lock);
+	value = vioapic_read(&v->part->ioapic, offset, sizeof(value));
+	spin_unlock(&v->part->lock);
+	return value;
+}
+
+static void ioapic_write(struct vcpu *v, uint32_t offset, uint32_t value)
+{
+	spin_lock(&v->part->lock);
+	vioapic_write(&v->part->ioapic, offset, value, sizeof(value),
+		      deliver_irq, v->part);
+	spin_unlock(&v->part->lock);
+}
+
+static const struct mmio_device io_apic = {
+	"I/O APIC", VIOAPIC_BASE, ioapic_read, ioapic_write,
+};
+
 /* Returns 0, or -EINVAL for an access the device model cannot take. */
 static int mmio_access(struct vcpu *v, const struct mmio_device *dev,
 		       const struct insn *in, uint32_t offset)
@@ -157,6 +184,8 @@ void emulate_stage2_fault(struct vcpu *v, struct vm_exit *x)
 
 	if (gpa >= VLAPIC_BASE && gpa < VLAPIC_BASE + VLAPIC_SIZE)
 		return emulate_mmio(v, x, &local_apic);
+	if (gpa >= VIOAPIC_BASE && gpa < VIOAPIC_BASE + VIOAPIC_SIZE)
+		return emulate_mmio(v, x, &io_apic);
 	partition_fault(v->part, v, "%s of guest-physical %#llx, outside its memory, at RIP %#llx",
 			x->stage2.fetch ? "instruction fetch" :
 			x->stage2.write ? "write" : "read",

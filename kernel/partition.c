@@ -9,6 +9,8 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/tsc.h"
 #include "drivers/machine_exit.h"
+#include "kernel/console.h"
+#include "kernel/emulate.h"
 #include "kernel/errno.h"
 #include "kernel/format.h"
 #include "kernel/log.h"
@@ -215,6 +217,7 @@ static int boot_partition(struct partition *p)
 	p->exit_code = 0;
 	p->fault[0] = '\0';
 	vuart_init(&p->uart, uart_line, p);
+	io_emul_reset(p);
 	__atomic_store_n(&p->state, PARTITION_RUNNING, __ATOMIC_SEQ_CST);
 	start_vcpus(p, &entry);
 	return 0;
@@ -233,6 +236,7 @@ void partitions_start(void)
 			__atomic_store_n(&p->state, PARTITION_STOPPED,
 					 __ATOMIC_SEQ_CST);
 	}
+	console_input_start();
 }
 
 /* Asks every other vCPU of p to stop, and waits until each has. */

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include "arch/x86/paging.h"
 #include "arch/x86/virt.h"
+#include "drivers/emul/vioapic.h"
+#include "drivers/emul/vpit.h"
+#include "drivers/emul/vrtc.h"
 #include "drivers/emul/vuart.h"
 #include "kernel/config.h"
 #include "kernel/limits.h"
@@ -40,7 +43,12 @@ struct partition {
 	struct page_table stage2;
 	unsigned int vcpu_count;
 	struct vcpu *vcpus[MAX_CPUS];
+	/* The partition's devices; `lock` serialises its vCPUs on them. */
 	struct vuart uart;
+	bool uart_irq;		/* the vUART's IRQ line as the IOAPIC saw it */
+	struct vioapic ioapic;
+	struct vpit pit;
+	struct vrtc rtc;
 	struct spinlock lock;
 	volatile int state;
 	unsigned int boot_count;	/* 0 on the first start, +1 per restart */

@@ -28,6 +28,7 @@ struct per_cpu {
 	bool virt_enabled;
 	const char *virt_error;
 	struct vcpu *vcpu;	/* the vCPU pinned here, or none */
+	volatile bool nmi_seen;	/* an NMI reached hypervisor code */
 	struct tss64 tss;
 };
 

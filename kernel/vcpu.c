@@ -3,6 +3,7 @@
 #include "kernel/vcpu.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/guest_gprs.h"
+#include "kernel/console.h"
 #include "kernel/exit.h"
 #include "kernel/lapic_emul.h"
 #include "kernel/partition.h"
@@ -70,6 +71,7 @@ void vcpu_loop(struct vcpu *v)
 		serve_requests(v);
 		if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) !=
 		    VCPU_RUNNABLE) {
+			console_input_service(false);
 			cpu_relax();
 			continue;
 		}
@@ -86,5 +88,6 @@ void vcpu_loop(struct vcpu *v)
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 		v->exits[exit.reason]++;
 		exit_dispatch(v, &exit);
+		console_input_service(exit.reason == EXIT_KICK);
 	}
 }

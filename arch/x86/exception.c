@@ -141,10 +141,15 @@ void exception_handle(struct exception_frame *f)
 
 	/*
 	 * NMIs are how CPUs kick each other out of guest mode; one that
-	 * arrives while this CPU runs hypervisor code has nothing left to do.
+	 * arrives while this CPU runs hypervisor code is noted for whoever
+	 * waits for one (the console input) and needs nothing else.
 	 */
-	if (f->vector == EXC_NMI)
+	if (f->vector == EXC_NMI) {
+		if (percpu_ready)
+			__atomic_store_n(&this_cpu()->nmi_seen, true,
+					 __ATOMIC_SEQ_CST);
 		return;
+	}
 
 	log_break_lock_if_held_by(cpu);
 	log_block_begin();

@@ -2,6 +2,7 @@
 #include "arch/x86/irq_quiesce.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/lapic.h"
+#include "kernel/errno.h"
 
 /* 8259A: OCW1 masks all eight inputs of each controller. */
 #define PIC_MASTER_DATA		0x21
@@ -14,6 +15,8 @@
 #define IOAPIC_REG_REDIR	0x10
 #define IOAPIC_MAX_REDIR_SHIFT	16
 #define IOAPIC_REDIR_MASKED	(1U << 16)
+#define IOAPIC_DELIVERY_NMI	(4U << 8)
+#define IOAPIC_DEST_SHIFT	24	/* in the high dword */
 /* Local APIC (Intel SDM vol. 3A 11.5.1, table 11-1). */
 #define LAPIC_VERSION		0x030
 #define LAPIC_LVT_CMCI		0x2f0
@@ -36,13 +39,18 @@ static void ioapic_write(volatile uint32_t *base, uint32_t reg, uint32_t v)
 	base[IOAPIC_DATA / 4] = v;
 }
 
+static unsigned int ioapic_pins(volatile uint32_t *base)
+{
+	return ((ioapic_read(base, IOAPIC_REG_VERSION) >>
+		 IOAPIC_MAX_REDIR_SHIFT) & 0xff) + 1;
+}
+
 static void mask_ioapic(uint32_t address)
 {
 	volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)address;
-	unsigned int last = (ioapic_read(base, IOAPIC_REG_VERSION) >>
-			     IOAPIC_MAX_REDIR_SHIFT) & 0xff;
+	unsigned int pins = ioapic_pins(base);
 
-	for (unsigned int i = 0; i <= last; i++) {
+	for (unsigned int i = 0; i < pins; i++) {
 		uint32_t reg = IOAPIC_REG_REDIR + 2 * i;
 
 		ioapic_write(base, reg, ioapic_read(base, reg) |
@@ -50,12 +58,34 @@ static void mask_ioapic(uint32_t address)
 	}
 }
 
+static const struct madt_info *platform;
+
 void irq_quiesce_platform(const struct madt_info *madt)
 {
+	platform = madt;
 	outb(PIC_MASTER_DATA, PIC_MASK_ALL);
 	outb(PIC_SLAVE_DATA, PIC_MASK_ALL);
 	for (unsigned int i = 0; i < madt->ioapic_count; i++)
 		mask_ioapic(madt->ioapics[i].address);
+}
+
+int irq_route_nmi(unsigned int gsi, uint32_t apic_id)
+{
+	for (unsigned int i = 0; platform && i < platform->ioapic_count; i++) {
+		const struct madt_ioapic *io = &platform->ioapics[i];
+		volatile uint32_t *base =
+			(volatile uint32_t *)(uintptr_t)io->address;
+		uint32_t reg = IOAPIC_REG_REDIR + 2 * (gsi - io->gsi_base);
+
+		if (gsi < io->gsi_base || gsi - io->gsi_base >= ioapic_pins(base))
+			continue;
+		/* Edge, active high, physical destination: an ISA line. */
+		ioapic_write(base, reg, IOAPIC_REDIR_MASKED);
+		ioapic_write(base, reg + 1, apic_id << IOAPIC_DEST_SHIFT);
+		ioapic_write(base, reg, IOAPIC_DELIVERY_NMI);
+		return 0;
+	}
+	return -ENOENT;
 }
 
 void irq_quiesce_local(void)

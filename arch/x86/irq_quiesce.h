@@ -12,5 +12,12 @@
  */
 void irq_quiesce_platform(const struct madt_info *madt);
 void irq_quiesce_local(void);
+/*
+ * Unmasks one I/O APIC input as an edge NMI to apic_id: how a device the
+ * hypervisor serves (the console UART) interrupts a core that runs a
+ * guest, since NMIs exit and other interrupts belong to the guest.
+ * -ENOENT when no I/O APIC described by the MADT has that GSI.
+ */
+int irq_route_nmi(unsigned int gsi, uint32_t apic_id);
 
 #endif

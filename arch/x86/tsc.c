@@ -5,6 +5,12 @@
 #define US_PER_SEC	1000000ULL
 
 uint64_t tsc_hz;
+uint64_t wall_clock_unix, wall_clock_tsc;
+
+uint64_t wall_clock_now(void)
+{
+	return wall_clock_unix + (tsc_hz ? (rdtsc() - wall_clock_tsc) / tsc_hz : 0);
+}
 
 uint64_t tsc_deadline_us(uint64_t us)
 {

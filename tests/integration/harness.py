@@ -7,8 +7,10 @@ import os
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -42,6 +44,8 @@ class Scenario:
     skip_missing: bool = False     # a config naming files the stick lacks
     bad_config: bool = False       # a config bulkhead-check rejects
     engine: str = "qemu"           # or "bochs": Intel VMX with EPT
+    # (regex, text): once a line matches, `text` is typed on the console.
+    send: list = field(default_factory=list)
 
 
 def clean(text):
@@ -112,7 +116,45 @@ def qemu_command(s, image, serial):
     args = subprocess.run([os.path.join(ROOT, "scripts/qemu-args.sh"), image,
                            str(s.smp), s.cpu], check=True, text=True,
                           stdout=subprocess.PIPE).stdout
-    return shlex.split(args) + ["-serial", "file:" + serial]
+    if not s.send:
+        return shlex.split(args) + ["-serial", "file:" + serial]
+    # Typing needs a two-way line: a socket, with the output logged.
+    return shlex.split(args) + [
+        "-chardev", "socket,id=con,path=%s.sock,server=on,wait=off,"
+        "logfile=%s" % (serial, serial), "-serial", "chardev:con"]
+
+
+class Keyboard:
+    """Types on the serial console of a run started with `send` steps."""
+
+    def __init__(self, s, serial):
+        self.steps = [(re.compile(p), text) for p, text in s.send]
+        self.path = serial + ".sock"
+        self.sock = None
+
+    def connect(self):
+        if self.sock or not self.steps or not os.path.exists(self.path):
+            return
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
+        # QEMU echoes the console to us too: read it so it never stalls.
+        threading.Thread(target=self.drain, daemon=True).start()
+
+    def drain(self):
+        try:
+            while self.sock.recv(4096):
+                pass
+        except OSError:
+            pass
+
+    def feed(self, lines):
+        for line in lines:
+            if self.sock and self.steps and self.steps[0][0].search(line):
+                self.sock.sendall(self.steps.pop(0)[1].encode())
+
+    def close(self):
+        if self.sock:
+            self.sock.close()
 
 
 def bochs_command(s, image, serial):
@@ -137,6 +179,7 @@ def run(s, workdir):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     matcher = Matcher(s)
+    keyboard = Keyboard(s, serial)
     seen = 0
     text = ""
     status = None
@@ -148,6 +191,8 @@ def run(s, workdir):
             complete = text[:text.rfind("\n") + 1]
             lines = complete.splitlines()
             matcher.feed(lines[seen:])
+            keyboard.connect()
+            keyboard.feed(lines[seen:])
             seen = len(lines)
         elapsed = time.monotonic() - start
         if status is not None:
@@ -164,6 +209,7 @@ def run(s, workdir):
                 s.timeout, matcher.waiting_for if not matcher.done
                 else "QEMU to exit"), text, elapsed
         time.sleep(POLL_SECONDS)
+    keyboard.close()
     if text and not text.endswith("\n"):
         matcher.feed([text[text.rfind("\n") + 1:]])
     if matcher.violation:

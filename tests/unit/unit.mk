@@ -24,6 +24,7 @@ test_vuart_SRCS       := drivers/emul/vuart.c
 test_vpit_SRCS        := drivers/emul/vpit.c
 test_vrtc_SRCS        := drivers/emul/vrtc.c
 test_vioapic_SRCS     := drivers/emul/vioapic.c
+test_vplatform_SRCS   := drivers/emul/vplatform.c
 test_insn_SRCS        := arch/x86/insn.c
 test_guest_walk_SRCS  := arch/x86/guest_walk.c
 test_vmx_caps_SRCS    := arch/x86/vmx/vmx_caps.c

@@ -40,7 +40,7 @@ HV_SRCS := \
 	kernel/lapic_emul.c kernel/console.c kernel/console_keys.c \
 	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
 	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
-	drivers/emul/vpit.c drivers/emul/vrtc.c
+	drivers/emul/vpit.c drivers/emul/vrtc.c drivers/emul/vplatform.c
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 

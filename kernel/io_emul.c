@@ -2,7 +2,8 @@
 /*
  * Port I/O of partitions. Every port exits; a partition reaches only its own
  * devices: the vUART at 0x3F8 (IRQ 4), the PIT and its port 0x61, the CMOS
- * clock, the reset and power controls, and the debug-exit port at 0xF4.
+ * clock, the reset and power controls (i8042, 0xCF9, ACPI PM1a), and the
+ * debug-exit port at 0xF4.
  * Reads of any other port return all ones, as an empty ISA bus does, and
  * writes vanish.
  */
@@ -90,10 +91,38 @@ static void port_write(struct partition *p, uint16_t port, uint8_t value)
 void io_emul_reset(struct partition *p)
 {
 	p->uart_irq = false;
+	vplatform_reset(&p->platform);
 	vpit_reset(&p->pit);
 	vrtc_reset(&p->rtc);
 	/* The I/O APIC ID follows the vCPUs' 0..n-1, as the MADT says. */
 	vioapic_reset(&p->ioapic, (uint8_t)p->vcpu_count);
+}
+
+/* Reset and power controls: whole accesses, and they may end the run. */
+static void platform_io(struct vcpu *v, struct vm_exit *x, uint32_t mask)
+{
+	struct partition *p = v->part;
+	enum vplatform_action action;
+	uint32_t value = (uint32_t)v->gpr[REG_RAX] & mask;
+
+	spin_lock(&p->lock);
+	if (x->io.in)
+		action = vplatform_read(&p->platform, x->io.port, x->io.size,
+					&value);
+	else
+		action = vplatform_write(&p->platform, x->io.port, x->io.size,
+					 value);
+	spin_unlock(&p->lock);
+	if (x->io.in)
+		v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
+				  (value & mask);
+	if (action == VPLATFORM_RESET)
+		return partition_reboot(p, v, x->io.port == VPLATFORM_PORT_RESET ?
+					"reset control register" :
+					"keyboard controller reset");
+	if (action == VPLATFORM_POWER_OFF)
+		return partition_power_off(p, v);
+	exit_skip_insn(v, x);
 }
 
 void emulate_io(struct vcpu *v, struct vm_exit *x)
@@ -112,6 +141,10 @@ void emulate_io(struct vcpu *v, struct vm_exit *x)
 		return;
 	}
 	spin_lock(&p->lock);
+	if (vplatform_handles(x->io.port, x->io.size)) {
+		spin_unlock(&p->lock);
+		return platform_io(v, x, mask);
+	}
 	if (x->io.in) {
 		uint32_t value = 0;
 

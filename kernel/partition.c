@@ -13,6 +13,7 @@
 #include "kernel/emulate.h"
 #include "kernel/errno.h"
 #include "kernel/format.h"
+#include "kernel/lapic_emul.h"
 #include "kernel/log.h"
 #include "kernel/multiboot.h"
 #include "kernel/page_alloc.h"
@@ -265,6 +266,7 @@ static void stop_other_vcpus(struct partition *p, struct vcpu *self)
 	}
 	if (self) {
 		self->stop_request = false;
+		lapic_emul_reset(self);		/* no timer left armed */
 		set_state(self, VCPU_STOPPED);
 	}
 }
@@ -336,7 +338,9 @@ static void finish_stop(struct partition *p, struct vcpu *self)
 	vuart_flush(&p->uart);
 	stop_other_vcpus(p, self);
 	log_exit_counts(p);
-	if (p->faulted && p->cfg->on_fault == FAULT_ACTION_RESTART) {
+	if (p->reboot ||
+	    (p->faulted && p->cfg->on_fault == FAULT_ACTION_RESTART)) {
+		p->reboot = false;
 		p->boot_count++;
 		pr_info("partition %s: restarting (restart %u) from its original image",
 			p->cfg->name, p->boot_count);
@@ -353,6 +357,26 @@ void partition_exit(struct partition *p, struct vcpu *self, int code)
 		return;
 	p->exit_code = code;
 	pr_info("partition %s exited with code %d", p->cfg->name, code);
+	finish_stop(p, self);
+}
+
+void partition_reboot(struct partition *p, struct vcpu *self,
+		      const char *how)
+{
+	if (!begin_stop(p))
+		return;
+	p->reboot = true;
+	pr_info("partition %s: the guest asked for a reboot (%s)",
+		p->cfg->name, how);
+	finish_stop(p, self);
+}
+
+void partition_power_off(struct partition *p, struct vcpu *self)
+{
+	if (!begin_stop(p))
+		return;
+	p->exit_code = 0;
+	pr_info("partition %s powered off", p->cfg->name);
 	finish_stop(p, self);
 }
 

@@ -8,6 +8,7 @@
 #include "arch/x86/virt.h"
 #include "drivers/emul/vioapic.h"
 #include "drivers/emul/vpit.h"
+#include "drivers/emul/vplatform.h"
 #include "drivers/emul/vrtc.h"
 #include "drivers/emul/vuart.h"
 #include "kernel/config.h"
@@ -49,11 +50,13 @@ struct partition {
 	struct vioapic ioapic;
 	struct vpit pit;
 	struct vrtc rtc;
+	struct vplatform platform;
 	struct spinlock lock;
 	volatile int state;
 	unsigned int boot_count;	/* 0 on the first start, +1 per restart */
 	int exit_code;
 	bool faulted;
+	bool reboot;		/* the guest asked for a reset */
 	char fault[FAULT_TEXT_MAX];
 };
 
@@ -72,6 +75,11 @@ int partitions_create(const struct config *cfg,
 void partitions_start(void);
 /* Stops a partition because its guest asked to (debug-exit). */
 void partition_exit(struct partition *p, struct vcpu *self, int code);
+/* The guest reset its machine: start it again from its image. */
+void partition_reboot(struct partition *p, struct vcpu *self,
+		      const char *how);
+/* The guest turned its machine off (ACPI S5): it stays stopped. */
+void partition_power_off(struct partition *p, struct vcpu *self);
 /* Stops (or restarts, as configured) a partition whose guest failed. */
 void partition_fault(struct partition *p, struct vcpu *self,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -4,7 +4,9 @@
  * and modules, counts, and checks that 1 MiB of its RAM it filled with a
  * pattern at the start is unchanged at the end (nobody else wrote it).
  *
- * Command line: count=N (default 3), exit=N (default 0).
+ * Command line: count=N (default 3), exit=N (default 0), spin=N (busy
+ * loop iterations between two lines, default 0: a steady ticker beside a
+ * partition that reboots).
  * Exit codes: exit=N, 2 if the pattern changed, 0x7f on a bad boot.
  */
 #include "guests/lib/runtime.h"
@@ -138,13 +140,14 @@ int main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *cmdline;
 	uint32_t window, bad;
-	long count, code;
+	long count, code, spin;
 
 	if (!mb_check(magic, mbi))
 		return GUEST_EXIT_BAD_MAGIC;
 	cmdline = mb_cmdline(mbi);
 	count = cmdline_int(cmdline, "count", 3);
 	code = cmdline_int(cmdline, "exit", 0);
+	spin = cmdline_int(cmdline, "spin", 0);
 
 	window = find_window(mbi);
 	if (window)
@@ -163,8 +166,11 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		printf("module %u: '%s' %u bytes at 0x%08x\n", i, s,
 		       m->mod_end - m->mod_start, m->mod_start);
 	}
-	for (long i = 1; i <= count; i++)
+	for (long i = 1; i <= count; i++) {
 		printf("hello %d/%d\n", (int)i, (int)count);
+		for (volatile long n = 0; n < spin; n++)
+			;
+	}
 
 	if (!window) {
 		printf("memory: no free 1 MiB window to test\n");

@@ -93,7 +93,9 @@ void io_emul_reset(struct partition *p)
 	p->uart_irq = false;
 	vplatform_reset(&p->platform);
 	vpit_reset(&p->pit);
-	vrtc_reset(&p->rtc);
+	/* The CMOS clock and RAM are battery backed: a reboot keeps them. */
+	if (p->boot_count == 0)
+		vrtc_reset(&p->rtc);
 	/* The I/O APIC ID follows the vCPUs' 0..n-1, as the MADT says. */
 	vioapic_reset(&p->ioapic, (uint8_t)p->vcpu_count);
 }

@@ -13,6 +13,8 @@ static uint64_t clock_origin;
 static uint64_t clock_hz;
 static struct spinlock line_lock;
 static volatile unsigned int line_owner = NO_OWNER;
+/* Whose unfinished line (a prompt) the console shows last, if anyone's. */
+static const void *open_line;
 static struct spinlock block_lock;
 static volatile unsigned int block_owner = NO_OWNER;
 
@@ -43,6 +45,8 @@ uint64_t log_elapsed_us(void)
 	       ticks % clock_hz * US_PER_SEC / clock_hz;
 }
 
+static void close_open_line(void);
+
 void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
@@ -54,7 +58,49 @@ void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 			      fmt, ap);
 	spin_lock(&line_lock);
 	line_owner = this_cpu_index();
+	close_open_line();
 	log_sink(line, len);
+	line_owner = NO_OWNER;
+	spin_unlock(&line_lock);
+}
+
+static void close_open_line(void)
+{
+	if (open_line)
+		log_sink("\n", 1);
+	open_line = NULL;
+}
+
+static size_t format_head(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	len = log_format_line(buf, size, LOG_INFO, log_elapsed_us(), fmt, ap);
+	va_end(ap);
+	return len ? len - 1 : 0;	/* without its newline */
+}
+
+void log_segment(const void *source, const char *name, const char *text,
+		 size_t len, bool ends_line)
+{
+	char head[LOG_LINE_MAX];
+
+	if (LOG_INFO > log_threshold || !log_sink)
+		return;
+	spin_lock(&line_lock);
+	line_owner = this_cpu_index();
+	if (open_line != source) {
+		close_open_line();
+		log_sink(head, format_head(head, sizeof(head), "%s: %.*s",
+					   name, (int)len, text));
+	} else {
+		log_sink(text, len);
+	}
+	open_line = ends_line ? NULL : source;
+	if (ends_line)
+		log_sink("\n", 1);
 	line_owner = NO_OWNER;
 	spin_unlock(&line_lock);
 }

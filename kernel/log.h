@@ -3,6 +3,7 @@
 #define KERNEL_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,14 @@ void log_set_clock(uint64_t tsc_origin, uint64_t tsc_hz);
 void log_printf(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void log_vprintf(enum log_level level, const char *fmt, va_list ap);
+/*
+ * A piece of a line from `source` (a partition's console), printed as
+ * "NAME: text" when it starts a line; later pieces continue that line,
+ * so that what a shell echoes stays on its prompt's line. Any other line
+ * logged in between starts on a fresh line.
+ */
+void log_segment(const void *source, const char *name, const char *text,
+		 size_t len, bool ends_line);
 /*
  * For the exception path: a CPU that faulted while printing must not wait
  * for the lock it holds itself.

@@ -65,13 +65,12 @@ static int build_stage2(struct partition *p)
 	return err;
 }
 
-/* For now a partial segment (a prompt) is printed as a line of its own. */
+/* A prompt stays open on the console, so the shell's echo joins it. */
 static void uart_line(void *ctx, const char *line, size_t len, bool complete)
 {
 	struct partition *p = ctx;
 
-	(void)complete;
-	pr_info("%s: %.*s", p->cfg->name, (int)len, line);
+	log_segment(p, p->cfg->name, line, len, complete);
 }
 
 static int create_vcpus(struct partition *p)

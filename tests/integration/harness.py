@@ -131,6 +131,7 @@ class Keyboard:
         self.steps = [(re.compile(p), text) for p, text in s.send]
         self.path = serial + ".sock"
         self.sock = None
+        self.consumed = 0
 
     def connect(self):
         if self.sock or not self.steps or not os.path.exists(self.path):
@@ -147,10 +148,15 @@ class Keyboard:
         except OSError:
             pass
 
-    def feed(self, lines):
-        for line in lines:
-            if self.sock and self.steps and self.steps[0][0].search(line):
-                self.sock.sendall(self.steps.pop(0)[1].encode())
+    def feed(self, text):
+        """Each step waits for its pattern in the output after the last
+        match, unfinished last line included (a prompt has no newline)."""
+        while self.sock and self.steps:
+            m = self.steps[0][0].search(text, self.consumed)
+            if not m:
+                return
+            self.consumed = m.end()
+            self.sock.sendall(self.steps.pop(0)[1].encode())
 
     def close(self):
         if self.sock:
@@ -192,7 +198,7 @@ def run(s, workdir):
             lines = complete.splitlines()
             matcher.feed(lines[seen:])
             keyboard.connect()
-            keyboard.feed(lines[seen:])
+            keyboard.feed(text)
             seen = len(lines)
         elapsed = time.monotonic() - start
         if status is not None:

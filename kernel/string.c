@@ -1,25 +1,38 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "kernel/string.h"
+#include <stdint.h>
 
 /* Byte loops: the compiler may not turn these into calls to themselves. */
 #pragma GCC optimize("no-tree-loop-distribute-patterns")
 
+/*
+ * Eight bytes per step with the string instructions: clearing a
+ * partition's RAM at each (re)start is the largest copy the hypervisor
+ * makes, and a byte loop made it seconds long.
+ */
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	uint64_t pattern = 0x0101010101010101ULL * (unsigned char)c;
+	size_t words = n / 8, tail = n % 8;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern)
+			 : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern)
+			 : "memory");
 	return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	size_t words = n / 8, tail = n % 8;
+	void *d = dst;
+	const void *s = src;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(words)
+			 : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(tail)
+			 : : "memory");
 	return dst;
 }
 

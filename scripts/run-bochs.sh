@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Boots a Bulkhead image in Bochs, which emulates Intel VMX with EPT.
 #   scripts/run-bochs.sh IMAGE [CPUS] [SERIAL_FILE]
-# Without SERIAL_FILE the serial console is this terminal. Bochs' display
+# Without SERIAL_FILE the serial console is this terminal, or standard
+# output when there is no terminal (make run-vmx from a script). Bochs' display
 # is a VNC server (rfb) on port 5900 or the next free one. Bochs always
 # exits with status 1, so this script exits 0 once Bochs has ended: judge
 # a run by its serial output.
@@ -12,8 +13,15 @@ cpus=${2:-2}
 serial=${3:-}
 OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
 work=$(mktemp -d)
+follow=""
 trap 'rm -rf "$work"' EXIT
 
+if [ -z "$serial" ] && ! (: </dev/tty) 2>/dev/null; then
+	# No terminal for Bochs' "term" mode: a file, followed on stdout.
+	serial="$work/serial.txt"
+	: >"$serial"
+	follow=yes
+fi
 if [ -n "$serial" ]; then
 	com1="com1: enabled=1, mode=file, dev=$serial"
 else
@@ -41,4 +49,13 @@ EOF2
 echo c >"$work/commands"
 # Bochs locks its disk image; a private copy keeps runs independent.
 cp "$image" "$work/disk.img"
-bochs -q -f "$work/bochsrc" -rc "$work/commands" </dev/null >"$work/out" 2>&1 || true
+if [ -z "$follow" ]; then
+	bochs -q -f "$work/bochsrc" -rc "$work/commands" </dev/null \
+		>"$work/out" 2>&1 || true
+	exit 0
+fi
+bochs -q -f "$work/bochsrc" -rc "$work/commands" </dev/null >"$work/out" 2>&1 &
+bochs_pid=$!
+# --pid: tail reads the file once more after Bochs has ended, then stops.
+tail -n +1 -f --pid="$bochs_pid" "$serial"
+wait "$bochs_pid" || true

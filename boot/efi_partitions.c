@@ -68,6 +68,8 @@ static EFI_STATUS prepare_one(EFI_HANDLE image, const struct partition_config *p
 	s = load_file(image, &pc->kernel, &pb->kernel, info);
 	for (unsigned int m = 0; !EFI_ERROR(s) && m < pc->module_count; m++)
 		s = load_file(image, &pc->modules[m], &pb->modules[m], info);
+	if (!EFI_ERROR(s) && pc->initrd.path[0])
+		s = load_file(image, &pc->initrd, &pb->initrd, info);
 	if (EFI_ERROR(s))
 		return s;
 	s = reserve_ram(pc->memory, &pb->ram);

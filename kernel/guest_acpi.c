@@ -4,7 +4,8 @@
  * machine they describe is a PC without firmware services: no SMI command
  * port (so the guest finds itself in ACPI mode already), no GPE blocks, no
  * PM timer (no device model provides one; Linux then calibrates against
- * the PIT), no fixed power or sleep button, no 8042 and no VGA.
+ * the PIT), no fixed sleep button, no 8042 and no VGA; the fixed power
+ * button is there when the platform model has one.
  */
 #include "kernel/guest_acpi.h"
 #include "kernel/errno.h"
@@ -64,8 +65,8 @@
 #define FADT_F_FIX_RTC		(1U << 6)	/* no RTC wake status */
 #define FADT_F_RESET_REG_SUP	(1U << 10)
 #define FADT_FLAGS_VALUE	(FADT_F_WBINVD | FADT_F_PROC_C1 | \
-				 FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON | \
-				 FADT_F_FIX_RTC | FADT_F_RESET_REG_SUP)
+				 FADT_F_SLP_BUTTON | FADT_F_FIX_RTC | \
+				 FADT_F_RESET_REG_SUP)
 
 /* 5.2.3.2 Generic Address Structure. */
 #define GAS_SYSTEM_IO		1
@@ -203,7 +204,8 @@ static void build_fadt(uint8_t *t, const struct guest_acpi_platform *plat,
 	put8(t + FADT_CENTURY, plat->rtc_century);
 	/* No 8042 flag: Linux then skips probing a keyboard controller. */
 	put16(t + FADT_BOOT_ARCH, BOOT_ARCH_VGA_NOT_PRESENT);
-	put32(t + FADT_FLAGS, FADT_FLAGS_VALUE);
+	put32(t + FADT_FLAGS, FADT_FLAGS_VALUE |
+	      (plat->power_button ? 0 : FADT_F_PWR_BUTTON));
 	gas_io(t + FADT_RESET_REG, plat->reset_port, 1, GAS_ACCESS_BYTE);
 	put8(t + FADT_RESET_VALUE, plat->reset_value);
 	put8(t + FADT_MINOR_VERSION, FADT_MINOR);

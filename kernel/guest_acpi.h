@@ -32,6 +32,7 @@ struct guest_acpi_platform {
 	uint32_t ioapic_addr;
 	uint8_t rtc_century;	/* CMOS index of the century byte, 0: none */
 	bool pic_present;	/* an 8259 pair answers (MADT PCAT_COMPAT) */
+	bool power_button;	/* PM1 has the fixed power button bits */
 };
 
 /* Guest-physical addresses of the tables; size = bytes used in buf. */

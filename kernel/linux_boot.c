@@ -352,7 +352,7 @@ int linux_boot_load(uint8_t *ram, const struct linux_boot_request *req,
 {
 	uint64_t limit = req->ram_size, kstart = 0, kend = 0, istart;
 	struct linux_boot_result r = { 0 };
-	struct setup s;
+	struct setup s = { 0 };
 	int err;
 
 	err = check_request(ram, req, why);

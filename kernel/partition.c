@@ -8,12 +8,16 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/tsc.h"
+#include "drivers/emul/vioapic.h"
+#include "drivers/emul/vplatform.h"
+#include "drivers/emul/vrtc.h"
 #include "drivers/machine_exit.h"
 #include "kernel/console.h"
 #include "kernel/emulate.h"
 #include "kernel/errno.h"
 #include "kernel/format.h"
 #include "kernel/lapic_emul.h"
+#include "kernel/linux_boot.h"
 #include "kernel/log.h"
 #include "kernel/multiboot.h"
 #include "kernel/page_alloc.h"
@@ -137,10 +141,80 @@ int partitions_create(const struct config *cfg,
 	return 0;
 }
 
-int partition_load_image(const struct partition_config *cfg,
-			 const struct partition_boot *boot, uint8_t *ram,
-			 uint64_t ram_size, struct vcpu_entry *entry,
-			 const char **why)
+/*
+ * The platform a Linux guest's ACPI tables describe: the numbers of the
+ * device models (drivers/emul/) and of io_emul_reset(), which gives the
+ * I/O APIC the ID after the vCPUs' local APIC IDs.
+ */
+#define LINUX_PIT_GSI		2	/* ISA IRQ 0 on I/O APIC pin 2, as on PCs */
+
+static void linux_platform(unsigned int vcpus, struct guest_acpi_platform *pf)
+{
+	*pf = (struct guest_acpi_platform){
+		.pm1a_evt_port = VPLATFORM_PM1A_EVT,
+		.pm1a_cnt_port = VPLATFORM_PM1A_CNT,
+		.reset_port = VPLATFORM_PORT_RESET,
+		.reset_value = VPLATFORM_RESET_VALUE,
+		.s5_slp_typ = VPLATFORM_SLP_TYP_S5,
+		.sci_irq = VPLATFORM_SCI_IRQ,
+		.pit_gsi = LINUX_PIT_GSI,
+		.ioapic_id = (uint8_t)vcpus,
+		.ioapic_addr = (uint32_t)VIOAPIC_BASE,
+		.rtc_century = VRTC_REG_CENTURY,
+		.pic_present = false,
+		.power_button = true,
+	};
+}
+
+/* No libgcc in the hypervisor: __builtin_popcountll would call into it. */
+static unsigned int cpu_count_of(uint64_t cpus)
+{
+	unsigned int n = 0;
+
+	for (; cpus; cpus &= cpus - 1)
+		n++;
+	return n;
+}
+
+static int load_linux(const struct partition_config *cfg,
+		      const struct partition_boot *boot, uint8_t *ram,
+		      uint64_t ram_size, struct vcpu_entry *entry,
+		      const char **why)
+{
+	struct guest_acpi_platform pf;
+	struct linux_boot_request req = {
+		.kernel = boot->kernel.data,
+		.kernel_size = boot->kernel.size,
+		.initrd = boot->initrd.data,
+		.initrd_size = boot->initrd.size,
+		.cmdline = cfg->cmdline,
+		.ram_size = ram_size,
+		.vcpu_count = cpu_count_of(cfg->cpus),
+		.platform = &pf,
+	};
+	struct linux_boot_result res;
+	int err;
+
+	if (cfg->module_count) {
+		*why = "the kernel is a Linux bzImage, which takes no modules: give it one initrd = file instead";
+		return -EINVAL;
+	}
+	linux_platform(req.vcpu_count, &pf);
+	err = linux_boot_load(ram, &req, &res, why);
+	if (err)
+		return err;
+	*entry = (struct vcpu_entry){
+		.mode = ENTRY_PROTECTED32,
+		.rip = res.entry,
+		.esi = res.boot_params,
+	};
+	return 0;
+}
+
+static int load_multiboot(const struct partition_config *cfg,
+			  const struct partition_boot *boot, uint8_t *ram,
+			  uint64_t ram_size, struct vcpu_entry *entry,
+			  const char **why)
 {
 	struct mb_module mods[CONFIG_MAX_MODULES];
 	struct mb_boot_request req = {
@@ -154,14 +228,17 @@ int partition_load_image(const struct partition_config *cfg,
 	struct mb_boot_result res;
 	int err;
 
+	/* Multiboot has modules for that; a silent conversion would hide it. */
+	if (cfg->initrd.path[0]) {
+		*why = "initrd = is for Linux bzImage kernels and this kernel is not one: pass the file to a Multiboot kernel as a module (modules = ...)";
+		return -EINVAL;
+	}
 	for (unsigned int i = 0; i < cfg->module_count; i++)
 		mods[i] = (struct mb_module){
 			.data = boot->modules[i].data,
 			.size = (uint32_t)boot->modules[i].size,
 			.string = cfg->modules[i].path,
 		};
-	/* A restart starts from clean RAM, as a cold boot would. */
-	memset(ram, 0, ram_size);
 	err = multiboot_load(ram, &req, &res, why);
 	if (err)
 		return err;
@@ -172,6 +249,18 @@ int partition_load_image(const struct partition_config *cfg,
 		.ebx = res.mbi_addr,
 	};
 	return 0;
+}
+
+int partition_load_image(const struct partition_config *cfg,
+			 const struct partition_boot *boot, uint8_t *ram,
+			 uint64_t ram_size, struct vcpu_entry *entry,
+			 const char **why)
+{
+	/* A restart starts from clean RAM, as a cold boot would. */
+	memset(ram, 0, ram_size);
+	if (linux_is_bzimage(boot->kernel.data, boot->kernel.size))
+		return load_linux(cfg, boot, ram, ram_size, entry, why);
+	return load_multiboot(cfg, boot, ram, ram_size, entry, why);
 }
 
 static void set_state(struct vcpu *v, int state)

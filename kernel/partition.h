@@ -26,6 +26,7 @@ struct partition_boot {
 	uint64_t ram;			/* host-physical base, 2 MiB aligned */
 	struct loaded_file kernel;
 	struct loaded_file modules[CONFIG_MAX_MODULES];
+	struct loaded_file initrd;	/* size 0: none */
 };
 
 enum partition_state {

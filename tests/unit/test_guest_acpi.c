@@ -35,6 +35,7 @@ static const struct guest_acpi_platform plat = {
 	.ioapic_addr = 0xfec00000U,
 	.rtc_century = 0x32,
 	.pic_present = false,
+	.power_button = false,
 };
 
 static uint16_t get16(const uint8_t *p)
@@ -352,7 +353,9 @@ static void test_platform_variants(void **state)
 	p.pit_gsi = 0;
 	p.pic_present = true;
 	p.sci_irq = 10;
+	p.power_button = true;
 	build(&p, 3);
+	assert_false(get32(xsdt_find("FACP") + 112) & (1U << 4));
 	m = xsdt_find("APIC");
 	assert_int_equal(get32(m + 40) & 1, 1);
 	madt_walk(m, &s);

@@ -46,7 +46,6 @@
 #define FADT_RESET_REG		116
 #define FADT_RESET_VALUE	128
 #define FADT_MINOR_VERSION	131
-#define FADT_X_FACS		132
 #define FADT_X_DSDT		140
 #define FADT_X_PM1A_EVT		148
 #define FADT_X_PM1A_CNT		172
@@ -209,7 +208,7 @@ static void build_fadt(uint8_t *t, const struct guest_acpi_platform *plat,
 	gas_io(t + FADT_RESET_REG, plat->reset_port, 1, GAS_ACCESS_BYTE);
 	put8(t + FADT_RESET_VALUE, plat->reset_value);
 	put8(t + FADT_MINOR_VERSION, FADT_MINOR);
-	put64(t + FADT_X_FACS, facs);
+	/* X_FIRMWARE_CTRL stays 0: with both set, Linux maps the FACS twice. */
 	put64(t + FADT_X_DSDT, dsdt);
 	gas_io(t + FADT_X_PM1A_EVT, plat->pm1a_evt_port, PM1_EVT_LEN,
 	       GAS_ACCESS_WORD);

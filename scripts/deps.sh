@@ -6,6 +6,9 @@ set -eu
 
 PACKAGES="gcc make binutils gnu-efi libcmocka-dev qemu-system-x86 ovmf \
 mtools dosfstools python3 bochs bochsbios vgabios"
+# The Linux guest: Debian's stock kernel, a static busybox for its
+# initramfs, and cpio to list that archive (zcat build/linux/initrd.img | cpio -t).
+PACKAGES="$PACKAGES linux-image-amd64 busybox-static cpio"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

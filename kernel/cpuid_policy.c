@@ -7,6 +7,7 @@
 #define LEAF1_ECX_X2APIC	(1U << 21)
 #define LEAF1_ECX_TSC_DEADLINE	(1U << 24)
 #define LEAF1_ECX_HYPERVISOR	(1U << 31)
+#define LEAF7_ECX_LA57		(1U << 16)	/* 5-level paging */
 #define LEAF6_EAX_ARAT		(1U << 2)	/* APIC timer always running */
 #define LEAF_POWER_MGMT		0x80000007U
 #define POWER_EDX_INVARIANT_TSC	(1U << 8)
@@ -42,7 +43,6 @@ static void leaf1(const struct cpuid_view *view, struct cpuid_regs *r)
 void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
 			const struct cpuid_view *view, struct cpuid_regs *r)
 {
-	(void)subleaf;
 	switch (leaf) {
 	case 1:
 		leaf1(view, r);
@@ -50,6 +50,14 @@ void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
 	case 6:
 		/* Deep C-states are the guest's to avoid: its timer never stops. */
 		r->eax |= LEAF6_EAX_ARAT;
+		break;
+	case 7:
+		/*
+		 * Stage-2 tables have four levels: 5-level guest paging is
+		 * hidden (QEMU's TCG also mistranslates it under NPT).
+		 */
+		if (subleaf == 0)
+			r->ecx &= ~LEAF7_ECX_LA57;
 		break;
 	case LEAF_POWER_MGMT:
 		/*

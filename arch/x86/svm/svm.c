@@ -30,6 +30,7 @@
 #define ATTR_L			(1U << 9)
 #define ATTR_DB			(1U << 10)
 /* SCE, LME, NXE, FFXSR: LMA is the CPU's to set, SVME stays hidden. */
+#define EFER_LMA		(1ULL << 10)
 #define GUEST_EFER_WRITABLE	(EFER_SCE | EFER_LME | EFER_NXE | (1ULL << 14))
 #define INSN_LEN_CPUID		2
 #define INSN_LEN_RDWRMSR	2
@@ -367,9 +368,10 @@ static bool svm_msr_write(struct vcpu *v, uint32_t index, uint64_t value)
 {
 	void *vmcb = svm(v)->vmcb;
 
+	/* LMA is read-only: a write made in long mode must keep it. */
 	if (index == MSR_GUEST_EFER)
 		vmcb_w64(vmcb, VMCB_EFER, (value & GUEST_EFER_WRITABLE) |
-					  EFER_SVME);
+			 (vmcb_r64(vmcb, VMCB_EFER) & EFER_LMA) | EFER_SVME);
 	else if (index == MSR_PAT)
 		vmcb_w64(vmcb, VMCB_G_PAT, value);
 	else

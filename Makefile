@@ -38,6 +38,7 @@ HV_SRCS := \
 	kernel/partition.c kernel/vcpu.c kernel/exit.c kernel/cpuid_policy.c \
 	kernel/io_emul.c kernel/msr_emul.c kernel/mmio_emul.c kernel/multiboot.c \
 	kernel/lapic_emul.c kernel/console.c kernel/console_keys.c \
+	kernel/linux_boot.c kernel/guest_acpi.c \
 	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
 	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
 	drivers/emul/vpit.c drivers/emul/vrtc.c drivers/emul/vplatform.c
@@ -45,7 +46,7 @@ HV_SRCS := \
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 .PHONY: all image run test unit-tests integration-tests deps clean guests
-all: $(BUILD)/bulkhead.efi $(BUILD)/bulkhead-check guests
+all: $(BUILD)/bulkhead.efi $(BUILD)/bulkhead-check guests linux-guest
 
 $(BUILD)/hv/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -73,6 +74,7 @@ $(BUILD)/bulkhead-check: scripts/bulkhead-check.c kernel/config.c \
 
 # --- guests -------------------------------------------------------------
 include guests/guests.mk
+include guests/linux/linux.mk
 
 # --- disk image ---------------------------------------------------------
 # Files a config names are taken relative to its folder, then from build/

@@ -36,8 +36,10 @@
 #define FADT_SCI_INT		46
 #define FADT_PM1A_EVT		56
 #define FADT_PM1A_CNT		64
+#define FADT_PM_TMR		76
 #define FADT_PM1_EVT_LEN	88
 #define FADT_PM1_CNT_LEN	89
+#define FADT_PM_TMR_LEN		91
 #define FADT_P_LVL2_LAT		96
 #define FADT_P_LVL3_LAT		98
 #define FADT_CENTURY		108
@@ -49,6 +51,9 @@
 #define FADT_X_DSDT		140
 #define FADT_X_PM1A_EVT		148
 #define FADT_X_PM1A_CNT		172
+#define FADT_X_PM_TMR		208
+#define PM_TMR_LEN		4	/* 4.8.3.3: a 24-bit counter (no TMR_VAL_EXT) */
+#define GAS_ACCESS_DWORD	3
 #define PM1_EVT_LEN		4	/* 4.8.3.1: status and enable, 16 bits each */
 #define PM1_CNT_LEN		2	/* 4.8.3.2 */
 /* 5.2.9: latencies above 100 / 1000 us say C2 / C3 are not supported. */
@@ -214,6 +219,12 @@ static void build_fadt(uint8_t *t, const struct guest_acpi_platform *plat,
 	       GAS_ACCESS_WORD);
 	gas_io(t + FADT_X_PM1A_CNT, plat->pm1a_cnt_port, PM1_CNT_LEN,
 	       GAS_ACCESS_WORD);
+	if (plat->pm_tmr_port) {
+		put32(t + FADT_PM_TMR, plat->pm_tmr_port);
+		put8(t + FADT_PM_TMR_LEN, PM_TMR_LEN);
+		gas_io(t + FADT_X_PM_TMR, plat->pm_tmr_port, PM_TMR_LEN,
+		       GAS_ACCESS_DWORD);
+	}
 	seal(t, FADT_LEN);
 }
 

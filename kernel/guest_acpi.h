@@ -23,6 +23,7 @@
 struct guest_acpi_platform {
 	uint16_t pm1a_evt_port;	/* PM1a_EVT_BLK: status then enable, 2+2 */
 	uint16_t pm1a_cnt_port;	/* PM1a_CNT_BLK: 2 bytes */
+	uint16_t pm_tmr_port;	/* PM_TMR_BLK: 4 bytes, 24-bit count; 0: none */
 	uint16_t reset_port;	/* RESET_REG, a byte in I/O space */
 	uint8_t reset_value;
 	uint8_t s5_slp_typ;	/* SLP_TYP (PM1 control bits 12:10) of S5 */

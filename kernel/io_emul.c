@@ -2,7 +2,8 @@
 /*
  * Port I/O of partitions. Every port exits; a partition reaches only its own
  * devices: the vUART at 0x3F8 (IRQ 4), the PIT and its port 0x61, the CMOS
- * clock, the reset and power controls (i8042, 0xCF9, ACPI PM1a), and the
+ * clock, the reset and power controls (i8042, 0xCF9, ACPI PM1a and its
+ * PM timer), and the
  * debug-exit port at 0xF4.
  * Reads of any other port return all ones, as an empty ISA bus does, and
  * writes vanish.
@@ -141,6 +142,15 @@ void emulate_io(struct vcpu *v, struct vm_exit *x)
 		/* QEMU's isa-debug-exit: the value is the guest's exit code. */
 		partition_exit(p, v, (int)((uint32_t)v->gpr[REG_RAX] & mask));
 		return;
+	}
+	if (x->io.in && x->io.port == VPLATFORM_PM_TMR) {
+		/* Read-only and stateless: the TSC seen at the timer's rate. */
+		uint32_t ticks = (uint32_t)tsc_to_ticks(rdtsc(),
+							VPLATFORM_PM_TMR_HZ);
+
+		v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
+				  (ticks & VPLATFORM_PM_TMR_MASK & mask);
+		return exit_skip_insn(v, x);
 	}
 	spin_lock(&p->lock);
 	if (vplatform_handles(x->io.port, x->io.size)) {

@@ -27,7 +27,7 @@ static bool read_as_zero(uint32_t msr)
 	return msr == MSR_PLATFORM_ID || msr == MSR_BIOS_SIGN_ID ||
 	       msr == MSR_MTRR_CAP || msr == MSR_MTRR_DEF_TYPE ||
 	       msr == MSR_MCG_CAP || msr == MSR_MCG_STATUS ||
-	       msr == MSR_AMD_HWCR ||
+	       msr == MSR_AMD_HWCR || msr == MSR_AMD_INT_PENDING ||
 	       (msr >= MSR_MTRR_PHYS_FIRST && msr <= MSR_MTRR_PHYS_LAST) ||
 	       (msr >= MSR_MTRR_FIX_FIRST && msr <= MSR_MTRR_FIX_LAST);
 }
@@ -42,6 +42,9 @@ static bool policy_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		return true;
 	case MSR_TSC_DEADLINE:
 		*value = lapic_emul_get_deadline(v);
+		return true;
+	case MSR_TSC_AUX:
+		*value = rdmsr(MSR_TSC_AUX);
 		return true;
 	case MSR_APIC_BASE:
 		*value = VLAPIC_BASE | APIC_BASE_ENABLE |
@@ -97,6 +100,14 @@ void emulate_msr_write(struct vcpu *v, struct vm_exit *x)
 
 	if (x->msr.index == MSR_TSC_DEADLINE) {
 		lapic_emul_set_deadline(v, value);
+		return exit_skip_insn(v, x);
+	}
+	/*
+	 * RDTSCP and RDPID read TSC_AUX without an exit: the guest's value
+	 * lives in the core's register, which the hypervisor never uses.
+	 */
+	if (x->msr.index == MSR_TSC_AUX) {
+		wrmsr(MSR_TSC_AUX, (uint32_t)value);
 		return exit_skip_insn(v, x);
 	}
 	if (!virt()->msr_write(v, x->msr.index, value) &&

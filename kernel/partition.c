@@ -153,6 +153,7 @@ static void linux_platform(unsigned int vcpus, struct guest_acpi_platform *pf)
 	*pf = (struct guest_acpi_platform){
 		.pm1a_evt_port = VPLATFORM_PM1A_EVT,
 		.pm1a_cnt_port = VPLATFORM_PM1A_CNT,
+		.pm_tmr_port = VPLATFORM_PM_TMR,
 		.reset_port = VPLATFORM_PORT_RESET,
 		.reset_value = VPLATFORM_RESET_VALUE,
 		.s5_slp_typ = VPLATFORM_SLP_TYP_S5,

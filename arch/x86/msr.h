@@ -17,6 +17,9 @@
 #define MSR_MCG_CAP		0x00000179U
 #define MSR_MCG_STATUS		0x0000017aU
 #define MSR_MISC_ENABLE		0x000001a0U
+/* AMD: C1E's interrupt-pending message (BKDG fam. 10h); reads 0: no C1E. */
+#define MSR_AMD_INT_PENDING	0xc0010055U
+#define MSR_TSC_AUX		0xc0000103U	/* APM vol. 2 13.2.4 */
 #define MSR_TSC_DEADLINE	0x000006e0U	/* SDM vol. 3A 11.5.4.1 */
 #define MSR_MTRR_PHYS_FIRST	0x00000200U
 #define MSR_MTRR_PHYS_LAST	0x0000020fU

@@ -46,6 +46,12 @@ class Scenario:
     engine: str = "qemu"           # or "bochs": Intel VMX with EPT
     # (regex, text): once a line matches, `text` is typed on the console.
     send: list = field(default_factory=list)
+    # A bare run without Bulkhead (engine "qemu-kernel"): QEMU's -kernel.
+    kernel: str = None
+    initrd: str = None
+    append: str = ""
+    # check(serial text) -> None, or why the run is wrong.
+    check: object = None
 
 
 def clean(text):
@@ -163,6 +169,28 @@ class Keyboard:
             self.sock.close()
 
 
+def bare_command(s, serial):
+    """The same QEMU machine, booting the kernel directly: the baseline."""
+    args = subprocess.run([os.path.join(ROOT, "scripts/qemu-args.sh"),
+                           "/dev/null", str(s.smp), s.cpu], check=True,
+                          text=True, stdout=subprocess.PIPE).stdout.split()
+    # Keep the machine, CPU and memory; drop the firmware and the stick.
+    keep = []
+    skip = {"-bios", "-drive", "-device"}
+    i = 0
+    while i < len(args):
+        if args[i] in skip and not args[i + 1].startswith("isa-debug-exit"):
+            i += 2
+            continue
+        keep.append(args[i])
+        i += 1
+    cmd = keep + ["-kernel", os.path.join(BUILD, s.kernel),
+                  "-append", s.append, "-serial", "file:" + serial]
+    if s.initrd:
+        cmd += ["-initrd", os.path.join(BUILD, s.initrd)]
+    return cmd
+
+
 def bochs_command(s, image, serial):
     return [os.path.join(ROOT, "scripts/run-bochs.sh"), image, str(s.smp),
             serial]
@@ -170,12 +198,14 @@ def bochs_command(s, image, serial):
 
 def run(s, workdir):
     """Returns (passed, reason, serial text, seconds)."""
+    serial = os.path.join(workdir, s.name + ".serial")
     try:
-        image = build_image(s, workdir)
+        image = build_image(s, workdir) if s.engine != "qemu-kernel" else None
     except subprocess.CalledProcessError:
         return False, "the image could not be built (mkimage said why)", "", 0
-    serial = os.path.join(workdir, s.name + ".serial")
-    if s.engine == "bochs":
+    if s.engine == "qemu-kernel":
+        cmd = bare_command(s, serial)
+    elif s.engine == "bochs":
         cmd = bochs_command(s, image, serial)
     else:
         cmd = qemu_command(s, image, serial)
@@ -226,6 +256,9 @@ def run(s, workdir):
     if s.exit_status is not None and status != s.exit_status:
         return False, "exit status %s, expected %s" % (
             status, s.exit_status), text, elapsed
+    wrong = s.check(text) if s.check else None
+    if wrong:
+        return False, wrong, text, elapsed
     return True, "", text, elapsed
 
 

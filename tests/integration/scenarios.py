@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Integration scenarios: the image boots from a USB stick through OVMF
 under QEMU TCG; each run is judged by its serial console."""
+import re
+
 from harness import Scenario, qemu_exit_status
 
 MINIMAL = "guests/scenarios/minimal/bulkhead.cfg"
@@ -214,4 +216,128 @@ SCENARIOS += [
                  r"error: bulkhead.cfg:4: bulkhead.cfg: not a kernel "
                  r"Bulkhead can start: ",
                  skip_missing=True),   # the config is on the stick anyway
+]
+
+# Linux partitions: Debian's unmodified kernel (build/linux/vmlinuz) with
+# the busybox initramfs of guests/linux, beside bare-metal partitions.
+LINUX = ("[partition %s]\ncpus = %s\nmemory = %s\nkernel = linux/vmlinuz\n"
+         "initrd = linux/initrd.img\ncmdline = \"console=ttyS0\"\n"
+         "on_fault = restart\n")
+READY = r"%s: bulkhead-initramfs: ready \(%d CPUs"
+PROMPT = r"%s: bulkhead:/root# "
+SWITCH = "\x01\x01\x01"
+# What a kernel must not say under Bulkhead: its clock or CPUs went wrong.
+LINUX_FORBID = [r"EXCEPTION", r"(?<!Fast )TSC calibration failed",
+                r"Marking TSC unstable", r"Kernel panic",
+                r"partition \S+ stopped", r"IO-APIC \+ timer doesn't work",
+                r"BUG:", r"Oops"]
+# The same two questions for each shell: its CPUs and its memory.
+ASK = "echo CPUS=$(grep -c ^processor /proc/cpuinfo) MEM=$(sed -n " \
+      "'s/^MemTotal: *//p' /proc/meminfo)\n"
+
+
+def mem_kib_between(name, low, high):
+    """A check that the partition's MemTotal is within [low, high] KiB."""
+    def check(text):
+        m = re.search(r"%s: CPUS=\d+ MEM=(\d+) kB" % name, text)
+        if not m:
+            return "%s never answered with its memory" % name
+        kib = int(m.group(1))
+        if not low <= kib <= high:
+            return "%s: MemTotal %d kB, expected %d-%d" % (name, kib, low,
+                                                          high)
+        return None
+    return check
+
+
+def both(*checks):
+    def check(text):
+        for c in checks:
+            wrong = c(text)
+            if wrong:
+                return wrong
+        return None
+    return check
+
+
+def tsc_agrees(text):
+    """Every kernel's TSC frequency is within 10% of the hypervisor's."""
+    host = re.search(r"TSC: (\d+) MHz", text)
+    found = re.findall(r"(\S+): \[[ .\d]+\] tsc: Detected ([\d.]+) MHz",
+                       text)
+    if not host or not found:
+        return "no TSC frequency from the hypervisor or the kernels"
+    for name, mhz in found:
+        if abs(float(mhz) / int(host.group(1)) - 1) > 0.10:
+            return "%s measured its TSC at %s MHz, the machine's is %s" % (
+                name, mhz, host.group(1))
+    return None
+
+
+def no_gap(name):
+    """The ticker's lines hello i/N must come without a number missing."""
+    def check(text):
+        seen = [int(n) for n in re.findall(r"%s: hello (\d+)/" % name, text)]
+        if not seen:
+            return "%s printed nothing" % name
+        if seen != list(range(1, len(seen) + 1)):
+            return "%s skipped or repeated a number: %s" % (name, seen)
+        return None
+    return check
+
+
+def ticker_through_reboot(text):
+    """The bare-metal neighbour printed while Linux was rebooting."""
+    start = text.find("the guest asked for a reboot")
+    end = text.find("bulkhead-initramfs: ready", start)
+    if start < 0 or end < 0 or "ticker: hello " not in text[start:end]:
+        return "the ticker printed nothing while linux rebooted"
+    return None
+
+
+SCENARIOS += [
+    Scenario(
+        name="linux-1-and-2-vcpus-reach-their-shells",
+        config_text=(LINUX % ("linux1", "1", "160M") +
+                     LINUX % ("linux2", "2-3", "192M")),
+        smp=4,
+        expect=[],
+        anywhere=[READY % ("linux1", 1), READY % ("linux2", 2),
+                  r"linux1: CPUS=1 MEM=\d+ kB",
+                  r"console: keyboard input goes to partition linux2",
+                  r"linux2: CPUS=2 MEM=\d+ kB"],
+        send=[(PROMPT % "linux1", ASK),
+              (r"linux1: CPUS=1", SWITCH),
+              (r"input goes to partition linux2", "\n"),
+              (PROMPT % "linux2", ASK)],
+        forbid=LINUX_FORBID,
+        check=both(mem_kib_between("linux1", 100000, 163840),
+                   mem_kib_between("linux2", 130000, 196608), tsc_agrees),
+        timeout=240,
+    ),
+    Scenario(
+        name="linux-reboot-restarts-only-it",
+        config_text=(LINUX % ("linux", "2", "160M") +
+                     PART % ("ticker", "1", "8M", HELLO) +
+                     'cmdline = "count=100000 spin=2000000"\n'),
+        smp=4,
+        expect=[READY % ("linux", 1),
+                r"partition linux: the guest asked for a reboot "
+                r"\(reset control register\)",
+                r"partition linux: restarting \(restart 1\)",
+                READY % ("linux", 1)],
+        send=[(PROMPT % "linux", "reboot -f\n")],
+        forbid=LINUX_FORBID,
+        check=both(no_gap("ticker"), ticker_through_reboot),
+        timeout=240,
+    ),
+    # The same kernel and initramfs booted by QEMU itself, for the boot
+    # time to compare with (the harness prints each run's seconds).
+    Scenario(
+        name="linux-bare-baseline-reaches-its-shell",
+        engine="qemu-kernel", kernel="linux/vmlinuz",
+        initrd="linux/initrd.img", append="console=ttyS0", smp=4,
+        expect=[r"^bulkhead-initramfs: ready \(4 CPUs"],
+        timeout=120,
+    ),
 ]

@@ -177,6 +177,18 @@ static void test_fadt(void **state)
 	check_gas_io(f + 148, 0x600, 32);
 	check_gas_io(f + 172, 0x604, 16);
 	assert_int_equal(get64(f + 208 + 4), 0);	/* X_PM_TMR_BLK */
+	/* A PM timer when the platform has one: 4 bytes, 24 bits. */
+	{
+		struct guest_acpi_platform timed = plat;
+
+		timed.pm_tmr_port = 0x608;
+		build(&timed, 1);
+		f = xsdt_find("FACP");
+		assert_int_equal(get32(f + 76), 0x608);
+		assert_int_equal(f[91], 4);
+		check_gas_io(f + 208, 0x608, 32);
+		assert_false(get32(f + 112) & (1U << 8));	/* TMR_VAL_EXT */
+	}
 	assert_memory_equal(at(lay.facs, 64), "FACS", 4);
 	assert_int_equal(get32(at(lay.facs, 64) + 4), 64);
 	assert_int_equal(lay.facs % 64, 0);

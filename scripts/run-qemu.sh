@@ -8,6 +8,9 @@ case "$cmd" in
 *-enable-kvm*) echo "run: KVM found: booting with -cpu host (nested VMX/SVM)" ;;
 *) echo "run: no usable /dev/kvm: booting under TCG with an SVM CPU (slower)" ;;
 esac
-echo "run: the serial console follows; quit QEMU with Ctrl-A then X"
+# Ctrl-A belongs to Bulkhead (three switch the console's input between
+# partitions), so QEMU's own escape key moves to Ctrl-].
+echo "run: the serial console follows; Ctrl-A three times switches partitions;"
+echo "run: quit QEMU with Ctrl-] then X"
 # shellcheck disable=SC2086 # the command line is meant to split into words
-exec $cmd -serial mon:stdio
+exec $cmd -echr 0x1d -serial mon:stdio

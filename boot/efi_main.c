@@ -12,6 +12,7 @@
 #include "boot/efi_util.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu_facts.h"
+#include "arch/x86/tsc.h"
 #include "drivers/uart16550.h"
 #include "kernel/errno.h"
 #include "kernel/log.h"
@@ -49,6 +50,7 @@ static void calibrate_tsc(void)
 
 	efi_st->BootServices->Stall(CALIBRATION_US);
 	info.tsc_hz = (rdtsc() - start) * (US_PER_SEC / CALIBRATION_US);
+	tsc_hz = info.tsc_hz;	/* the partitions' first load uses it */
 	log_set_clock(info.tsc_at_entry, info.tsc_hz);
 }
 

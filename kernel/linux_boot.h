@@ -11,8 +11,8 @@
  * Linux x86 boot protocol loader (Documentation/arch/x86/boot.rst, 32-bit
  * boot protocol): puts an unmodified bzImage, its initrd and command line
  * into a partition's RAM with a boot_params "zero page" describing the
- * partition (e820 map, ACPI tables). The hypervisor adds nothing to the
- * command line: the guest sees exactly the config's cmdline.
+ * partition (e820 map, ACPI tables). The command line is the caller's
+ * (kernel/partition.c adds the tsc_early_khz= hint to the config's).
  *
  * Guest-physical layout below 1 MiB (docs/config.md, "Linux partitions"):
  *   0x10000  boot_params (4 KiB)       0x11000  command line

@@ -177,18 +177,37 @@ static unsigned int cpu_count_of(uint64_t cpus)
 	return n;
 }
 
+/*
+ * Linux on AMD measures the TSC against the PIT or the PM timer, reading
+ * them through exits; when exits are slow or irregular (under emulation,
+ * or an SMI) both give up and the kernel marks its TSC unstable. The rate
+ * the hypervisor measured at boot is handed over instead, unless the
+ * user's command line already sets it (docs/config.md).
+ */
+#define TSC_HINT	"tsc_early_khz="
+
+static void linux_cmdline(const char *user, char *buf, size_t size)
+{
+	if (strstr(user, TSC_HINT))
+		snformat(buf, size, "%s", user);
+	else
+		snformat(buf, size, "%s%s" TSC_HINT "%llu", user,
+			 *user ? " " : "", (unsigned long long)(tsc_hz / 1000));
+}
+
 static int load_linux(const struct partition_config *cfg,
 		      const struct partition_boot *boot, uint8_t *ram,
 		      uint64_t ram_size, struct vcpu_entry *entry,
 		      const char **why)
 {
 	struct guest_acpi_platform pf;
+	char cmdline[CONFIG_CMDLINE_MAX + sizeof(TSC_HINT) + 20];
 	struct linux_boot_request req = {
 		.kernel = boot->kernel.data,
 		.kernel_size = boot->kernel.size,
 		.initrd = boot->initrd.data,
 		.initrd_size = boot->initrd.size,
-		.cmdline = cfg->cmdline,
+		.cmdline = cmdline,
 		.ram_size = ram_size,
 		.vcpu_count = cpu_count_of(cfg->cpus),
 		.platform = &pf,
@@ -200,6 +219,7 @@ static int load_linux(const struct partition_config *cfg,
 		*why = "the kernel is a Linux bzImage, which takes no modules: give it one initrd = file instead";
 		return -EINVAL;
 	}
+	linux_cmdline(cfg->cmdline, cmdline, sizeof(cmdline));
 	linux_platform(req.vcpu_count, &pf);
 	err = linux_boot_load(ram, &req, &res, why);
 	if (err)

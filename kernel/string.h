@@ -15,5 +15,7 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
+/* The first occurrence of needle in haystack, or NULL. */
+char *strstr(const char *haystack, const char *needle);
 
 #endif

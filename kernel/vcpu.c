@@ -24,6 +24,7 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_INVALID_STATE] = "invalid-state",
 	[EXIT_KICK] = "kick",
 	[EXIT_VIRT_INSN] = "virt-insn",
+	[EXIT_HANDLED] = "arch",
 	[EXIT_UNKNOWN] = "unknown",
 };
 

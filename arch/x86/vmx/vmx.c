@@ -699,8 +699,8 @@ static void describe_entry_failure(struct vmx_vcpu *s, uint32_t basic,
 }
 
 /*
- * Fills x; returns true when the exit was dealt with here and the guest
- * can simply go on, false when kernel/ must see it.
+ * Fills x; returns true when the exit was dealt with here and kernel/
+ * has only to count it (EXIT_HANDLED), false when it must handle it.
  */
 static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 {
@@ -787,19 +787,19 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 					  .vendor_detail = s->detail };
 		return;
 	}
-	do {
-		if (s->flush_pending)
-			invept(s->cfg->invept_type, s->eptp);
-		s->flush_pending = false;
-		vmwrite(VMCS_GUEST_RSP, v->gpr[REG_RSP]);
-		rc = vmx_enter(v->gpr, s->launched);
-		if (rc) {
-			entry_failed(s, rc, exit);
-			return;
-		}
-		s->launched = true;
-		v->gpr[REG_RSP] = vmread(VMCS_GUEST_RSP);
-	} while (decode_exit(v, exit));
+	if (s->flush_pending)
+		invept(s->cfg->invept_type, s->eptp);
+	s->flush_pending = false;
+	vmwrite(VMCS_GUEST_RSP, v->gpr[REG_RSP]);
+	rc = vmx_enter(v->gpr, s->launched);
+	if (rc) {
+		entry_failed(s, rc, exit);
+		return;
+	}
+	s->launched = true;
+	v->gpr[REG_RSP] = vmread(VMCS_GUEST_RSP);
+	if (decode_exit(v, exit))
+		exit->reason = EXIT_HANDLED;
 }
 
 static uint64_t vmx_get_rip(struct vcpu *v)

@@ -331,6 +331,22 @@ SCENARIOS += [
         check=both(no_gap("ticker"), ticker_through_reboot),
         timeout=240,
     ),
+    Scenario(
+        name="linux-poweroff-stops-only-it",
+        config_text=("[hypervisor]\nexit_when_done = yes\n" +
+                     LINUX % ("linux", "1", "160M") +
+                     PART % ("hello", "2", "8M", HELLO)),
+        smp=4,
+        expect=[READY % ("linux", 1),
+                r"partition linux powered off",
+                r"linux: exit code 0",
+                r"run finished: success"],
+        anywhere=[r"partition hello exited with code 0"],
+        send=[(PROMPT % "linux", "poweroff -f\n")],
+        forbid=LINUX_FORBID + [r"restarting"],
+        exit_status=RUN_OK,
+        timeout=240,
+    ),
     # The same kernel and initramfs booted by QEMU itself, for the boot
     # time to compare with (the harness prints each run's seconds).
     Scenario(

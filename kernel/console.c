@@ -19,6 +19,8 @@
 static unsigned int focus;
 static volatile unsigned int console_cpu = ~0U;
 static struct console_keys keys;
+/* The vUART's FIFO was full: bytes wait in the UART, drain at each exit. */
+static volatile bool backlog;
 
 static void set_focus(unsigned int index)
 {
@@ -61,10 +63,13 @@ void console_input_service(bool kicked)
 
 	if (cpu->index != __atomic_load_n(&console_cpu, __ATOMIC_SEQ_CST))
 		return;
-	if (!kicked && !__atomic_exchange_n(&cpu->nmi_seen, false,
-					    __ATOMIC_SEQ_CST))
+	if (!kicked && !backlog && !__atomic_exchange_n(&cpu->nmi_seen, false,
+							  __ATOMIC_SEQ_CST))
 		return;
-	while ((c = uart_getc(COM1_PORT)) >= 0) {
+	backlog = false;
+	while (!(backlog = partitions[focus].uart.rx_count >= VUART_RX_SIZE -
+			   CONSOLE_SWITCH_PRESSES) &&
+	       (c = uart_getc(COM1_PORT)) >= 0) {
 		uint8_t out[CONSOLE_SWITCH_PRESSES];
 		bool next;
 		unsigned int n = console_keys_feed(&keys, (uint8_t)c, out,

@@ -5,6 +5,7 @@
  * The real-mode setup code is never run: the partition has no BIOS for it.
  */
 #include "kernel/linux_boot.h"
+#include "kernel/bytes.h"
 #include "kernel/errno.h"
 #include "kernel/format.h"
 #include "kernel/string.h"
@@ -102,44 +103,6 @@ static int fail(const char **why, int err, const char *fmt, ...)
 		*why = why_text;
 	}
 	return -err;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
 }
 
 static uint64_t mib_up(uint64_t bytes)

@@ -8,6 +8,7 @@
  */
 #include <stdbool.h>
 #include "kernel/multiboot.h"
+#include "kernel/bytes.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
 
@@ -398,11 +399,6 @@ static int load_elf(const struct loader *ld, struct image *img)
 				   ph.p_memsz);
 	}
 	return 0;
-}
-
-static uint64_t align_up(uint64_t v, uint64_t align)
-{
-	return (v + align - 1) & ~(align - 1);
 }
 
 /* Takes size bytes at the cursor, stepping over the legacy hole. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "drivers/acpi/acpi.h"
+#include "kernel/bytes.h"
 #include "kernel/errno.h"
 
 /* RSDP (ACPI 6.5 5.2.5.3). */
@@ -31,16 +32,6 @@
 #define MADT_OVERRIDE_LEN	12
 #define MADT_X2APIC_LEN		16
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 static bool checksum_ok(const uint8_t *p, uint32_t len)
 {
 	uint8_t sum = 0;
@@ -66,7 +57,7 @@ static const uint8_t *map_table(const struct acpi_tables *t, uint64_t phys,
 
 	if (!hdr)
 		return 0;
-	*len = rd32(hdr + SDT_LENGTH);
+	*len = get32(hdr + SDT_LENGTH);
 	if (*len < SDT_HEADER_LEN)
 		return 0;
 	return t->map(phys, *len, t->ctx);
@@ -84,19 +75,19 @@ int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
 	    !checksum_ok(rsdp, RSDP_V1_LEN))
 		return -EINVAL;
 	t->root_is_xsdt = false;
-	root = rd32(rsdp + RSDP_RSDT_ADDR);
+	root = get32(rsdp + RSDP_RSDT_ADDR);
 	if (rsdp[RSDP_REVISION] >= 2) {
 		uint32_t len;
 
 		rsdp = map(rsdp_phys, RSDP_V2_MIN_LEN, ctx);
-		len = rsdp ? rd32(rsdp + RSDP_LENGTH) : 0;
+		len = rsdp ? get32(rsdp + RSDP_LENGTH) : 0;
 		if (len < RSDP_V2_MIN_LEN)
 			return -EINVAL;
 		rsdp = map(rsdp_phys, len, ctx);
 		if (!rsdp || !checksum_ok(rsdp, len))
 			return -EINVAL;
-		if (rd64(rsdp + RSDP_XSDT_ADDR)) {
-			root = rd64(rsdp + RSDP_XSDT_ADDR);
+		if (get64(rsdp + RSDP_XSDT_ADDR)) {
+			root = get64(rsdp + RSDP_XSDT_ADDR);
 			t->root_is_xsdt = true;
 		}
 	}
@@ -115,7 +106,7 @@ int acpi_find_table(const struct acpi_tables *t, const char sig[4],
 
 	for (unsigned int i = 0; i < count; i++) {
 		const uint8_t *p = t->root + SDT_HEADER_LEN + i * entry;
-		uint64_t phys = t->root_is_xsdt ? rd64(p) : rd32(p);
+		uint64_t phys = t->root_is_xsdt ? get64(p) : get32(p);
 		const uint8_t *tbl = map_table(t, phys, len);
 
 		if (tbl && sig_eq(tbl, sig, 4) && checksum_ok(tbl, *len)) {
@@ -156,7 +147,7 @@ static void add_ioapic(struct madt_info *out, const uint8_t *e)
 	if (out->ioapic_count == MAX_IOAPICS)
 		return;
 	out->ioapics[out->ioapic_count++] = (struct madt_ioapic){
-		.id = e[2], .address = rd32(e + 4), .gsi_base = rd32(e + 8) };
+		.id = e[2], .address = get32(e + 4), .gsi_base = get32(e + 8) };
 }
 
 /* Entries shorter than their type's layout are malformed. */
@@ -167,7 +158,7 @@ static int parse_entry(const uint8_t *e, uint8_t rev, struct madt_info *out)
 		if (e[1] < MADT_LAPIC_LEN)
 			return -EINVAL;
 		if (e[3] != LAPIC_ID_INVALID)
-			add_cpu(out, e[3], e[2], rd32(e + 4), rev, false);
+			add_cpu(out, e[3], e[2], get32(e + 4), rev, false);
 		return 0;
 	case MADT_TYPE_IOAPIC:
 		if (e[1] < MADT_IOAPIC_LEN)
@@ -177,12 +168,12 @@ static int parse_entry(const uint8_t *e, uint8_t rev, struct madt_info *out)
 	case MADT_TYPE_LAPIC_OVERRIDE:
 		if (e[1] < MADT_OVERRIDE_LEN)
 			return -EINVAL;
-		out->lapic_address = rd64(e + 4);
+		out->lapic_address = get64(e + 4);
 		return 0;
 	case MADT_TYPE_X2APIC:
 		if (e[1] < MADT_X2APIC_LEN)
 			return -EINVAL;
-		add_cpu(out, rd32(e + 4), rd32(e + 12), rd32(e + 8), rev, true);
+		add_cpu(out, get32(e + 4), get32(e + 12), get32(e + 8), rev, true);
 		return 0;
 	default:
 		return 0;
@@ -194,11 +185,11 @@ int madt_parse(const uint8_t *madt, uint32_t len, struct madt_info *out)
 	uint32_t off = MADT_ENTRIES;
 
 	if (len < MADT_ENTRIES || !sig_eq(madt, "APIC", 4) ||
-	    rd32(madt + SDT_LENGTH) != len)
+	    get32(madt + SDT_LENGTH) != len)
 		return -EINVAL;
 	*out = (struct madt_info){
-		.lapic_address = rd32(madt + MADT_LAPIC_ADDR),
-		.pcat_compat = rd32(madt + MADT_FLAGS) & MADT_PCAT_COMPAT,
+		.lapic_address = get32(madt + MADT_LAPIC_ADDR),
+		.pcat_compat = get32(madt + MADT_FLAGS) & MADT_PCAT_COMPAT,
 	};
 	while (off < len) {
 		const uint8_t *e = madt + off;

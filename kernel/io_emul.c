@@ -2,11 +2,9 @@
 /*
  * Port I/O of partitions. Every port exits; a partition reaches only its own
  * devices: the vUART at 0x3F8 (IRQ 4), the PIT and its port 0x61, the CMOS
- * clock, the reset and power controls (i8042, 0xCF9, ACPI PM1a and its
- * PM timer), and the
- * debug-exit port at 0xF4.
- * Reads of any other port return all ones, as an empty ISA bus does, and
- * writes vanish.
+ * clock, the reset and power controls (i8042, 0xCF9, ACPI PM1a and its PM
+ * timer), and the debug-exit port at 0xF4. Reads of any other port return
+ * all ones, as an empty ISA bus does, and writes vanish.
  */
 #include "kernel/emulate.h"
 #include "arch/x86/asm.h"
@@ -14,6 +12,7 @@
 #include "kernel/exit.h"
 #include "kernel/lapic_emul.h"
 #include "kernel/partition.h"
+#include "kernel/scale.h"
 
 #define VUART_PORT		0x3f8
 #define VUART_PORTS		8
@@ -145,8 +144,8 @@ void emulate_io(struct vcpu *v, struct vm_exit *x)
 	}
 	if (x->io.in && x->io.port == VPLATFORM_PM_TMR) {
 		/* Read-only and stateless: the TSC seen at the timer's rate. */
-		uint32_t ticks = (uint32_t)tsc_to_ticks(rdtsc(),
-							VPLATFORM_PM_TMR_HZ);
+		uint32_t ticks = (uint32_t)scale_rate(rdtsc(), tsc_hz,
+						      VPLATFORM_PM_TMR_HZ);
 
 		v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
 				  (ticks & VPLATFORM_PM_TMR_MASK & mask);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "kernel/log.h"
+#include "kernel/scale.h"
 #include "kernel/percpu.h"
 #include "kernel/spinlock.h"
 #include "arch/x86/asm.h"
@@ -36,13 +37,7 @@ void log_set_clock(uint64_t tsc_origin, uint64_t tsc_hz)
 
 uint64_t log_elapsed_us(void)
 {
-	uint64_t ticks = rdtsc() - clock_origin;
-
-	if (!clock_hz)
-		return 0;
-	/* Split to avoid overflowing ticks * 10^6 after a few hours. */
-	return ticks / clock_hz * US_PER_SEC +
-	       ticks % clock_hz * US_PER_SEC / clock_hz;
+	return scale_rate(rdtsc() - clock_origin, clock_hz, US_PER_SEC);
 }
 
 static void close_open_line(void);

@@ -13,13 +13,6 @@ uint64_t wall_clock_now(void)
 	       (tsc_hz ? (rdtsc() - wall_clock_tsc) / tsc_hz : 0);
 }
 
-uint64_t tsc_to_ticks(uint64_t tsc, uint64_t hz)
-{
-	if (!tsc_hz)
-		return 0;
-	/* Whole seconds apart from the rest: no product overflows. */
-	return tsc / tsc_hz * hz + tsc % tsc_hz * hz / tsc_hz;
-}
 
 uint64_t tsc_deadline_us(uint64_t us)
 {

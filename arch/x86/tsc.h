@@ -11,9 +11,6 @@ extern uint64_t tsc_hz;
 extern uint64_t wall_clock_unix, wall_clock_tsc;
 uint64_t wall_clock_now(void);
 
-/* The TSC as a count of a clock at hz (a device's), overflow-free. */
-uint64_t tsc_to_ticks(uint64_t tsc, uint64_t hz);
-
 void tsc_delay_us(uint64_t us);
 uint64_t tsc_deadline_us(uint64_t us);
 int tsc_passed(uint64_t deadline);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "drivers/emul/vlapic.h"
+#include "kernel/scale.h"
 
 #define SVR_RESET		0x000000ffU	/* software disabled, vector 0xff */
 #define DFR_FLAT		0xffffffffU
@@ -200,9 +201,7 @@ uint32_t vlapic_deadline_count(uint64_t now, uint64_t deadline,
 	delta = deadline - now;
 	if (delta / tsc_hz >= 0xffffffffULL / (timer_hz ? timer_hz : 1) + 1)
 		return 0xffffffffU;
-	/* Split so that no product overflows 64 bits. */
-	count = (delta / tsc_hz) * timer_hz +
-		(delta % tsc_hz) * timer_hz / tsc_hz;
+	count = scale_rate(delta, tsc_hz, timer_hz);
 	if (count > 0xffffffffULL)
 		return 0xffffffffU;
 	return count ? (uint32_t)count : 1;

@@ -5,6 +5,7 @@
  * OUT pin are computed from those on demand.
  */
 #include "drivers/emul/vpit.h"
+#include "kernel/scale.h"
 #include "kernel/string.h"
 
 /* Control word (datasheet "Control Word Format"): SC1 SC0 RW1 RW0 M2-M0 BCD. */
@@ -377,10 +378,7 @@ void vpit_write(struct vpit *pit, uint16_t port, uint8_t value, uint64_t now)
 		write_counter(pit, port - VPIT_PORT_COUNTER0, value, now);
 }
 
-/* Seconds and remainder apart, so no product needs more than 64 bits. */
 uint64_t vpit_ticks_from_tsc(uint64_t tsc, uint64_t tsc_hz)
 {
-	if (!tsc_hz)
-		return 0;
-	return tsc / tsc_hz * VPIT_HZ + tsc % tsc_hz * VPIT_HZ / tsc_hz;
+	return scale_rate(tsc, tsc_hz, VPIT_HZ);
 }

@@ -51,9 +51,16 @@ static void deliver(const uint8_t *bytes, unsigned int n)
 	spin_lock(&p->lock);
 	for (unsigned int i = 0; i < n; i++)
 		if (!vuart_push_input(&p->uart, bytes[i]))
-			break;	/* a full FIFO overruns, as on hardware */
+			break;	/* cannot happen: the caller kept room */
 	io_emul_uart_changed(p);
 	spin_unlock(&p->lock);
+}
+
+/* Keeps room for what one typed byte can release (held-back Ctrl-As). */
+static bool focused_uart_full(void)
+{
+	return partitions[focus].uart.rx_count >=
+	       VUART_RX_SIZE - CONSOLE_SWITCH_PRESSES;
 }
 
 void console_input_service(bool kicked)
@@ -66,15 +73,15 @@ void console_input_service(bool kicked)
 	if (!kicked && !backlog && !__atomic_exchange_n(&cpu->nmi_seen, false,
 							  __ATOMIC_SEQ_CST))
 		return;
-	backlog = false;
-	while (!(backlog = partitions[focus].uart.rx_count >= VUART_RX_SIZE -
-			   CONSOLE_SWITCH_PRESSES) &&
-	       (c = uart_getc(COM1_PORT)) >= 0) {
+	for (;;) {
 		uint8_t out[CONSOLE_SWITCH_PRESSES];
 		bool next;
-		unsigned int n = console_keys_feed(&keys, (uint8_t)c, out,
-						   &next);
+		unsigned int n;
 
+		backlog = focused_uart_full();
+		if (backlog || (c = uart_getc(COM1_PORT)) < 0)
+			break;
+		n = console_keys_feed(&keys, (uint8_t)c, out, &next);
 		if (n)
 			deliver(out, n);
 		if (next)

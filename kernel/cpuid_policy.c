@@ -7,8 +7,8 @@
 #define LEAF1_ECX_X2APIC	(1U << 21)
 #define LEAF1_ECX_TSC_DEADLINE	(1U << 24)
 #define LEAF1_ECX_HYPERVISOR	(1U << 31)
-#define LEAF7_ECX_LA57		(1U << 16)	/* 5-level paging */
 #define LEAF6_EAX_ARAT		(1U << 2)	/* APIC timer always running */
+#define LEAF7_ECX_LA57		(1U << 16)	/* 5-level paging */
 #define LEAF_POWER_MGMT		0x80000007U
 #define POWER_EDX_INVARIANT_TSC	(1U << 8)
 #define LEAF1_EBX_APIC_ID_SHIFT	24

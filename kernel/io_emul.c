@@ -46,11 +46,6 @@ static bool is_rtc(uint16_t port)
 	return port == VRTC_PORT_INDEX || port == VRTC_PORT_DATA;
 }
 
-static void deliver_irq(void *ctx, const struct vioapic_irq *irq)
-{
-	lapic_emul_deliver_irq(ctx, irq);
-}
-
 void io_emul_uart_changed(struct partition *p)
 {
 	bool level = vuart_irq_pending(&p->uart);
@@ -58,7 +53,7 @@ void io_emul_uart_changed(struct partition *p)
 	if (level == p->uart_irq)
 		return;
 	p->uart_irq = level;
-	vioapic_set_irq(&p->ioapic, VUART_IRQ, level, deliver_irq, p);
+	vioapic_set_irq(&p->ioapic, VUART_IRQ, level, lapic_emul_deliver_irq, p);
 }
 
 static uint32_t port_read(struct partition *p, uint16_t port)

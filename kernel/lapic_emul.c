@@ -15,8 +15,6 @@
 #include "kernel/log.h"
 #include "kernel/partition.h"
 
-#define APIC_ISR_REGS		8
-#define APIC_REG_STRIDE		0x10
 #define SVR_SPURIOUS_RESET	0xffU
 
 static void send_to_vcpu(struct partition *p, struct vcpu *from,
@@ -70,8 +68,9 @@ void lapic_emul_deliver_ipi(struct vcpu *from, const struct vlapic_ipi *ipi)
 	deliver(from->part, from, from->lapic.id, ipi, false);
 }
 
-void lapic_emul_deliver_irq(struct partition *p, const struct vioapic_irq *irq)
+void lapic_emul_deliver_irq(void *partition, const struct vioapic_irq *irq)
 {
+	struct partition *p = partition;
 	struct vlapic_ipi ipi = {
 		.kind = VLAPIC_IPI_FIXED,
 		.dest = VLAPIC_DEST_FIELD,
@@ -179,7 +178,7 @@ static bool in_service(void)
 void lapic_emul_reset(struct vcpu *v)
 {
 	/* At most one EOI per vector can be owed. */
-	for (unsigned int i = 0; i < 256 && in_service(); i++)
+	for (unsigned int i = 0; i < APIC_VECTORS && in_service(); i++)
 		lapic_write(APIC_EOI, 0);
 	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(APIC_TIMER_INITIAL, 0);

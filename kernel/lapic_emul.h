@@ -19,8 +19,11 @@ void lapic_emul_set_deadline(struct vcpu *v, uint64_t deadline);
 uint64_t lapic_emul_get_deadline(struct vcpu *v);
 /* Delivers to the vCPUs of the sender's partition, and to no other. */
 void lapic_emul_deliver_ipi(struct vcpu *from, const struct vlapic_ipi *ipi);
-/* An emulated device's interrupt, as the partition's I/O APIC routed it. */
-void lapic_emul_deliver_irq(struct partition *p, const struct vioapic_irq *irq);
+/*
+ * An emulated device's interrupt, as the partition's I/O APIC routed it:
+ * a vioapic_deliver_fn whose context is the partition.
+ */
+void lapic_emul_deliver_irq(void *partition, const struct vioapic_irq *irq);
 /* Power-on state, and nothing left in service or armed from before. */
 void lapic_emul_reset(struct vcpu *v);
 

@@ -40,7 +40,12 @@ uint64_t log_elapsed_us(void)
 	return scale_rate(rdtsc() - clock_origin, clock_hz, US_PER_SEC);
 }
 
-static void close_open_line(void);
+static void close_open_line(void)
+{
+	if (open_line)
+		log_sink("\n", 1);
+	open_line = NULL;
+}
 
 void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 {
@@ -57,13 +62,6 @@ void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 	log_sink(line, len);
 	line_owner = NO_OWNER;
 	spin_unlock(&line_lock);
-}
-
-static void close_open_line(void)
-{
-	if (open_line)
-		log_sink("\n", 1);
-	open_line = NULL;
 }
 
 static size_t format_head(char *buf, size_t size, const char *fmt, ...)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Stage-2 faults: a partition touched guest-physical memory it has no RAM
- * at. The local APIC and I/O APIC pages are emulated (the instruction is fetched and
- * decoded here, since no decode assist can be relied on); anything else
- * stops the partition, naming the address.
+ * at. The local APIC and I/O APIC pages are emulated (the instruction is
+ * fetched and decoded here, since no decode assist can be relied on);
+ * anything else stops the partition, naming the address.
  */
 #include "kernel/emulate.h"
 #include "arch/x86/guest_walk.h"
@@ -98,11 +98,6 @@ static const struct mmio_device local_apic = {
 	"local APIC", VLAPIC_BASE, lapic_emul_read, lapic_emul_write,
 };
 
-static void deliver_irq(void *ctx, const struct vioapic_irq *irq)
-{
-	lapic_emul_deliver_irq(ctx, irq);
-}
-
 static uint32_t ioapic_read(struct vcpu *v, uint32_t offset)
 {
 	uint32_t value;
@@ -117,7 +112,7 @@ static void ioapic_write(struct vcpu *v, uint32_t offset, uint32_t value)
 {
 	spin_lock(&v->part->lock);
 	vioapic_write(&v->part->ioapic, offset, value, sizeof(value),
-		      deliver_irq, v->part);
+		      lapic_emul_deliver_irq, v->part);
 	spin_unlock(&v->part->lock);
 }
 
@@ -131,7 +126,10 @@ static int mmio_access(struct vcpu *v, const struct mmio_device *dev,
 {
 	uint32_t old;
 
-	/* Registers are 32 bits wide at 16-byte strides (SDM 11.4.1). */
+	/*
+	 * Registers are 32 bits wide at 16-byte strides, in the local APIC
+	 * (SDM 11.4.1) and the I/O APIC (82093AA 3.0) alike.
+	 */
 	if (in->size != 4 || (offset & APIC_REG_ALIGN))
 		return -EINVAL;
 	switch (in->kind) {

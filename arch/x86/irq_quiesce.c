@@ -2,6 +2,7 @@
 #include "arch/x86/irq_quiesce.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/lapic_regs.h"
 #include "kernel/errno.h"
 
 /* 8259A: OCW1 masks all eight inputs of each controller. */
@@ -17,15 +18,9 @@
 #define IOAPIC_REDIR_MASKED	(1U << 16)
 #define IOAPIC_DELIVERY_NMI	(4U << 8)
 #define IOAPIC_DEST_SHIFT	24	/* in the high dword */
-/* Local APIC (Intel SDM vol. 3A 11.5.1, table 11-1). */
-#define LAPIC_VERSION		0x030
-#define LAPIC_LVT_CMCI		0x2f0
-#define LAPIC_LVT_FIRST		0x320	/* timer, thermal, perf, LINT0/1, error */
-#define LAPIC_LVT_LAST		0x370
-#define LAPIC_TIMER_INITIAL	0x380
+/* Local APIC version register: LVT count - 1 (SDM vol. 3A 11.4.8). */
 #define LAPIC_MAX_LVT_SHIFT	16
 #define LAPIC_LVT_CMCI_INDEX	6
-#define LVT_MASKED		(1U << 16)
 
 static uint32_t ioapic_read(volatile uint32_t *base, uint32_t reg)
 {
@@ -90,14 +85,16 @@ int irq_route_nmi(unsigned int gsi, uint32_t apic_id)
 
 void irq_quiesce_local(void)
 {
-	unsigned int max_lvt = (lapic_read(LAPIC_VERSION) >>
+	unsigned int max_lvt = (lapic_read(APIC_VERSION) >>
 				LAPIC_MAX_LVT_SHIFT) & 0xff;
 
-	lapic_write(LAPIC_TIMER_INITIAL, 0);
-	for (uint32_t reg = LAPIC_LVT_FIRST; reg <= LAPIC_LVT_LAST; reg += 0x10)
+	lapic_write(APIC_TIMER_INITIAL, 0);
+	/* Timer, thermal, performance, LINT0, LINT1, error. */
+	for (uint32_t reg = APIC_LVT_TIMER; reg <= APIC_LVT_ERROR;
+	     reg += APIC_REG_STRIDE)
 		lapic_write(reg, lapic_read(reg) | LVT_MASKED);
 	/* CMCI exists only where the version register counts 7 LVTs. */
 	if (max_lvt >= LAPIC_LVT_CMCI_INDEX)
-		lapic_write(LAPIC_LVT_CMCI, lapic_read(LAPIC_LVT_CMCI) |
+		lapic_write(APIC_LVT_CMCI, lapic_read(APIC_LVT_CMCI) |
 					    LVT_MASKED);
 }

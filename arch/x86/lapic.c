@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "arch/x86/lapic.h"
+#include "arch/x86/lapic_regs.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/tsc.h"
 #include "kernel/errno.h"
@@ -7,9 +8,6 @@
 /* Intel SDM vol. 3A 11.4.4 (APIC base), 11.6.1 (ICR), 11.12 (x2APIC). */
 #define APIC_BASE_X2APIC	(1ULL << 10)
 #define APIC_BASE_ADDR_MASK	0x000ffffffffff000ULL
-#define XAPIC_ID		0x20
-#define XAPIC_ICR_LOW		0x300
-#define XAPIC_ICR_HIGH		0x310
 #define X2APIC_MSR_ID		0x802
 #define X2APIC_MSR_ICR		0x830
 #define ICR_DELIVERY_FIXED	(0U << 8)
@@ -69,7 +67,7 @@ uint32_t lapic_id(void)
 {
 	if (x2apic)
 		return (uint32_t)rdmsr(X2APIC_MSR_ID);
-	return xapic_read(XAPIC_ID) >> 24;
+	return xapic_read(APIC_ID) >> 24;
 }
 
 static int send_ipi(uint32_t apic_id, uint32_t low)
@@ -81,10 +79,10 @@ static int send_ipi(uint32_t apic_id, uint32_t low)
 		wrmsr(X2APIC_MSR_ICR, ((uint64_t)apic_id << 32) | low);
 		return 0;
 	}
-	xapic_write(XAPIC_ICR_HIGH, apic_id << ICR_XAPIC_DEST_SHIFT);
-	xapic_write(XAPIC_ICR_LOW, low);
+	xapic_write(APIC_ICR_HIGH, apic_id << ICR_XAPIC_DEST_SHIFT);
+	xapic_write(APIC_ICR_LOW, low);
 	deadline = tsc_deadline_us(ICR_IDLE_TIMEOUT_US);
-	while (xapic_read(XAPIC_ICR_LOW) & ICR_SEND_PENDING) {
+	while (xapic_read(APIC_ICR_LOW) & ICR_SEND_PENDING) {
 		if (tsc_passed(deadline))
 			return -ETIMEDOUT;
 		cpu_relax();
@@ -113,13 +111,6 @@ int lapic_send_fixed(uint32_t apic_id, uint8_t vector)
 	return send_ipi(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
 }
 
-/* Timer registers (SDM vol. 3A 11.5.4). */
-#define LAPIC_LVT_TIMER		0x320
-#define LAPIC_TIMER_INITIAL	0x380
-#define LAPIC_TIMER_CURRENT	0x390
-#define LAPIC_TIMER_DIVIDE	0x3e0
-#define LVT_MASKED		(1U << 16)
-#define TIMER_DIVIDE_BY_1	0xbU
 #define CALIBRATION_US		10000
 
 uint64_t lapic_timer_hz;
@@ -129,16 +120,16 @@ void lapic_timer_calibrate(void)
 	uint64_t start, end;
 	uint32_t left;
 
-	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
-	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
-	lapic_write(LAPIC_TIMER_INITIAL, 0xffffffffU);
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(APIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+	lapic_write(APIC_TIMER_INITIAL, 0xffffffffU);
 	start = rdtsc();
 	end = tsc_deadline_us(CALIBRATION_US);
 	while (!tsc_passed(end))
 		cpu_relax();
-	left = lapic_read(LAPIC_TIMER_CURRENT);
+	left = lapic_read(APIC_TIMER_CURRENT);
 	end = rdtsc();
-	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	lapic_write(APIC_TIMER_INITIAL, 0);
 	/* Ticks counted over the TSC ticks that passed, scaled to a second. */
 	lapic_timer_hz = (0xffffffffULL - left) * tsc_hz / (end - start);
 }

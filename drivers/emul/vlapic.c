@@ -27,8 +27,8 @@ static int lvt_index(uint32_t offset)
 	if (offset == APIC_LVT_CMCI)
 		return 0;
 	if (offset >= APIC_LVT_TIMER && offset <= APIC_LVT_ERROR &&
-	    !(offset & 0xf))
-		return 1 + (offset - APIC_LVT_TIMER) / 0x10;
+	    !(offset % APIC_REG_STRIDE))
+		return 1 + (offset - APIC_LVT_TIMER) / APIC_REG_STRIDE;
 	return -1;
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "arch/x86/lapic_regs.h"
 
 /*
  * The local APIC a partition's vCPU sees at 0xFEE00000 (xAPIC mode, Intel
@@ -16,36 +17,6 @@
 #define VLAPIC_SIZE		0x1000ULL
 #define VLAPIC_VERSION		0x00050014U	/* version 0x14, 6 LVTs */
 
-/* Register offsets (Intel SDM vol. 3A table 11-1). */
-#define APIC_ID			0x020
-#define APIC_VERSION		0x030
-#define APIC_TPR		0x080
-#define APIC_APR		0x090
-#define APIC_PPR		0x0a0
-#define APIC_EOI		0x0b0
-#define APIC_LDR		0x0d0
-#define APIC_DFR		0x0e0
-#define APIC_SVR		0x0f0
-#define APIC_ISR0		0x100	/* ISR, TMR, IRR: 8 registers each */
-#define APIC_IRR7		0x270
-#define APIC_ESR		0x280
-#define APIC_LVT_CMCI		0x2f0
-#define APIC_ICR_LOW		0x300
-#define APIC_ICR_HIGH		0x310
-#define APIC_LVT_TIMER		0x320
-#define APIC_LVT_ERROR		0x370
-#define APIC_TIMER_INITIAL	0x380
-#define APIC_TIMER_CURRENT	0x390
-#define APIC_TIMER_DIVIDE	0x3e0
-
-#define LVT_MASKED		(1U << 16)
-#define LVT_VECTOR_MASK		0xffU
-/* LVT timer mode, bits 18:17 (SDM 11.5.1, 11.5.4.1). */
-#define LVT_TIMER_MODE_MASK	(3U << 17)
-#define LVT_TIMER_ONE_SHOT	(0U << 17)
-#define LVT_TIMER_DEADLINE	(2U << 17)
-#define TIMER_DIVIDE_BY_1	0xbU	/* divide configuration (11.5.4) */
-#define SVR_APIC_ENABLED	(1U << 8)
 
 enum vlapic_ipi_kind {
 	VLAPIC_IPI_FIXED,

@@ -6,10 +6,12 @@
  * Everything we add (modules, info, memory map, strings) goes above the
  * kernel so that it can never overwrite a byte of it.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include "kernel/multiboot.h"
 #include "kernel/bytes.h"
 #include "kernel/errno.h"
+#include "kernel/format.h"
 #include "kernel/string.h"
 
 #define MB_SEARCH_BYTES		8192	/* 3.1.1: header within the first 8 KiB */
@@ -106,71 +108,26 @@ struct image {
 	uint32_t entry;
 };
 
-#define ARGS(...)	((const uint64_t[]){ __VA_ARGS__ })
-
 /*
  * Messages with numbers need a buffer that outlives the call. Loads run one
  * at a time in practice; if two failing loads ever raced, only the text
- * would suffer, as the last byte is never written and stays NUL.
+ * would suffer.
  */
 static char why_text[192];
 
-static void why_put(size_t *n, char c)
+static int fail(const struct loader *ld, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(const struct loader *ld, int err, const char *fmt, ...)
 {
-	if (*n < sizeof(why_text) - 1)
-		why_text[(*n)++] = c;
-}
+	va_list ap;
 
-static void why_hex(size_t *n, uint64_t v)
-{
-	int shift = 60;
-
-	why_put(n, '0');
-	why_put(n, 'x');
-	while (shift > 0 && !((v >> shift) & 0xf))
-		shift -= 4;
-	for (; shift >= 0; shift -= 4)
-		why_put(n, "0123456789abcdef"[(v >> shift) & 0xf]);
-}
-
-static void why_dec(size_t *n, uint64_t v)
-{
-	char digits[20];
-	int i = 0;
-
-	do {
-		digits[i++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (i)
-		why_put(n, digits[--i]);
-}
-
-/* "%x" and "%u" in tmpl take the next of args, "%s" takes str. */
-static int fail(const struct loader *ld, int err, const char *tmpl,
-		const char *str, const uint64_t *args)
-{
-	size_t n = 0;
-
-	if (!ld->why)
-		return -err;
-	for (const char *p = tmpl; *p; p++) {
-		if (p[0] == '%' && p[1] == 'x') {
-			why_hex(&n, *args++);
-			p++;
-		} else if (p[0] == '%' && p[1] == 'u') {
-			why_dec(&n, *args++);
-			p++;
-		} else if (p[0] == '%' && p[1] == 's') {
-			for (const char *s = str; *s; s++)
-				why_put(&n, *s);
-			p++;
-		} else {
-			why_put(&n, *p);
-		}
+	if (ld->why) {
+		va_start(ap, fmt);
+		vsnformat(why_text, sizeof(why_text), fmt, ap);
+		va_end(ap);
+		*ld->why = why_text;
 	}
-	why_text[n] = '\0';
-	*ld->why = why_text;
 	return -err;
 }
 
@@ -201,18 +158,17 @@ static int find_header(const struct loader *ld, struct mb_header *h,
 		memcpy(h, w, sizeof(w));
 		if (h->flags & MB_HF_AOUT_KLUDGE) {
 			if (off + MB_HEADER_AOUT > window)
-				return fail(ld, EINVAL, "the Multiboot header at file offset %x sets flag 16 but its address fields end past the first 8192 bytes",
-					    NULL, ARGS(off));
+				return fail(ld, EINVAL, "the Multiboot header at file offset 0x%zx sets flag 16 but its address fields end past the first 8192 bytes",
+					    off);
 			memcpy(h, req->kernel + off, MB_HEADER_AOUT);
 		}
 		*offset = off;
 		return 0;
 	}
 	if (bad_sum)
-		return fail(ld, EINVAL, "the Multiboot header at file offset %x has a bad checksum",
-			    NULL, ARGS(bad_at));
-	return fail(ld, EINVAL, "no Multiboot header (magic 0x1badb002) in the first 8192 bytes of the kernel",
-		    NULL, NULL);
+		return fail(ld, EINVAL, "the Multiboot header at file offset 0x%zx has a bad checksum",
+			    bad_at);
+	return fail(ld, EINVAL, "no Multiboot header (magic 0x1badb002) in the first 8192 bytes of the kernel");
 }
 
 static int check_flags(const struct loader *ld, const struct mb_header *h)
@@ -221,8 +177,8 @@ static int check_flags(const struct loader *ld, const struct mb_header *h)
 
 	/* 3.1.2: a loader must refuse requirements it cannot meet. */
 	if (unknown)
-		return fail(ld, ENOTSUP, "the kernel requires Multiboot header flags %x; Bulkhead supports only bits 0-2",
-			    NULL, ARGS(unknown));
+		return fail(ld, ENOTSUP, "the kernel requires Multiboot header flags 0x%x; Bulkhead supports only bits 0-2",
+			    unknown);
 	return 0;
 }
 
@@ -231,12 +187,11 @@ static int check_range(const struct loader *ld, const char *what,
 		       uint64_t start, uint64_t end)
 {
 	if (start < LOAD_MIN || end > ld->limit || end < start)
-		return fail(ld, ERANGE, "%s [%x, %x) lies outside guest RAM [0x1000, %x) (RAM size %x)",
-			    what, ARGS(start, end, ld->limit,
-				       ld->req->ram_size));
+		return fail(ld, ERANGE, "%s [0x%lx, 0x%lx) lies outside guest RAM [0x1000, 0x%lx) (RAM size 0x%lx)",
+			    what, start, end, ld->limit, ld->req->ram_size);
 	if (start < HOLE_END && end > HOLE_START)
-		return fail(ld, ERANGE, "%s [%x, %x) overlaps the legacy hole [0x9fc00, 0x100000)",
-			    what, ARGS(start, end));
+		return fail(ld, ERANGE, "%s [0x%lx, 0x%lx) overlaps the legacy hole [0x9fc00, 0x100000)",
+			    what, start, end);
 	return 0;
 }
 
@@ -257,25 +212,25 @@ static int load_aout(const struct loader *ld, const struct mb_header *h,
 
 	if (h->load_addr > h->header_addr ||
 	    h->header_addr - h->load_addr > header_off)
-		return fail(ld, EINVAL, "a.out kludge: load_addr %x with header_addr %x starts before the file",
-			    NULL, ARGS(h->load_addr, h->header_addr));
+		return fail(ld, EINVAL, "a.out kludge: load_addr 0x%x with header_addr 0x%x starts before the file",
+			    h->load_addr, h->header_addr);
 	file_off = header_off - (h->header_addr - h->load_addr);
 	load_end = h->load_end_addr ? h->load_end_addr :
 		   h->load_addr + (size - file_off);
 	if (load_end < h->load_addr ||
 	    file_off + (load_end - h->load_addr) > size)
-		return fail(ld, EINVAL, "a.out kludge: load_end_addr %x lies past the end of the %x-byte file",
-			    NULL, ARGS(load_end, size));
+		return fail(ld, EINVAL, "a.out kludge: load_end_addr 0x%lx lies past the end of the 0x%lx-byte file",
+			    load_end, size);
 	bss_end = h->bss_end_addr ? h->bss_end_addr : load_end;
 	if (bss_end < load_end)
-		return fail(ld, EINVAL, "a.out kludge: bss_end_addr %x is below load_end_addr %x",
-			    NULL, ARGS(bss_end, load_end));
+		return fail(ld, EINVAL, "a.out kludge: bss_end_addr 0x%lx is below load_end_addr 0x%lx",
+			    bss_end, load_end);
 	err = check_range(ld, "kernel image", h->load_addr, bss_end);
 	if (err)
 		return err;
 	if (h->entry_addr < h->load_addr || h->entry_addr >= load_end)
-		return fail(ld, EINVAL, "a.out kludge: entry_addr %x is outside the loaded image [%x, %x)",
-			    NULL, ARGS(h->entry_addr, h->load_addr, load_end));
+		return fail(ld, EINVAL, "a.out kludge: entry_addr 0x%x is outside the loaded image [0x%x, 0x%lx)",
+			    h->entry_addr, h->load_addr, load_end);
 	load_bytes(ld, h->load_addr, file_off, load_end - h->load_addr,
 		   bss_end - h->load_addr);
 	*img = (struct image){ h->load_addr, bss_end, h->entry_addr };
@@ -289,23 +244,20 @@ static int elf_check_header(const struct loader *ld, struct elf32_ehdr *eh)
 	uint64_t ph_end;
 
 	if (size < sizeof(*eh) || memcmp(k, "\177ELF", 4))
-		return fail(ld, EINVAL, "the kernel is not an ELF file and its Multiboot header does not set flag 16 (a.out kludge)",
-			    NULL, NULL);
+		return fail(ld, EINVAL, "the kernel is not an ELF file and its Multiboot header does not set flag 16 (a.out kludge)");
 	if (k[EI_CLASS] == ELFCLASS64)
-		return fail(ld, ENOTSUP, "the kernel is ELF64; Multiboot v1 loads ELF32 (or a.out kludge) kernels",
-			    NULL, NULL);
+		return fail(ld, ENOTSUP, "the kernel is ELF64; Multiboot v1 loads ELF32 (or a.out kludge) kernels");
 	if (k[EI_CLASS] != ELFCLASS32 || k[EI_DATA] != ELFDATA2LSB)
 		return fail(ld, EINVAL, "ELF class %u, data encoding %u: not a little-endian ELF32 file",
-			    NULL, ARGS(k[EI_CLASS], k[EI_DATA]));
+			    k[EI_CLASS], k[EI_DATA]);
 	memcpy(eh, k, sizeof(*eh));
 	if (eh->e_type != ET_EXEC || eh->e_machine != EM_386)
 		return fail(ld, EINVAL, "ELF type %u, machine %u: the kernel must be an i386 executable (ET_EXEC, EM_386)",
-			    NULL, ARGS(eh->e_type, eh->e_machine));
+			    eh->e_type, eh->e_machine);
 	ph_end = eh->e_phoff + (uint64_t)eh->e_phnum * eh->e_phentsize;
 	if (eh->e_phentsize < sizeof(struct elf32_phdr) || ph_end > size)
-		return fail(ld, EINVAL, "ELF program headers (%u of %u bytes at %x) do not fit the %x-byte file",
-			    NULL, ARGS(eh->e_phnum, eh->e_phentsize,
-				       eh->e_phoff, size));
+		return fail(ld, EINVAL, "ELF program headers (%u of %u bytes at 0x%x) do not fit the 0x%lx-byte file",
+			    eh->e_phnum, eh->e_phentsize, eh->e_phoff, size);
 	return 0;
 }
 
@@ -322,12 +274,11 @@ static int elf_check_segment(const struct loader *ld,
 	uint64_t file_end = (uint64_t)ph->p_offset + ph->p_filesz;
 
 	if (ph->p_filesz > ph->p_memsz)
-		return fail(ld, EINVAL, "ELF segment %u: file size %x exceeds memory size %x",
-			    NULL, ARGS(i, ph->p_filesz, ph->p_memsz));
+		return fail(ld, EINVAL, "ELF segment %u: file size 0x%x exceeds memory size 0x%x",
+			    i, ph->p_filesz, ph->p_memsz);
 	if (file_end > ld->req->kernel_size)
-		return fail(ld, EINVAL, "ELF segment %u: file bytes [%x, %x) run past the end of the %x-byte file",
-			    NULL, ARGS(i, ph->p_offset, file_end,
-				       ld->req->kernel_size));
+		return fail(ld, EINVAL, "ELF segment %u: file bytes [0x%x, 0x%lx) run past the end of the 0x%zx-byte file",
+			    i, ph->p_offset, file_end, ld->req->kernel_size);
 	return check_range(ld, "kernel segment", ph->p_paddr,
 			   (uint64_t)ph->p_paddr + ph->p_memsz);
 }
@@ -372,11 +323,10 @@ static int elf_scan(const struct loader *ld, const struct elf32_ehdr *eh,
 		}
 	}
 	if (!count)
-		return fail(ld, EINVAL, "the ELF kernel has no loadable (PT_LOAD) segment",
-			    NULL, NULL);
+		return fail(ld, EINVAL, "the ELF kernel has no loadable (PT_LOAD) segment");
 	if (!have_entry)
-		return fail(ld, EINVAL, "the ELF entry point %x lies in no loadable segment",
-			    NULL, ARGS(eh->e_entry));
+		return fail(ld, EINVAL, "the ELF entry point 0x%x lies in no loadable segment",
+			    eh->e_entry);
 	return 0;
 }
 
@@ -410,9 +360,8 @@ static int place(const struct loader *ld, uint64_t *cursor, uint64_t size,
 	if (start < HOLE_END && start + size > HOLE_START)
 		start = align_up(HOLE_END, align);
 	if (start + size > ld->limit)
-		return fail(ld, ENOSPC, "no room for %s (%x bytes at %x) below the end of usable guest RAM at %x (RAM size %x)",
-			    what, ARGS(size, start, ld->limit,
-				       ld->req->ram_size));
+		return fail(ld, ENOSPC, "no room for %s (0x%lx bytes at 0x%lx) below the end of usable guest RAM at 0x%lx (RAM size 0x%lx)",
+			    what, size, start, ld->limit, ld->req->ram_size);
 	*addr = start;
 	*cursor = start + size;
 	return 0;
@@ -460,7 +409,7 @@ static int put_module_data(const struct loader *ld, uint64_t *cursor)
 
 		if (!m->data && m->size)
 			return fail(ld, EINVAL, "module %u has no data",
-				    NULL, ARGS(i));
+				    i);
 		err = place_module(ld, cursor, i, &gpa);
 		if (err)
 			return err;
@@ -589,15 +538,13 @@ static int check_request(const struct loader *ld)
 	const struct mb_boot_request *req = ld->req;
 
 	if (!ld->ram || !req->kernel)
-		return fail(ld, EINVAL, "no guest RAM or no kernel image",
-			    NULL, NULL);
+		return fail(ld, EINVAL, "no guest RAM or no kernel image");
 	if (req->module_count && !req->modules)
-		return fail(ld, EINVAL, "modules are counted but not given",
-			    NULL, NULL);
+		return fail(ld, EINVAL, "modules are counted but not given");
 	/* Below 1 MiB the PC map above has no upper memory to speak of. */
 	if (req->ram_size < ONE_MIB)
-		return fail(ld, EINVAL, "guest RAM size %x is below the 1 MiB a Multiboot kernel expects",
-			    NULL, ARGS(req->ram_size));
+		return fail(ld, EINVAL, "guest RAM size 0x%lx is below the 1 MiB a Multiboot kernel expects",
+			    req->ram_size);
 	return 0;
 }
 

@@ -284,3 +284,13 @@ def run_all(scenarios, only=None, keep=False):
     else:
         print("kept the images and serial logs in " + workdir)
     return passed, failed
+
+
+def main(suite, scenarios, argv):
+    """A suite's runner: run.py [--keep] [NAME ...]; ends with
+    `SUITE: N passed, N failed`; returns the exit status."""
+    keep = "--keep" in argv
+    only = [a for a in argv if not a.startswith("--")]
+    passed, failed = run_all(scenarios, only, keep)
+    print("%s: %d passed, %d failed" % (suite, passed, failed))
+    return 1 if failed else 0

@@ -3,10 +3,8 @@
 under QEMU TCG; each run is judged by its serial console."""
 import re
 
+from common import BANNER, CRASH_RESTARTS, HELLO, MINIMAL, PART
 from harness import Scenario, qemu_exit_status
-
-MINIMAL = "guests/scenarios/minimal/bulkhead.cfg"
-BANNER = r"Bulkhead \S+: static partitioning hypervisor, UEFI stage"
 # What OVMF prints when our boot option returns: proof it has control again.
 FIRMWARE_BACK = r'BdsDxe: failed to start Boot\d+ "UEFI QEMU QEMU USB HARDDRIVE'
 
@@ -153,16 +151,7 @@ SCENARIOS += [
     Scenario(
         name="triple-fault-restarts-the-partition",
         config="guests/scenarios/restart/bulkhead.cfg",
-        expect=[r"crash: boot 0",
-                r"partition crash stopped: triple fault \(shutdown\) on "
-                r"vCPU 0 at RIP 0x",
-                r"partition crash: restarting \(restart 1\)",
-                r"crash: boot 1",
-                r"partition crash: restarting \(restart 2\)",
-                r"crash: boot 2",
-                r"crash: survived 2 restarts",
-                r"partition crash exited with code 0",
-                r"run finished: success"],
+        expect=CRASH_RESTARTS,
         forbid=[r"EXCEPTION"],
         exit_status=RUN_OK,
     ),
@@ -171,8 +160,6 @@ SCENARIOS += [
 
 # Config mistakes: the message names file, line and fix; nothing starts and
 # the firmware gets control back.
-PART = "[partition %s]\ncpus = %s\nmemory = %s\nkernel = %s\n"
-HELLO = "guests/hello.elf"
 
 
 def config_error(name, text, message, **kw):

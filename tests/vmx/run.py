@@ -10,17 +10,8 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(1, os.path.join(os.path.dirname(HERE), "integration"))
-from harness import run_all          # noqa: E402
+from harness import main             # noqa: E402
 from scenarios import SCENARIOS      # noqa: E402
 
-
-def main(argv):
-    keep = "--keep" in argv
-    only = [a for a in argv if not a.startswith("--")]
-    passed, failed = run_all(SCENARIOS, only, keep)
-    print("vmx: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main("vmx", SCENARIOS, sys.argv[1:]))

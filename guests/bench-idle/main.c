@@ -11,28 +11,13 @@
  * Command line: mticks=M (default 64), sipi_page=0xNN (default 0x8).
  */
 #include "guests/bench-lib/bench.h"
+#include "guests/smp/ap_start.h"
 #include "guests/smp/smp.h"
 
-#define LAPIC_BASE	0xfee00000u
-#define LAPIC_ID	0x020
-#define LAPIC_ICR_LO	0x300
-#define LAPIC_ICR_HI	0x310
-#define ICR_INIT	0x00004500u	/* INIT, level assert */
-#define ICR_STARTUP	0x00004600u	/* SIPI, vector = page */
-#define ICR_BUSY	(1u << 12)	/* delivery status: send pending */
-#define ICR_SPIN_LIMIT	1000000u
-#define INIT_DELAY	40000000ull	/* TSC ticks, >= 10 ms */
-#define SIPI_DELAY	1000000ull	/* >= 200 us */
-#define WAIT_AP		8000000000ull
 #define MAX_MTICKS	100000
 #define EXIT_NO_AP	3
 
 static volatile uint32_t reported;
-
-static void lapic_write(uint32_t reg, uint32_t v)
-{
-	mmio_write32(LAPIC_BASE + reg, v);
-}
 
 static void delay(uint64_t ticks)
 {
@@ -40,15 +25,6 @@ static void delay(uint64_t ticks)
 
 	while (rdtsc() - t0 < ticks)
 		cpu_relax();
-}
-
-static void send_ipi(uint32_t apic_id, uint32_t icr_lo)
-{
-	lapic_write(LAPIC_ICR_HI, apic_id << 24);
-	lapic_write(LAPIC_ICR_LO, icr_lo);
-	for (uint32_t i = 0; i < ICR_SPIN_LIMIT; i++)
-		if (!(mmio_read32(LAPIC_BASE + LAPIC_ICR_LO) & ICR_BUSY))
-			return;
 }
 
 /* The idle vCPU: no timer, no interrupts; only the end of the run. */
@@ -60,23 +36,11 @@ void ap_main(void)
 
 static bool start_ap(uint32_t page)
 {
-	uint32_t self = mmio_read32(LAPIC_BASE + LAPIC_ID) >> 24;
-	uint32_t id = self ? 0 : 1;
-	uint8_t *tramp = launder_ptr((void *)((uintptr_t)page << 12));
-	uint64_t t0;
+	uint32_t id = ap_lapic_id() ? 0 : 1;
 
-	memcpy(tramp, tramp_start, (size_t)(tramp_end - tramp_start));
-	*(volatile uint32_t *)(tramp + (tramp_gdtr_base - tramp_start)) =
-		(page << 12) + (uint32_t)(tramp_gdt - tramp_start);
-	send_ipi(id, ICR_INIT);
-	delay(INIT_DELAY);
-	send_ipi(id, ICR_STARTUP | page);
-	delay(SIPI_DELAY);
-	send_ipi(id, ICR_STARTUP | page);
-	t0 = rdtsc();
-	while (!reported && rdtsc() - t0 < WAIT_AP)
-		cpu_relax();
-	return reported;
+	ap_install_trampoline(page);
+	ap_start(id, page);
+	return ap_wait(&reported, 1);
 }
 
 int main(uint32_t magic, const struct mb_info *mbi)

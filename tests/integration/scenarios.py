@@ -203,6 +203,19 @@ SCENARIOS += [
                  r"error: bulkhead.cfg:4: bulkhead.cfg: not a kernel "
                  r"Bulkhead can start: ",
                  skip_missing=True),   # the config is on the stick anyway
+    # The kernel's kind decides which of initrd and modules it takes.
+    config_error("config-initrd-on-multiboot-kernel",
+                 PART % ("a", "1", "8M", HELLO) + "initrd = guests/smp.elf\n",
+                 r"error: bulkhead.cfg:4: guests/hello.elf: not a kernel "
+                 r"Bulkhead can start: initrd = is for Linux bzImage "
+                 r"kernels and this kernel is not one: pass the file to a "
+                 r"Multiboot kernel as a module"),
+    config_error("config-modules-on-linux-kernel",
+                 PART % ("a", "1", "64M", "linux/vmlinuz") +
+                 "modules = guests/hello.elf\n",
+                 r"error: bulkhead.cfg:4: linux/vmlinuz: not a kernel "
+                 r"Bulkhead can start: the kernel is a Linux bzImage, which "
+                 r"takes no modules: give it one initrd = file instead"),
 ]
 
 # Linux partitions: Debian's unmodified kernel (build/linux/vmlinuz) with

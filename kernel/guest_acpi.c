@@ -8,6 +8,7 @@
  * button is there when the platform model has one.
  */
 #include "kernel/guest_acpi.h"
+#include "drivers/acpi/acpi.h"
 #include "kernel/bytes.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
@@ -122,19 +123,16 @@ struct builder {
 	size_t size, off;
 };
 
+/* The byte that makes a table's sum 0. */
 static uint8_t checksum(const uint8_t *p, size_t len)
 {
-	uint8_t sum = 0;
-
-	while (len--)
-		sum = (uint8_t)(sum + *p++);
-	return (uint8_t)-sum;
+	return (uint8_t)-acpi_sum(p, len);
 }
 
 /* Reserves len zeroed bytes; returns their offset in buf or -ENOSPC. */
 static long take(struct builder *b, size_t len, size_t align)
 {
-	size_t at = (b->off + align - 1) & ~(align - 1);
+	size_t at = align_up(b->off, align);
 
 	if (at > b->size || len > b->size - at)
 		return -ENOSPC;

@@ -32,15 +32,6 @@
 #define MADT_OVERRIDE_LEN	12
 #define MADT_X2APIC_LEN		16
 
-static bool checksum_ok(const uint8_t *p, uint32_t len)
-{
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *p++;
-	return sum == 0;
-}
-
 static bool sig_eq(const uint8_t *p, const char *sig, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -72,7 +63,7 @@ int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
 	t->map = map;
 	t->ctx = ctx;
 	if (!rsdp || !sig_eq(rsdp, "RSD PTR ", 8) ||
-	    !checksum_ok(rsdp, RSDP_V1_LEN))
+	    acpi_sum(rsdp, RSDP_V1_LEN))
 		return -EINVAL;
 	t->root_is_xsdt = false;
 	root = get32(rsdp + RSDP_RSDT_ADDR);
@@ -84,7 +75,7 @@ int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
 		if (len < RSDP_V2_MIN_LEN)
 			return -EINVAL;
 		rsdp = map(rsdp_phys, len, ctx);
-		if (!rsdp || !checksum_ok(rsdp, len))
+		if (!rsdp || acpi_sum(rsdp, len))
 			return -EINVAL;
 		if (get64(rsdp + RSDP_XSDT_ADDR)) {
 			root = get64(rsdp + RSDP_XSDT_ADDR);
@@ -92,7 +83,7 @@ int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
 		}
 	}
 	t->root = map_table(t, root, &t->root_len);
-	if (!t->root || !checksum_ok(t->root, t->root_len) ||
+	if (!t->root || acpi_sum(t->root, t->root_len) ||
 	    !sig_eq(t->root, t->root_is_xsdt ? "XSDT" : "RSDT", 4))
 		return -EINVAL;
 	return 0;
@@ -109,7 +100,7 @@ int acpi_find_table(const struct acpi_tables *t, const char sig[4],
 		uint64_t phys = t->root_is_xsdt ? get64(p) : get32(p);
 		const uint8_t *tbl = map_table(t, phys, len);
 
-		if (tbl && sig_eq(tbl, sig, 4) && checksum_ok(tbl, *len)) {
+		if (tbl && sig_eq(tbl, sig, 4) && !acpi_sum(tbl, *len)) {
 			*table = tbl;
 			return 0;
 		}

@@ -10,6 +10,16 @@
  * Reading the firmware's ACPI tables (ACPI 6.5 chapter 5.2). Physical
  * addresses go through a caller hook so host tests can hand in buffers.
  */
+/* A table is valid when its bytes sum to 0, modulo 256 (ACPI 6.5 5.2.5). */
+static inline uint8_t acpi_sum(const uint8_t *p, uint64_t len)
+{
+	uint8_t sum = 0;
+
+	while (len--)
+		sum = (uint8_t)(sum + *p++);
+	return sum;
+}
+
 typedef const void *(*acpi_map_fn)(uint64_t phys, uint64_t len, void *ctx);
 
 struct acpi_tables {

@@ -5,7 +5,7 @@
 /*
  * Byte offsets in a vCPU's gprs[] (x86 encoding order, as enum guest_reg
  * in kernel/vcpu.h), and the moves both vendor entry paths make between
- * that array and the registers. RAX, RSP and RDI differ per vendor (RSP
+ * that array and the registers, and around them the host's. RAX, RSP and RDI differ per vendor (RSP
  * travels in the VMCB/VMCS, RDI holds the array) and are moved by each.
  */
 #define G_RAX	0
@@ -55,6 +55,25 @@
 	movq %r13, G_R13(\base)
 	movq %r14, G_R14(\base)
 	movq %r15, G_R15(\base)
+.endm
+
+/* The host's callee-saved registers (System V ABI), around a guest run. */
+.macro push_host_callee_saved
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
+.macro pop_host_callee_saved
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
 .endm
 #endif
 

@@ -14,12 +14,7 @@
 	.text
 	.globl svm_enter
 svm_enter:
-	pushq %rbp
-	pushq %rbx
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_host_callee_saved
 	pushq %rdi			/* gprs */
 	pushq %rdx			/* host area */
 	pushq %rsi			/* vmcb */
@@ -42,12 +37,7 @@ svm_enter:
 	vmload				/* host FS, GS, TR, ... */
 	stgi
 	addq $24, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
+	pop_host_callee_saved
 	ret
 
 	.section .note.GNU-stack, "", @progbits

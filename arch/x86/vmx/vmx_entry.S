@@ -20,12 +20,7 @@
 	.text
 	.globl vmx_enter
 vmx_enter:
-	pushq %rbp
-	pushq %rbx
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_host_callee_saved
 	pushq %rdi			/* gprs, for vmx_exit_point */
 	movl $VMCS_HOST_RSP, %eax
 	vmwrite %rsp, %rax
@@ -56,12 +51,7 @@ vmx_exit_point:
 	movq %rax, G_RDI(%rdi)
 	addq $8, %rsp
 	xorl %eax, %eax
-4:	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
+4:	pop_host_callee_saved
 	ret
 
 	.section .note.GNU-stack, "", @progbits

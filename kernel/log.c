@@ -9,7 +9,7 @@
 #define US_PER_SEC	1000000ULL
 
 static log_sink_fn log_sink;
-static enum log_level log_threshold = LOG_INFO;
+static const enum log_level log_threshold = LOG_INFO;
 static uint64_t clock_origin;
 static uint64_t clock_hz;
 static struct spinlock line_lock;
@@ -22,11 +22,6 @@ static volatile unsigned int block_owner = NO_OWNER;
 void log_set_sink(log_sink_fn sink)
 {
 	log_sink = sink;
-}
-
-void log_set_level(enum log_level level)
-{
-	log_threshold = level;
 }
 
 void log_set_clock(uint64_t tsc_origin, uint64_t tsc_hz)

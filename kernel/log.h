@@ -20,7 +20,6 @@ enum log_level {
 typedef void (*log_sink_fn)(const char *line, size_t len);
 
 void log_set_sink(log_sink_fn sink);
-void log_set_level(enum log_level level);
 /* Timestamps count from tsc_origin; without a frequency they print as 0. */
 void log_set_clock(uint64_t tsc_origin, uint64_t tsc_hz);
 void log_printf(enum log_level level, const char *fmt, ...)

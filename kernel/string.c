@@ -78,11 +78,6 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
-int strcmp(const char *a, const char *b)
-{
-	return strncmp(a, b, (size_t)-1);
-}
-
 char *strstr(const char *haystack, const char *needle)
 {
 	size_t n = strlen(needle);

@@ -13,7 +13,6 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 /* The first occurrence of needle in haystack, or NULL. */
 char *strstr(const char *haystack, const char *needle);

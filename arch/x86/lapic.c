@@ -30,11 +30,6 @@ void lapic_init(void)
 	xapic = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR_MASK);
 }
 
-bool lapic_is_x2apic(void)
-{
-	return x2apic;
-}
-
 static uint32_t xapic_read(uint32_t reg)
 {
 	return xapic[reg / 4];

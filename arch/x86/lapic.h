@@ -7,7 +7,6 @@
 
 /* The physical local APIC of the calling CPU, xAPIC or x2APIC mode. */
 void lapic_init(void);
-bool lapic_is_x2apic(void);
 uint32_t lapic_id(void);
 /* Registers by their xAPIC offset, whichever mode the APIC is in. */
 uint32_t lapic_read(uint32_t offset);

@@ -23,6 +23,8 @@ import signal
 import statistics
 import subprocess
 import sys
+
+import accel
 import tempfile
 import time
 
@@ -135,7 +137,10 @@ class Run:
 class Bench:
     def __init__(self, smoke, workdir, timeout):
         self.smoke, self.workdir, self.timeout = smoke, workdir, timeout
-        self.kvm = os.access("/dev/kvm", os.R_OK | os.W_OK)
+        # KVM rows only where KVM can nest VMX/SVM (scripts/accel.py).
+        choice = accel.host_choice()
+        self.kvm = choice.accel == "kvm"
+        self.accel_message = choice.message or choice.error
         self.count = 0
 
     def _qemu(self, cmd, label, done="bench: done"):
@@ -168,9 +173,8 @@ class Bench:
         return run
 
     def machine(self, kvm):
-        if kvm:
-            return ["-machine", "q35", "-enable-kvm", "-cpu", "host"]
-        return ["-machine", "q35", "-accel", "tcg", "-cpu", "max"]
+        return ["-machine", "q35"] + (accel.kvm_args() if kvm
+                                      else accel.tcg_args())
 
     def bare(self, label, elf, args, smp=1, icount=False, kvm=False):
         cmd = (["qemu-system-x86_64"] + self.machine(kvm) +
@@ -203,12 +207,12 @@ class Bench:
                        stdout=subprocess.DEVNULL)
         args = subprocess.run([os.path.join(ROOT, "scripts", "qemu-args.sh"),
                                image, str(smp),
-                               "host" if kvm else "max"],
+                               "" if kvm else accel.TCG_CPU],
                               check=True, text=True,
+                              env=dict(os.environ, QEMU_ACCEL="kvm")
+                              if kvm else None,
                               stdout=subprocess.PIPE).stdout
-        # With a CPU named, qemu-args.sh stays on TCG: switch for KVM.
-        cmd = shlex.split(args.replace("-accel tcg", "-enable-kvm")
-                          if kvm else args)
+        cmd = shlex.split(args)
         os.remove(cfg)
         try:
             return self._qemu(cmd + (ICOUNT if icount else []), label, done)
@@ -449,10 +453,11 @@ def write_report(path, res, smoke, started, elapsed):
       " runs made alternately in this same invocation (median of %d pairs)."
       % size("reps", smoke))
     w("- Engine: QEMU TCG, emulating AMD SVM with nested paging. %s" % (
-        "/dev/kvm was usable: the KVM rows below come from `-enable-kvm "
-        "-cpu host`." if res.get("kvm") else
-        "No /dev/kvm on this machine, so nothing ran under KVM; on a"
-        " machine with /dev/kvm, `make bench` adds KVM rows."))
+        "KVM can nest here: the KVM rows below come from `%s`." %
+        " ".join(accel.kvm_args()) if res.get("kvm") else
+        "No KVM rows: %s. On a host that nests VMX/SVM under KVM,"
+        " `make bench` adds them." % res.get("accel_message",
+                                            "KVM not usable")))
     w("")
     w("## Summary")
     w("")
@@ -713,7 +718,8 @@ def main(argv):
     b = Bench(a.smoke, workdir, size("timeout", a.smoke))
     started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     t0 = time.monotonic()
-    res = {"kvm": b.kvm}
+    res = {"kvm": b.kvm, "accel_message": b.accel_message.split(": booting")[0]}
+    log("accel: " + b.accel_message)
     checks = []
 
     def figure(name, fn):

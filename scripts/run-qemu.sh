@@ -3,11 +3,8 @@
 # Boots a Bulkhead image under QEMU with the serial console on this terminal.
 set -eu
 image=${1:-build/bulkhead.img}
+# qemu-args.sh says which accelerator it chose and why (scripts/accel.py).
 cmd=$(scripts/qemu-args.sh "$image" "${SMP:-4}" "${QEMU_CPU:-}")
-case "$cmd" in
-*-enable-kvm*) echo "run: KVM found: booting with -cpu host (nested VMX/SVM)" ;;
-*) echo "run: no usable /dev/kvm: booting under TCG with an SVM CPU (slower)" ;;
-esac
 # Ctrl-A belongs to Bulkhead (three switch the console's input between
 # partitions), so QEMU's own escape key moves to Ctrl-].
 echo "run: the serial console follows; Ctrl-A three times switches partitions;"

@@ -47,6 +47,10 @@ else
 fi
 count
 
+echo "== tooling tests (accelerator choice, Python)"
+/usr/bin/python3 tests/scripts/run.py 2>&1 | tee "$log"
+count
+
 echo "== integration tests (QEMU, OVMF, TCG)"
 /usr/bin/python3 tests/integration/run.py | tee "$log"
 count

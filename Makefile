@@ -24,7 +24,7 @@ HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic \
 
 HV_SRCS := \
 	boot/efi_main.c boot/efi_util.c boot/efi_memtype.c boot/efi_mp.c \
-	boot/efi_partitions.c \
+	boot/efi_partitions.c boot/efi_pci.c \
 	boot/ap_trampoline.S boot/stack_switch.S \
 	arch/x86/cpu_check.c arch/x86/cpu_facts.c arch/x86/exception.c \
 	arch/x86/exception_entry.S arch/x86/gdt.c arch/x86/host_mm.c \
@@ -40,6 +40,7 @@ HV_SRCS := \
 	kernel/lapic_emul.c kernel/console.c kernel/console_keys.c \
 	kernel/linux_boot.c kernel/guest_acpi.c \
 	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
+	drivers/pci/pci.c drivers/pci/pci_assign.c drivers/pci/pci_config.c \
 	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
 	drivers/emul/vpit.c drivers/emul/vrtc.c drivers/emul/vplatform.c
 

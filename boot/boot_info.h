@@ -4,7 +4,10 @@
 
 #include <stdint.h>
 #include "arch/x86/cpu_check.h"
+#include "arch/x86/iommu/iommu.h"
 #include "drivers/acpi/acpi.h"
+#include "drivers/pci/pci.h"
+#include "drivers/pci/pci_config.h"
 #include "kernel/config.h"
 #include "kernel/memmap.h"
 #include "kernel/partition.h"
@@ -33,6 +36,10 @@ struct boot_info {
 	struct partition_boot partitions[CONFIG_MAX_PARTITIONS];
 	uint64_t partition_ram_bytes;
 	struct test_hooks hooks;
+
+	struct pci_config_window pci_window;
+	struct pci_inventory pci;	/* owners filled in from the config */
+	enum iommu_kind iommu;
 
 	uint64_t trampoline;		/* two pages below 1 MiB */
 	uint64_t boot_stack_top;

@@ -45,6 +45,7 @@ enum key_id {
 	KEY_MODULES,
 	KEY_INITRD,
 	KEY_ON_FAULT,
+	KEY_DEVICES,
 	KEY_COUNT
 };
 
@@ -287,6 +288,8 @@ static int set_initrd(struct parser *p, const struct key_def *key,
 		      struct text value);
 static int set_on_fault(struct parser *p, const struct key_def *key,
 			struct text value);
+static int set_devices(struct parser *p, const struct key_def *key,
+		       struct text value);
 
 static const struct key_def keys[KEY_COUNT] = {
 	[KEY_EXIT_WHEN_DONE] = { "exit_when_done", SECTION_HYPERVISOR,
@@ -304,6 +307,8 @@ static const struct key_def keys[KEY_COUNT] = {
 			 "initrd = linux/initrd.img", set_initrd },
 	[KEY_ON_FAULT] = { "on_fault", SECTION_PARTITION, "on_fault = stop",
 			   set_on_fault },
+	[KEY_DEVICES] = { "devices", SECTION_PARTITION,
+			  "devices = 00:05.0, 00:06.0", set_devices },
 };
 
 static const struct key_def *find_key(struct text name, enum section section)
@@ -764,6 +769,118 @@ static int set_initrd(struct parser *p, const struct key_def *key,
 	if (ret)
 		return ret;
 	return set_path(p, "initrd", value, &p->part->initrd);
+}
+
+/* ---- PCI devices ---- */
+
+#define PCI_MAX_DEVICE		31	/* 5-bit device number */
+#define PCI_MAX_FUNCTION	7	/* 3-bit function number */
+
+static bool parse_hex(struct text t, size_t max_digits, unsigned int *out)
+{
+	unsigned int v = 0;
+
+	if (!t.len || t.len > max_digits)
+		return false;
+	for (size_t i = 0; i < t.len; i++) {
+		char c = to_lower(t.s[i]);
+
+		if (is_digit(c))
+			v = v * 16 + (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (unsigned int)(c - 'a' + 10);
+		else
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* [segment:]bus:device.function, all hexadecimal, as lspci writes them. */
+static bool parse_device(struct text t, uint32_t *device)
+{
+	size_t c1 = find_char(t, ':'), c2, dot;
+	unsigned int seg = 0, bus, dev, fn;
+	struct text rest = t;
+
+	c2 = c1 < t.len ? c1 + 1 + find_char(slice(t, c1 + 1, t.len), ':')
+			: t.len;
+	if (c2 < t.len) {
+		if (!parse_hex(slice(t, 0, c1), 4, &seg))
+			return false;
+		rest = slice(t, c1 + 1, t.len);
+	}
+	c1 = find_char(rest, ':');
+	dot = find_char(rest, '.');
+	if (c1 >= rest.len || dot >= rest.len || dot < c1 ||
+	    !parse_hex(slice(rest, 0, c1), 2, &bus) ||
+	    !parse_hex(slice(rest, c1 + 1, dot), 2, &dev) ||
+	    !parse_hex(slice(rest, dot + 1, rest.len), 1, &fn) ||
+	    dev > PCI_MAX_DEVICE || fn > PCI_MAX_FUNCTION)
+		return false;
+	*device = CONFIG_DEVICE(seg, bus, dev, fn);
+	return true;
+}
+
+void config_format_device(uint32_t device, char *buf, size_t size)
+{
+	unsigned int seg = device >> 16, bus = device >> 8 & 0xff;
+	unsigned int dev = device >> 3 & 0x1f, fn = device & 7;
+
+	if (seg)
+		snformat(buf, size, "%04x:%02x:%02x.%x", seg, bus, dev, fn);
+	else
+		snformat(buf, size, "%02x:%02x.%x", bus, dev, fn);
+}
+
+static int check_device_owner(struct parser *p, uint32_t device,
+			      struct text item)
+{
+	const struct partition_config *other;
+
+	for (unsigned int i = 0; i < p->part->device_count; i++)
+		if (p->part->devices[i] == device)
+			return fail(p, "device %.*s is listed twice: list each PCI function once",
+				    SHOW(item));
+	for (other = p->cfg->partitions; other < p->part; other++)
+		for (unsigned int i = 0; i < other->device_count; i++)
+			if (other->devices[i] == device)
+				return fail(p, "device %.*s is already in partition \"%s\" (line %u): a PCI function belongs to one partition",
+					    SHOW(item), other->name,
+					    other->devices_line);
+	return 0;
+}
+
+static int add_device(struct parser *p, struct text item)
+{
+	uint32_t device;
+	int ret;
+
+	if (!item.len)
+		return fail(p, "empty entry in devices: remove the extra comma");
+	if (!parse_device(item, &device))
+		return fail(p, "bad PCI device \"%.*s\": write bus:device.function in hexadecimal as lspci shows it, e.g. 00:05.0 or 0000:00:1f.2",
+			    SHOW(item));
+	if (p->part->device_count == CONFIG_MAX_DEVICES)
+		return fail(p, "too many devices: a partition owns at most %d PCI functions",
+			    CONFIG_MAX_DEVICES);
+	ret = check_device_owner(p, device, item);
+	if (!ret)
+		p->part->devices[p->part->device_count++] = device;
+	return ret;
+}
+
+static int set_devices(struct parser *p, const struct key_def *key,
+		       struct text value)
+{
+	bool more = true;
+	int ret = scalar(p, key, &value, false);
+	struct text rest = value;
+
+	p->part->devices_line = p->line;
+	while (!ret && more)
+		ret = add_device(p, next_item(&rest, &more));
+	return ret;
 }
 
 /* ---- sections ---- */

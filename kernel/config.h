@@ -21,8 +21,19 @@
 #define CONFIG_LINE_MAX		512	/* characters, without the line end */
 /* Room for config_format_cpus() of any mask: "0,2,4,...,62" is 90. */
 #define CONFIG_CPUS_TEXT_MAX	96
+#define CONFIG_MAX_DEVICES	8	/* PCI functions per partition */
+/* "ssss:bb:dd.f" and its NUL */
+#define CONFIG_DEVICE_TEXT_MAX	13
 
 enum fault_action { FAULT_ACTION_STOP, FAULT_ACTION_RESTART };
+
+/*
+ * A PCI function as `devices =` names it: segment << 16 | bus << 8 |
+ * device << 3 | function, so the low 16 bits are its requester ID.
+ */
+#define CONFIG_DEVICE(seg, bus, dev, fn) \
+	((uint32_t)(seg) << 16 | (uint32_t)(bus) << 8 | (uint32_t)(dev) << 3 | \
+	 (uint32_t)(fn))
 
 struct config_file_ref {
 	char path[CONFIG_PATH_MAX];	/* relative to the volume root, '/' */
@@ -42,6 +53,9 @@ struct partition_config {
 	struct config_file_ref modules[CONFIG_MAX_MODULES];
 	struct config_file_ref initrd;	/* path[0] == '\0': none (Linux only) */
 	enum fault_action on_fault;
+	unsigned int device_count;
+	uint32_t devices[CONFIG_MAX_DEVICES];	/* CONFIG_DEVICE() values */
+	unsigned int devices_line;
 };
 
 struct config {
@@ -82,6 +96,9 @@ int config_parse_size(const char *s, size_t len, uint64_t *bytes);
 
 /* "1,4-6": the way cpus = is written, for logs and the host tool. */
 void config_format_cpus(uint64_t cpus, char *buf, size_t size);
+
+/* "00:05.0", or "0001:00:05.0" outside segment 0: as devices = takes it. */
+void config_format_device(uint32_t device, char *buf, size_t size);
 
 /* Exact, in the largest unit that divides it: "32M", "1G", "5000". */
 void config_format_size(uint64_t bytes, char *buf, size_t size);

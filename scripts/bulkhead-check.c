@@ -338,6 +338,16 @@ static void list_files(const struct config *cfg)
 	}
 }
 
+static void print_devices(const struct partition_config *part)
+{
+	char bdf[CONFIG_DEVICE_TEXT_MAX];
+
+	for (unsigned int d = 0; d < part->device_count; d++) {
+		config_format_device(part->devices[d], bdf, sizeof(bdf));
+		printf("%s%s", d ? " " : ", devices ", bdf);
+	}
+}
+
 static void print_summary(const struct config *cfg)
 {
 	char cpus[CONFIG_CPUS_TEXT_MAX], memory[24];
@@ -357,6 +367,7 @@ static void print_summary(const struct config *cfg)
 			printf(", initrd %s", part->initrd.path);
 		if (part->on_fault == FAULT_ACTION_RESTART)
 			printf(", restarts on fault");
+		print_devices(part);
 		printf("\n");
 	}
 }

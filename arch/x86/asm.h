@@ -67,6 +67,14 @@ static inline uint8_t inb(uint16_t port)
 	return value;
 }
 
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t value;
+
+	asm volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
 #define DEFINE_CR_ACCESSORS(n)						\
 static inline uint64_t read_cr##n(void)					\
 {									\

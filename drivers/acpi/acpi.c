@@ -32,6 +32,13 @@
 #define MADT_OVERRIDE_LEN	12
 #define MADT_X2APIC_LEN		16
 
+/* MCFG (PCI Firmware Specification 3.2, table 4-3). */
+#define MCFG_ENTRIES		44
+#define MCFG_ENTRY_LEN		16
+#define MCFG_SEGMENT		8
+#define MCFG_BUS_START		10
+#define MCFG_BUS_END		11
+
 static bool sig_eq(const uint8_t *p, const char *sig, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -194,4 +201,27 @@ int madt_parse(const uint8_t *madt, uint32_t len, struct madt_info *out)
 		off += e[1];
 	}
 	return 0;
+}
+
+int mcfg_parse(const uint8_t *mcfg, uint32_t len, uint16_t segment,
+	       struct mcfg_window *out)
+{
+	if (len < MCFG_ENTRIES || !sig_eq(mcfg, "MCFG", 4) ||
+	    get32(mcfg + SDT_LENGTH) != len)
+		return -EINVAL;
+	for (uint32_t off = MCFG_ENTRIES; off + MCFG_ENTRY_LEN <= len;
+	     off += MCFG_ENTRY_LEN) {
+		const uint8_t *e = mcfg + off;
+
+		if ((uint16_t)(e[MCFG_SEGMENT] | e[MCFG_SEGMENT + 1] << 8) !=
+		    segment)
+			continue;
+		*out = (struct mcfg_window){
+			.base = get32(e) | (uint64_t)get32(e + 4) << 32,
+			.bus_start = e[MCFG_BUS_START],
+			.bus_end = e[MCFG_BUS_END],
+		};
+		return out->bus_end >= out->bus_start ? 0 : -EINVAL;
+	}
+	return -ENOENT;
 }

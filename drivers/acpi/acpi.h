@@ -52,11 +52,20 @@ struct madt_info {
 	unsigned int skipped_cpus;	/* usable, beyond MAX_CPUS */
 };
 
+/* The ECAM window of one PCI segment (PCI Firmware Spec 3.2, 4.1.2). */
+struct mcfg_window {
+	uint64_t base;		/* where bus 0 would start */
+	uint8_t bus_start, bus_end;
+};
+
 int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
 	      void *ctx);
 /* First table with signature `sig` and a valid checksum, or -ENOENT. */
 int acpi_find_table(const struct acpi_tables *t, const char sig[4],
 		    const uint8_t **table, uint32_t *len);
 int madt_parse(const uint8_t *madt, uint32_t len, struct madt_info *out);
+/* The MCFG entry of `segment`, or -ENOENT (-EINVAL: a malformed table). */
+int mcfg_parse(const uint8_t *mcfg, uint32_t len, uint16_t segment,
+	       struct mcfg_window *out);
 
 #endif

@@ -52,6 +52,8 @@ class Scenario:
     append: str = ""
     # check(serial text) -> None, or why the run is wrong.
     check: object = None
+    # More QEMU arguments: devices to pass through, an IOMMU.
+    qemu_extra: list = field(default_factory=list)
 
 
 def clean(text):
@@ -122,10 +124,11 @@ def qemu_command(s, image, serial):
     args = subprocess.run([os.path.join(ROOT, "scripts/qemu-args.sh"), image,
                            str(s.smp), s.cpu], check=True, text=True,
                           stdout=subprocess.PIPE).stdout
+    args = shlex.split(args) + s.qemu_extra
     if not s.send:
-        return shlex.split(args) + ["-serial", "file:" + serial]
+        return args + ["-serial", "file:" + serial]
     # Typing needs a two-way line: a socket, with the output logged.
-    return shlex.split(args) + [
+    return args + [
         "-chardev", "socket,id=con,path=%s.sock,server=on,wait=off,"
         "logfile=%s" % (serial, serial), "-serial", "chardev:con"]
 

@@ -7,6 +7,8 @@ import sys
 sys.dont_write_bytecode = True
 from harness import main             # noqa: E402
 from scenarios import SCENARIOS      # noqa: E402
+from pci_scenarios import PCI_SCENARIOS  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main("integration", SCENARIOS, sys.argv[1:]))
+    sys.exit(main("integration", SCENARIOS + PCI_SCENARIOS,
+                  sys.argv[1:]))

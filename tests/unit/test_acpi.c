@@ -274,6 +274,32 @@ static void test_more_cpus_than_the_limit(void **state)
 	assert_int_equal(info.cpus[MAX_CPUS - 1].apic_id, MAX_CPUS - 1);
 }
 
+/* QEMU q35's MCFG: one window, segment 0, buses 0-255 at 0xb0000000. */
+static void test_mcfg(void **state)
+{
+	uint8_t buf[76] = { 'M', 'C', 'F', 'G', 60 };
+	struct mcfg_window w;
+
+	(void)state;
+	buf[44 + 3] = 0xb0;		/* base 0xb0000000 */
+	buf[44 + 4] = 0x01;		/* ... | 1 << 32 */
+	buf[44 + 11] = 0xff;		/* buses 0-255 */
+	assert_int_equal(mcfg_parse(buf, 60, 0, &w), 0);
+	assert_int_equal(w.base, 0x1b0000000ULL);
+	assert_int_equal(w.bus_start, 0);
+	assert_int_equal(w.bus_end, 255);
+	assert_int_equal(mcfg_parse(buf, 60, 1, &w), -ENOENT);
+	assert_int_equal(mcfg_parse(buf, 59, 0, &w), -EINVAL);
+	buf[44 + 10] = 9;
+	buf[44 + 11] = 8;		/* ends before it starts */
+	assert_int_equal(mcfg_parse(buf, 60, 0, &w), -EINVAL);
+	buf[4] = 76;			/* a second entry: segment 1 */
+	buf[60 + 8] = 1;
+	buf[60 + 3] = 0xc0;
+	assert_int_equal(mcfg_parse(buf, 76, 1, &w), 0);
+	assert_int_equal(w.base, 0xc0000000ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +310,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cpu_flags_filter, setup),
 		cmocka_unit_test_setup(test_malformed_entries_rejected, setup),
 		cmocka_unit_test_setup(test_more_cpus_than_the_limit, setup),
+		cmocka_unit_test(test_mcfg),
 	};
 
 	return cmocka_run_group_tests_name("acpi", tests, NULL, NULL);

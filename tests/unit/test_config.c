@@ -211,6 +211,52 @@ static void test_cpu_in_two_partitions(void **state)
 	    "cpu 1 is already in partition \"b\"");
 }
 
+static void test_pci_devices(void **state)
+{
+	const struct partition_config *p = &cfg.partitions[0];
+	char text[CONFIG_DEVICE_TEXT_MAX];
+
+	(void)state;
+	OK(HEAD REST "devices = 00:05.0, 0000:00:1F.2,1a:00.7, 0001:02:03.4\n");
+	assert_int_equal(p->device_count, 4);
+	assert_int_equal(p->devices_line, 5);
+	assert_int_equal(p->devices[0], CONFIG_DEVICE(0, 0, 5, 0));
+	assert_int_equal(p->devices[1], CONFIG_DEVICE(0, 0, 0x1f, 2));
+	assert_int_equal(p->devices[2], CONFIG_DEVICE(0, 0x1a, 0, 7));
+	assert_int_equal(p->devices[3], CONFIG_DEVICE(1, 2, 3, 4));
+	config_format_device(p->devices[1], text, sizeof(text));
+	assert_string_equal(text, "00:1f.2");
+	config_format_device(CONFIG_DEVICE(0xffff, 0xff, 0x1f, 7), text,
+			     sizeof(text));
+	assert_string_equal(text, "ffff:ff:1f.7");
+	OK(HEAD REST);
+	assert_int_equal(p->device_count, 0);
+}
+
+static void test_bad_pci_devices(void **state)
+{
+	(void)state;
+	ERR(HEAD REST "devices = 00:05\n", 5, "bad PCI device \"00:05\"",
+	    "bus:device.function", "00:05.0");
+	ERR(HEAD REST "devices = 00:20.0\n", 5, "bad PCI device");
+	ERR(HEAD REST "devices = 00:05.8\n", 5, "bad PCI device");
+	ERR(HEAD REST "devices = 100:05.0\n", 5, "bad PCI device");
+	ERR(HEAD REST "devices = 00.05:0\n", 5, "bad PCI device");
+	ERR(HEAD REST "devices = 1:2:3:4.0\n", 5, "bad PCI device");
+	ERR(HEAD REST "devices = 0g:05.0\n", 5, "bad PCI device");
+	ERR(HEAD REST "devices = 00:05.0,\n", 5, "empty entry");
+	ERR(HEAD REST "devices =\n", 5, "devices", "no value");
+	ERR(HEAD REST "devices = 00:05.0, 0000:00:05.0\n", 5,
+	    "0000:00:05.0 is listed twice");
+	ERR(HEAD REST "devices = 0,1,2,3,4,5,6,7,8\n", 5, "bad PCI device");
+	ERR(HEAD REST "devices = 0:1.0,0:2.0,0:3.0,0:4.0,0:5.0,0:6.0,0:7.0,"
+	    "0:8.0,0:9.0\n", 5, "too many devices", "at most 8");
+	ERR(HEAD REST "devices = 00:05.0\n[partition b]\ncpus = 2\n"
+	    "memory = 2M\nkernel = k\ndevices = 00:06.0, 00:05.0\n", 10,
+	    "device 00:05.0 is already in partition \"a\" (line 5)",
+	    "belongs to one partition");
+}
+
 static void test_sizes(void **state)
 {
 	static const struct {
@@ -405,10 +451,10 @@ static void test_keys(void **state)
 	(void)state;
 	ERR(HEAD "memroy = 32M\n", 2, "unknown key 'memroy'",
 	    "[partition a]", "did you mean 'memory'",
-	    "cpus, memory, kernel, cmdline, modules, initrd, on_fault");
+	    "cpus, memory, kernel, cmdline, modules, initrd, on_fault, devices");
 	ERR(HEAD "cpu = 1\n", 2, "did you mean 'cpus'");
 	ERR(HEAD "Memory = 32M\n", 2, "lowercase", "'memory'");
-	ERR(HEAD "devices = x\n", 2, "unknown key 'devices'",
+	ERR(HEAD "disks = x\n", 2, "unknown key 'disks'",
 	    "the keys there are cpus, memory");
 	ERR("[hypervisor]\nexit_when_dune = yes\n", 2, "[hypervisor]",
 	    "did you mean 'exit_when_done'", "exit_when_done");
@@ -798,6 +844,8 @@ int main(void)
 		cmocka_unit_test(test_cpu_lists_and_ranges),
 		cmocka_unit_test(test_bad_cpu_lists),
 		cmocka_unit_test(test_cpu_in_two_partitions),
+		cmocka_unit_test(test_pci_devices),
+		cmocka_unit_test(test_bad_pci_devices),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_bad_memory),
 		cmocka_unit_test(test_yes_no_and_stop_restart),

@@ -30,6 +30,9 @@ test_guest_walk_SRCS  := arch/x86/guest_walk.c
 test_vmx_caps_SRCS    := arch/x86/vmx/vmx_caps.c
 test_ept_SRCS         := arch/x86/paging.c arch/x86/vmx/ept.c
 test_console_keys_SRCS := kernel/console_keys.c
+test_vpci_SRCS        := drivers/emul/vpci.c drivers/pci/pci.c kernel/format.c
+test_pci_SRCS         := drivers/pci/pci.c drivers/pci/pci_assign.c \
+	kernel/config.c kernel/format.c
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))

@@ -32,8 +32,8 @@ HV_SRCS := \
 	arch/x86/virt.c arch/x86/svm/svm.c arch/x86/svm/svm_entry.S \
 	arch/x86/vmx/vmx.c arch/x86/vmx/vmx_entry.S arch/x86/vmx/vmx_caps.c \
 	arch/x86/vmx/ept.c arch/x86/msr.c arch/x86/irq_quiesce.c arch/x86/insn.c arch/x86/guest_walk.c \
-	kernel/format.c kernel/frame_alloc.c kernel/log.c kernel/log_format.c \
-	kernel/main.c kernel/memmap.c kernel/percpu.c kernel/string.c \
+	lib/format.c kernel/frame_alloc.c kernel/log.c lib/log_format.c \
+	kernel/main.c kernel/memmap.c kernel/percpu.c lib/string.c \
 	kernel/test_hooks.c kernel/config.c kernel/page_alloc.c \
 	kernel/partition.c kernel/vcpu.c kernel/exit.c kernel/cpuid_policy.c \
 	kernel/io_emul.c kernel/msr_emul.c kernel/mmio_emul.c kernel/multiboot.c \
@@ -67,10 +67,10 @@ $(BUILD)/bulkhead.efi: $(BUILD)/bulkhead.so
 
 # --- the config checker (the hypervisor's parser, built for the host) ---
 $(BUILD)/bulkhead-check: scripts/bulkhead-check.c kernel/config.c \
-		kernel/config.h kernel/format.c kernel/format.h
+		kernel/config.h lib/format.c lib/format.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. -o $@ \
-		scripts/bulkhead-check.c kernel/config.c kernel/format.c
+		scripts/bulkhead-check.c kernel/config.c lib/format.c
 
 # --- guests -------------------------------------------------------------
 include guests/guests.mk

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "boot/efi_partitions.h"
 #include "boot/efi_util.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 

@@ -3,10 +3,10 @@
 
 #include <stdarg.h>
 
-#include "kernel/errno.h"
-#include "kernel/format.h"
-#include "kernel/limits.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/limits.h"
+#include "lib/string.h"
 
 /*
  * The reader of these messages is someone with a text editor and a USB

@@ -2,7 +2,7 @@
 #include "kernel/exit.h"
 #include "kernel/cpuid_policy.h"
 #include "kernel/emulate.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/partition.h"
 
 #define X86_UD		6	/* invalid opcode */

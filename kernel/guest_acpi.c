@@ -9,9 +9,9 @@
  */
 #include "kernel/guest_acpi.h"
 #include "drivers/acpi/acpi.h"
-#include "kernel/bytes.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/bytes.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 /* 5.2.5.3 RSDP; 5.2.6 table header. */
 #define RSDP_V1_LEN		20

@@ -12,7 +12,7 @@
 #include "kernel/exit.h"
 #include "kernel/lapic_emul.h"
 #include "kernel/partition.h"
-#include "kernel/scale.h"
+#include "lib/scale.h"
 
 #define VUART_PORT		0x3f8
 #define VUART_PORTS		8

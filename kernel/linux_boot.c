@@ -5,10 +5,10 @@
  * The real-mode setup code is never run: the partition has no BIOS for it.
  */
 #include "kernel/linux_boot.h"
-#include "kernel/bytes.h"
-#include "kernel/errno.h"
-#include "kernel/format.h"
-#include "kernel/string.h"
+#include "lib/bytes.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
 
 /* boot.rst "The real-mode kernel header": offsets in the file and zero page. */
 #define HDR_START		0x1f1

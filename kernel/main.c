@@ -15,13 +15,13 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/virt.h"
 #include "drivers/machine_exit.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/frame_alloc.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/partition.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define STACK_PAGES		4
 #define IST_STACK_PAGES		1

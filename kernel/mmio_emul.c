@@ -10,12 +10,12 @@
 #include "arch/x86/insn.h"
 #include "arch/x86/lapic.h"
 #include "drivers/emul/vlapic.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/exit.h"
 #include "kernel/lapic_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define MAX_INSN_BYTES		15
 #define APIC_REG_ALIGN		0xfU

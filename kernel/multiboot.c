@@ -9,10 +9,10 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include "kernel/multiboot.h"
-#include "kernel/bytes.h"
-#include "kernel/errno.h"
-#include "kernel/format.h"
-#include "kernel/string.h"
+#include "lib/bytes.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
 
 #define MB_SEARCH_BYTES		8192	/* 3.1.1: header within the first 8 KiB */
 #define MB_HEADER_ALIGN		4	/* 3.1.1: header is 32-bit aligned */

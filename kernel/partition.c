@@ -14,15 +14,15 @@
 #include "drivers/machine_exit.h"
 #include "kernel/console.h"
 #include "kernel/emulate.h"
-#include "kernel/errno.h"
-#include "kernel/format.h"
+#include "lib/errno.h"
+#include "lib/format.h"
 #include "kernel/lapic_emul.h"
 #include "kernel/linux_boot.h"
 #include "kernel/log.h"
 #include "kernel/multiboot.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define MULTIBOOT_EAX		0x2badb002U
 #define LEGACY_HOLE_START	0xa0000ULL	/* VGA memory: nothing there */

@@ -12,8 +12,8 @@
 #include "drivers/emul/vrtc.h"
 #include "drivers/emul/vuart.h"
 #include "kernel/config.h"
-#include "kernel/limits.h"
-#include "kernel/spinlock.h"
+#include "lib/limits.h"
+#include "lib/spinlock.h"
 #include "kernel/vcpu.h"
 
 struct loaded_file {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "arch/x86/cpu_facts.h"
 #include "arch/x86/asm.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define CPUID_EXT_BASE		0x80000000U
 #define CPUID_EXT_FEATURES	0x80000001U

@@ -7,7 +7,7 @@
  * ran.
  */
 #include "arch/x86/guest_walk.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* Control bits that pick the paging mode (SDM vol. 3A 2.5, 2.2.1, 4.1.1). */
 #define CR0_PG		(1ULL << 31)

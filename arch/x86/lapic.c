@@ -3,7 +3,7 @@
 #include "arch/x86/lapic_regs.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/tsc.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* Intel SDM vol. 3A 11.4.4 (APIC base), 11.6.1 (ICR), 11.12 (x2APIC). */
 #define APIC_BASE_X2APIC	(1ULL << 10)

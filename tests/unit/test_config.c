@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "kernel/config.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 #define MIB		(1ULL << 20)
 #define GIB		(1ULL << 30)

@@ -8,7 +8,7 @@
 
 #include "arch/x86/asm.h"
 #include "arch/x86/vmx/vmx_caps.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /*
  * Capability MSRs shaped like a Skylake server's (and Bochs'

@@ -6,20 +6,20 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -MMD -MP
 UNIT_LDLIBS := -lcmocka
 
-test_format_SRCS      := kernel/format.c
+test_format_SRCS      := lib/format.c
 test_acpi_SRCS        := drivers/acpi/acpi.c
 test_frame_alloc_SRCS := kernel/frame_alloc.c
 test_memmap_SRCS      := kernel/memmap.c kernel/frame_alloc.c boot/efi_memtype.c
 test_paging_SRCS      := arch/x86/paging.c
 test_cpu_check_SRCS   := arch/x86/cpu_check.c
-test_log_format_SRCS  := kernel/log_format.c kernel/format.c
+test_log_format_SRCS  := lib/log_format.c lib/format.c
 test_test_hooks_SRCS  := kernel/test_hooks.c
 test_vlapic_SRCS      := drivers/emul/vlapic.c
 test_cpuid_policy_SRCS := kernel/cpuid_policy.c
-test_config_SRCS      := kernel/config.c kernel/format.c
-test_multiboot_SRCS   := kernel/multiboot.c kernel/format.c
+test_config_SRCS      := kernel/config.c lib/format.c
+test_multiboot_SRCS   := kernel/multiboot.c lib/format.c
 test_guest_acpi_SRCS  := kernel/guest_acpi.c
-test_linux_boot_SRCS  := kernel/linux_boot.c kernel/guest_acpi.c kernel/format.c
+test_linux_boot_SRCS  := kernel/linux_boot.c kernel/guest_acpi.c lib/format.c
 test_vuart_SRCS       := drivers/emul/vuart.c
 test_vpit_SRCS        := drivers/emul/vpit.c
 test_vrtc_SRCS        := drivers/emul/vrtc.c

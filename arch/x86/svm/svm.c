@@ -5,10 +5,10 @@
 #include "arch/x86/cpu_facts.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/svm/vmcb.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/vcpu.h"
 
 #define IOPM_PAGES		3	/* 12 KiB: one bit per port (15.10.1) */

@@ -7,11 +7,11 @@
 #include "arch/x86/vmx/ept.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_caps.h"
-#include "kernel/errno.h"
-#include "kernel/format.h"
+#include "lib/errno.h"
+#include "lib/format.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/vcpu.h"
 
 #define IO_BITMAP_PAGES		2	/* A: 0-7FFF, B: 8000-FFFF */

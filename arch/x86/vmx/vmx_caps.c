@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/asm.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* EPT memory types for the EPTP (SDM vol. 3C 24.6.11). */
 #define MEMTYPE_UC		0

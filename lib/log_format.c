@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "kernel/log.h"
-#include "kernel/format.h"
+#include "lib/log_format.h"
+#include "lib/format.h"
 
 static const char *level_tag(enum log_level level)
 {

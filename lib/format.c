@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "kernel/format.h"
+#include "lib/format.h"
 #include <stdbool.h>
 #include <stdint.h>
 

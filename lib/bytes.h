@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_BYTES_H
-#define KERNEL_BYTES_H
+#ifndef LIB_BYTES_H
+#define LIB_BYTES_H
 
 #include <stdint.h>
 

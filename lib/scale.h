@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_SCALE_H
-#define KERNEL_SCALE_H
+#ifndef LIB_SCALE_H
+#define LIB_SCALE_H
 
 #include <stdint.h>
 

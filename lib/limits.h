@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_LIMITS_H
-#define KERNEL_LIMITS_H
+#ifndef LIB_LIMITS_H
+#define LIB_LIMITS_H
 
 /* Static sizing: every table is allocated for the worst case at boot. */
 #define MAX_CPUS		64

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_STRING_H
-#define KERNEL_STRING_H
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
 
 #include <stddef.h>
 
 /*
- * The freestanding hypervisor provides these itself (kernel/string.c); host
+ * The freestanding hypervisor provides these itself (lib/string.c); host
  * builds of the same logic use the C library's.
  */
 void *memset(void *dst, int c, size_t n);

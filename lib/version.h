@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_VERSION_H
-#define KERNEL_VERSION_H
+#ifndef LIB_VERSION_H
+#define LIB_VERSION_H
 
 #define BULKHEAD_VERSION	"0.1.0"
 

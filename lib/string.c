@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "kernel/string.h"
+#include "lib/string.h"
 #include <stdint.h>
 
 /* Byte loops: the compiler may not turn these into calls to themselves. */

@@ -34,7 +34,7 @@ HV_SRCS := \
 	arch/x86/vmx/ept.c arch/x86/msr.c arch/x86/irq_quiesce.c arch/x86/insn.c arch/x86/guest_walk.c \
 	lib/format.c kernel/frame_alloc.c kernel/log.c lib/log_format.c \
 	kernel/main.c kernel/memmap.c kernel/percpu.c lib/string.c \
-	kernel/test_hooks.c kernel/config.c kernel/page_alloc.c \
+	kernel/test_hooks.c config/config.c kernel/page_alloc.c \
 	kernel/partition.c kernel/vcpu.c kernel/exit.c kernel/cpuid_policy.c \
 	kernel/io_emul.c kernel/msr_emul.c kernel/mmio_emul.c kernel/multiboot.c \
 	kernel/lapic_emul.c kernel/console.c kernel/console_keys.c \
@@ -66,11 +66,11 @@ $(BUILD)/bulkhead.efi: $(BUILD)/bulkhead.so
 		--subsystem=10 $< $@
 
 # --- the config checker (the hypervisor's parser, built for the host) ---
-$(BUILD)/bulkhead-check: scripts/bulkhead-check.c kernel/config.c \
-		kernel/config.h lib/format.c lib/format.h
+$(BUILD)/bulkhead-check: scripts/bulkhead-check.c config/config.c \
+		config/config.h lib/format.c lib/format.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. -o $@ \
-		scripts/bulkhead-check.c kernel/config.c lib/format.c
+		scripts/bulkhead-check.c config/config.c lib/format.c
 
 # --- guests -------------------------------------------------------------
 include guests/guests.mk

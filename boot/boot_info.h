@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include "arch/x86/cpu_check.h"
 #include "drivers/acpi/acpi.h"
-#include "kernel/config.h"
+#include "config/config.h"
 #include "kernel/memmap.h"
 #include "kernel/partition.h"
 #include "kernel/test_hooks.h"

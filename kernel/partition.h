@@ -11,7 +11,7 @@
 #include "drivers/emul/vplatform.h"
 #include "drivers/emul/vrtc.h"
 #include "drivers/emul/vuart.h"
-#include "kernel/config.h"
+#include "config/config.h"
 #include "lib/limits.h"
 #include "lib/spinlock.h"
 #include "kernel/vcpu.h"

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel/config.h"
+#include "config/config.h"
 
 #define EXIT_CONFIG	1
 #define EXIT_USAGE	2

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/config.h"
+#include "config/config.h"
 #include "lib/errno.h"
 
 #define MIB		(1ULL << 20)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "kernel/config.h"
+#include "config/config.h"
 
 #include <stdarg.h>
 

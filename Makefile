@@ -36,9 +36,9 @@ HV_SRCS := \
 	kernel/main.c kernel/memmap.c kernel/percpu.c lib/string.c \
 	kernel/test_hooks.c config/config.c kernel/page_alloc.c \
 	kernel/partition.c kernel/vcpu.c kernel/exit.c kernel/cpuid_policy.c \
-	kernel/io_emul.c kernel/msr_emul.c kernel/mmio_emul.c kernel/multiboot.c \
+	kernel/io_emul.c kernel/msr_emul.c kernel/mmio_emul.c loader/multiboot.c \
 	kernel/lapic_emul.c kernel/console.c kernel/console_keys.c \
-	kernel/linux_boot.c kernel/guest_acpi.c \
+	loader/linux_boot.c loader/guest_acpi.c loader/image.c \
 	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
 	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
 	drivers/emul/vpit.c drivers/emul/vrtc.c drivers/emul/vplatform.c

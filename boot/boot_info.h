@@ -7,7 +7,7 @@
 #include "drivers/acpi/acpi.h"
 #include "config/config.h"
 #include "kernel/memmap.h"
-#include "kernel/partition.h"
+#include "loader/image.h"
 #include "kernel/test_hooks.h"
 
 /* Everything the UEFI stage learned, handed to the hypervisor proper. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lib/errno.h"
-#include "kernel/guest_acpi.h"
+#include "loader/guest_acpi.h"
 
 /*
  * The tables are read back the way a guest's ACPI code does (ACPI 6.4,

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "lib/errno.h"
-#include "kernel/linux_boot.h"
+#include "loader/linux_boot.h"
 
 /*
  * bzImages are built here byte by byte from Documentation/arch/x86/boot.rst

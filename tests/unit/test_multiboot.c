@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lib/errno.h"
-#include "kernel/multiboot.h"
+#include "loader/multiboot.h"
 
 /*
  * Images are built here byte by byte from the specifications (ELF32 gABI,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_GUEST_ACPI_H
-#define KERNEL_GUEST_ACPI_H
+#ifndef LOADER_GUEST_ACPI_H
+#define LOADER_GUEST_ACPI_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_LINUX_BOOT_H
-#define KERNEL_LINUX_BOOT_H
+#ifndef LOADER_LINUX_BOOT_H
+#define LOADER_LINUX_BOOT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "kernel/guest_acpi.h"
+#include "loader/guest_acpi.h"
 
 /*
  * Linux x86 boot protocol loader (Documentation/arch/x86/boot.rst, 32-bit

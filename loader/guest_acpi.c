@@ -7,7 +7,7 @@
  * the PIT), no fixed sleep button, no 8042 and no VGA; the fixed power
  * button is there when the platform model has one.
  */
-#include "kernel/guest_acpi.h"
+#include "loader/guest_acpi.h"
 #include "drivers/acpi/acpi.h"
 #include "lib/bytes.h"
 #include "lib/errno.h"

@@ -8,7 +8,7 @@
  */
 #include <stdarg.h>
 #include <stdbool.h>
-#include "kernel/multiboot.h"
+#include "loader/multiboot.h"
 #include "lib/bytes.h"
 #include "lib/errno.h"
 #include "lib/format.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_MULTIBOOT_H
-#define KERNEL_MULTIBOOT_H
+#ifndef LOADER_MULTIBOOT_H
+#define LOADER_MULTIBOOT_H
 
 #include <stddef.h>
 #include <stdint.h>

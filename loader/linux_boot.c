@@ -4,7 +4,7 @@
  * boot.rst, "32-bit boot protocol"; boot_params layout from zero-page.rst).
  * The real-mode setup code is never run: the partition has no BIOS for it.
  */
-#include "kernel/linux_boot.h"
+#include "loader/linux_boot.h"
 #include "lib/bytes.h"
 #include "lib/errno.h"
 #include "lib/format.h"

@@ -35,9 +35,9 @@ HV_SRCS := \
 	lib/format.c kernel/frame_alloc.c kernel/log.c lib/log_format.c \
 	kernel/main.c kernel/memmap.c kernel/percpu.c lib/string.c \
 	kernel/test_hooks.c config/config.c kernel/page_alloc.c \
-	kernel/partition.c kernel/vcpu.c kernel/exit.c kernel/cpuid_policy.c \
-	kernel/io_emul.c kernel/msr_emul.c kernel/mmio_emul.c loader/multiboot.c \
-	kernel/lapic_emul.c kernel/console.c kernel/console_keys.c \
+	kernel/partition.c kernel/vcpu.c kernel/exit/exit.c kernel/exit/cpuid_policy.c \
+	kernel/exit/io_emul.c kernel/exit/msr_emul.c kernel/exit/mmio_emul.c loader/multiboot.c \
+	kernel/exit/lapic_emul.c kernel/console.c kernel/console_keys.c \
 	loader/linux_boot.c loader/guest_acpi.c loader/image.c \
 	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
 	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \

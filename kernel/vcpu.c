@@ -4,8 +4,8 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/guest_gprs.h"
 #include "kernel/console.h"
-#include "kernel/exit.h"
-#include "kernel/lapic_emul.h"
+#include "kernel/exit/exit.h"
+#include "kernel/exit/lapic_emul.h"
 #include "kernel/partition.h"
 
 /* The vendor entry code addresses gprs[] with these offsets. */

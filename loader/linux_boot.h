@@ -12,7 +12,7 @@
  * boot protocol): puts an unmodified bzImage, its initrd and command line
  * into a partition's RAM with a boot_params "zero page" describing the
  * partition (e820 map, ACPI tables). The command line is the caller's
- * (kernel/partition.c adds the tsc_early_khz= hint to the config's).
+ * (loader/image.c adds the tsc_early_khz= hint to the config's).
  *
  * Guest-physical layout below 1 MiB (docs/config.md, "Linux partitions"):
  *   0x10000  boot_params (4 KiB)       0x11000  command line

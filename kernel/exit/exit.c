@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "kernel/exit.h"
-#include "kernel/cpuid_policy.h"
-#include "kernel/emulate.h"
+#include "kernel/exit/exit.h"
+#include "arch/x86/exception.h"
+#include "kernel/exit/cpuid_policy.h"
+#include "kernel/exit/io_emul.h"
+#include "kernel/exit/mmio_emul.h"
+#include "kernel/exit/msr_emul.h"
 #include "lib/errno.h"
 #include "kernel/partition.h"
 
-#define X86_UD		6	/* invalid opcode */
 
 typedef void (*exit_handler_fn)(struct vcpu *v, struct vm_exit *x);
 
@@ -69,7 +71,7 @@ static void handle_kick(struct vcpu *v, struct vm_exit *x)
 static void handle_virt_insn(struct vcpu *v, struct vm_exit *x)
 {
 	(void)x;
-	virt()->inject_exception(v, X86_UD, false, 0);
+	virt()->inject_exception(v, EXC_UD, false, 0);
 }
 
 static void handle_unknown(struct vcpu *v, struct vm_exit *x)

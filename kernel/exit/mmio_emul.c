@@ -5,14 +5,14 @@
  * fetched and decoded here, since no decode assist can be relied on);
  * anything else stops the partition, naming the address.
  */
-#include "kernel/emulate.h"
+#include "kernel/exit/mmio_emul.h"
 #include "arch/x86/guest_walk.h"
 #include "arch/x86/insn.h"
 #include "arch/x86/lapic.h"
 #include "drivers/emul/vlapic.h"
 #include "lib/errno.h"
-#include "kernel/exit.h"
-#include "kernel/lapic_emul.h"
+#include "kernel/exit/exit.h"
+#include "kernel/exit/lapic_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 #include "lib/string.h"

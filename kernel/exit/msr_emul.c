@@ -3,16 +3,17 @@
  * MSR policy (docs/guest-interface.md). Passed through without exits: the
  * MSRs whose state is switched with the guest's (arch/x86/msr.c). Emulated
  * here: EFER and PAT (kept in the vCPU's control structure), the APIC base,
- * the TSC deadline (on the core's one-shot timer, kernel/lapic_emul.c),
+ * the TSC deadline (on the core's one-shot timer, kernel/exit/lapic_emul.c),
  * and a few read-as-zero identification and MTRR registers that kernels
  * probe. Everything else raises #GP in the guest, as a missing MSR does.
  */
-#include "kernel/emulate.h"
+#include "kernel/exit/msr_emul.h"
 #include "arch/x86/asm.h"
+#include "arch/x86/exception.h"
 #include "arch/x86/msr.h"
 #include "drivers/emul/vlapic.h"
-#include "kernel/exit.h"
-#include "kernel/lapic_emul.h"
+#include "kernel/exit/exit.h"
+#include "kernel/exit/lapic_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 
@@ -80,7 +81,7 @@ static void refuse(struct vcpu *v, const char *op, uint32_t msr)
 {
 	pr_debug("partition %s: %s of MSR %#x: #GP", v->part->cfg->name, op,
 		 msr);
-	virt()->inject_exception(v, X86_GP, true, 0);
+	virt()->inject_exception(v, EXC_GP, true, 0);
 }
 
 void emulate_msr_read(struct vcpu *v, struct vm_exit *x)

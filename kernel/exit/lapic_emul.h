@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_LAPIC_EMUL_H
-#define KERNEL_LAPIC_EMUL_H
+#ifndef KERNEL_EXIT_LAPIC_EMUL_H
+#define KERNEL_EXIT_LAPIC_EMUL_H
 
 #include <stdint.h>
 #include "drivers/emul/vioapic.h"

@@ -6,11 +6,11 @@
  * timer), and the debug-exit port at 0xF4. Reads of any other port return
  * all ones, as an empty ISA bus does, and writes vanish.
  */
-#include "kernel/emulate.h"
+#include "kernel/exit/io_emul.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/tsc.h"
-#include "kernel/exit.h"
-#include "kernel/lapic_emul.h"
+#include "kernel/exit/exit.h"
+#include "kernel/exit/lapic_emul.h"
 #include "kernel/partition.h"
 #include "lib/scale.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_EXIT_H
-#define KERNEL_EXIT_H
+#ifndef KERNEL_EXIT_EXIT_H
+#define KERNEL_EXIT_EXIT_H
 
 #include "kernel/vcpu.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef KERNEL_CPUID_POLICY_H
-#define KERNEL_CPUID_POLICY_H
+#ifndef KERNEL_EXIT_CPUID_POLICY_H
+#define KERNEL_EXIT_CPUID_POLICY_H
 
 #include <stdint.h>
 #include "arch/x86/asm.h"

@@ -8,7 +8,7 @@
  * TSC-deadline timer is emulated on the core's one-shot timer, because not
  * every CPU (nor QEMU's TCG) has one.
  */
-#include "kernel/lapic_emul.h"
+#include "kernel/exit/lapic_emul.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/tsc.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "kernel/cpuid_policy.h"
+#include "kernel/exit/cpuid_policy.h"
 
 /* Bits (Intel SDM vol. 2A CPUID, AMD APM vol. 3 appendix E). */
 #define LEAF1_ECX_MONITOR	(1U << 3)

@@ -21,6 +21,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/partition.h"
 #include "kernel/percpu.h"
+#include "kernel/vcpu.h"
 #include "lib/string.h"
 
 #define STACK_PAGES		4

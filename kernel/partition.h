@@ -67,7 +67,5 @@ void partition_power_off(struct partition *p, struct vcpu *self);
 /* Stops (or restarts, as configured) a partition whose guest failed. */
 void partition_fault(struct partition *p, struct vcpu *self,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* The per-CPU loop of a CPU that hosts a vCPU; never returns. */
-void __attribute__((noreturn)) vcpu_loop(struct vcpu *v);
 
 #endif

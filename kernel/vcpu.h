@@ -50,5 +50,7 @@ struct vcpu {
 };
 
 const char *exit_reason_name(enum exit_reason reason);
+/* The per-CPU loop of a CPU that hosts a vCPU; never returns. */
+void __attribute__((noreturn)) vcpu_loop(struct vcpu *v);
 
 #endif

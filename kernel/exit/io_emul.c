@@ -114,12 +114,13 @@ static void platform_io(struct vcpu *v, struct vm_exit *x, uint32_t mask)
 		v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
 				  (value & mask);
 	if (action == VPLATFORM_RESET)
-		return partition_reboot(p, v, x->io.port == VPLATFORM_PORT_RESET ?
-					"reset control register" :
-					"keyboard controller reset");
-	if (action == VPLATFORM_POWER_OFF)
-		return partition_power_off(p, v);
-	exit_skip_insn(v, x);
+		partition_reboot(p, v, x->io.port == VPLATFORM_PORT_RESET ?
+				 "reset control register" :
+				 "keyboard controller reset");
+	else if (action == VPLATFORM_POWER_OFF)
+		partition_power_off(p, v);
+	else
+		exit_skip_insn(v, x);
 }
 
 void emulate_io(struct vcpu *v, struct vm_exit *x)
@@ -144,12 +145,14 @@ void emulate_io(struct vcpu *v, struct vm_exit *x)
 
 		v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
 				  (ticks & VPLATFORM_PM_TMR_MASK & mask);
-		return exit_skip_insn(v, x);
+		exit_skip_insn(v, x);
+		return;
 	}
 	spin_lock(&p->lock);
 	if (vplatform_handles(x->io.port, x->io.size)) {
 		spin_unlock(&p->lock);
-		return platform_io(v, x, mask);
+		platform_io(v, x, mask);
+		return;
 	}
 	if (x->io.in) {
 		uint32_t value = 0;

@@ -181,11 +181,13 @@ void emulate_stage2_fault(struct vcpu *v, struct vm_exit *x)
 	uint64_t gpa = x->stage2.gpa;
 
 	if (gpa >= VLAPIC_BASE && gpa < VLAPIC_BASE + VLAPIC_SIZE)
-		return emulate_mmio(v, x, &local_apic);
-	if (gpa >= VIOAPIC_BASE && gpa < VIOAPIC_BASE + VIOAPIC_SIZE)
-		return emulate_mmio(v, x, &io_apic);
-	partition_fault(v->part, v, "%s of guest-physical %#llx, outside its memory, at RIP %#llx",
-			x->stage2.fetch ? "instruction fetch" :
-			x->stage2.write ? "write" : "read",
-			(unsigned long long)gpa, (unsigned long long)x->rip);
+		emulate_mmio(v, x, &local_apic);
+	else if (gpa >= VIOAPIC_BASE && gpa < VIOAPIC_BASE + VIOAPIC_SIZE)
+		emulate_mmio(v, x, &io_apic);
+	else
+		partition_fault(v->part, v, "%s of guest-physical %#llx, outside its memory, at RIP %#llx",
+				x->stage2.fetch ? "instruction fetch" :
+				x->stage2.write ? "write" : "read",
+				(unsigned long long)gpa,
+				(unsigned long long)x->rip);
 }

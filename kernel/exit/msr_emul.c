@@ -88,8 +88,10 @@ void emulate_msr_read(struct vcpu *v, struct vm_exit *x)
 {
 	uint64_t value;
 
-	if (!policy_read(v, x->msr.index, &value))
-		return refuse(v, "read", x->msr.index);
+	if (!policy_read(v, x->msr.index, &value)) {
+		refuse(v, "read", x->msr.index);
+		return;
+	}
 	v->gpr[REG_RAX] = (uint32_t)value;
 	v->gpr[REG_RDX] = value >> 32;
 	exit_skip_insn(v, x);
@@ -99,20 +101,18 @@ void emulate_msr_write(struct vcpu *v, struct vm_exit *x)
 {
 	uint64_t value = (v->gpr[REG_RDX] << 32) | (uint32_t)v->gpr[REG_RAX];
 
-	if (x->msr.index == MSR_TSC_DEADLINE) {
-		lapic_emul_set_deadline(v, value);
-		return exit_skip_insn(v, x);
-	}
 	/*
 	 * RDTSCP and RDPID read TSC_AUX without an exit: the guest's value
 	 * lives in the core's register, which the hypervisor never uses.
 	 */
-	if (x->msr.index == MSR_TSC_AUX) {
+	if (x->msr.index == MSR_TSC_DEADLINE) {
+		lapic_emul_set_deadline(v, value);
+	} else if (x->msr.index == MSR_TSC_AUX) {
 		wrmsr(MSR_TSC_AUX, (uint32_t)value);
-		return exit_skip_insn(v, x);
+	} else if (!virt()->msr_write(v, x->msr.index, value) &&
+		   !write_ignored(x->msr.index, value)) {
+		refuse(v, "write", x->msr.index);
+		return;
 	}
-	if (!virt()->msr_write(v, x->msr.index, value) &&
-	    !write_ignored(x->msr.index, value))
-		return refuse(v, "write", x->msr.index);
 	exit_skip_insn(v, x);
 }

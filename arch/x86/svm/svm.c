@@ -299,11 +299,6 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	decode_exit(v, exit);
 }
 
-static uint64_t svm_get_rip(struct vcpu *v)
-{
-	return vmcb_r64(svm(v)->vmcb, VMCB_RIP);
-}
-
 static void svm_set_rip(struct vcpu *v, uint64_t rip)
 {
 	vmcb_w64(svm(v)->vmcb, VMCB_RIP, rip);
@@ -344,11 +339,6 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector,
 	if (has_error)
 		ev |= EVENTINJ_ERROR_VALID | ((uint64_t)error << 32);
 	vmcb_w64(svm(v)->vmcb, VMCB_EVENT_INJ, ev);
-}
-
-static void svm_flush_stage2(struct vcpu *v)
-{
-	svm(v)->flush_pending = true;
 }
 
 static bool svm_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
@@ -393,13 +383,11 @@ const struct virt_ops svm_ops = {
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_reset = svm_vcpu_reset,
 	.vcpu_run = svm_vcpu_run,
-	.get_rip = svm_get_rip,
 	.set_rip = svm_set_rip,
 	.get_paging = svm_get_paging,
 	.code_bits = svm_code_bits,
 	.cs_base = svm_cs_base,
 	.inject_exception = svm_inject_exception,
-	.flush_stage2 = svm_flush_stage2,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
 };

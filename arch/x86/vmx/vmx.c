@@ -802,12 +802,6 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 		exit->reason = EXIT_HANDLED;
 }
 
-static uint64_t vmx_get_rip(struct vcpu *v)
-{
-	(void)v;
-	return vmread(VMCS_GUEST_RIP);
-}
-
 /* The instruction completed: its STI/MOV SS shadow ends with it. */
 static void vmx_set_rip(struct vcpu *v, uint64_t rip)
 {
@@ -866,11 +860,6 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector,
 	vmwrite(VMCS_ENTRY_INTR_INFO, info);
 }
 
-static void vmx_flush_stage2(struct vcpu *v)
-{
-	vmx(v)->flush_pending = true;
-}
-
 static bool vmx_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 {
 	(void)v;
@@ -921,13 +910,11 @@ const struct virt_ops vmx_ops = {
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_reset = vmx_vcpu_reset,
 	.vcpu_run = vmx_vcpu_run,
-	.get_rip = vmx_get_rip,
 	.set_rip = vmx_set_rip,
 	.get_paging = vmx_get_paging,
 	.code_bits = vmx_code_bits,
 	.cs_base = vmx_cs_base,
 	.inject_exception = vmx_inject_exception,
-	.flush_stage2 = vmx_flush_stage2,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,
 };

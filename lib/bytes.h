@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 
+#define ONE_MIB		0x100000ULL
+#define ONE_GIB		0x40000000ULL
+#define FOUR_GIB	0x100000000ULL	/* the end of 32-bit addresses */
+
 /*
  * Little-endian fields of firmware and boot-protocol structures (ACPI
  * tables, the Linux setup header), which may sit at any alignment.

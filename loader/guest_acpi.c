@@ -116,7 +116,6 @@
 #define PIT_IRQ			0
 
 #define TABLE_ALIGN		16
-#define FOUR_GIB		0x100000000ULL
 
 struct builder {
 	uint8_t *buf;

@@ -63,8 +63,6 @@
 #define E820_ACPI		3
 
 #define PAGE			0x1000ULL
-#define ONE_MIB			0x100000ULL
-#define FOUR_GIB		0x100000000ULL
 #define LEGACY_HOLE_START	0xa0000ULL	/* VGA, ROMs, BIOS */
 #define ACPI_AREA_END		LEGACY_HOLE_START
 /* Nothing but emulated devices at the I/O APIC and above (DESIGN.md). */

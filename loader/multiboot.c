@@ -25,8 +25,6 @@
 #define MB_MEM_LOWER_KIB	640	/* 3.3: lower memory is at most 640 KiB */
 
 #define PAGE_SIZE		0x1000ULL
-#define ONE_MIB			0x100000ULL
-#define FOUR_GIB		0x100000000ULL	/* the info holds 32-bit addresses */
 /* Keep page 0 unused so that a guest's null pointer hits nothing loaded. */
 #define LOAD_MIN		0x1000ULL
 /* The partition's PC map (DESIGN.md "Partitions"): EBDA, VGA, ROMs, BIOS. */
@@ -551,6 +549,7 @@ static int check_request(const struct loader *ld)
 int multiboot_load(uint8_t *ram, const struct mb_boot_request *req,
 		   struct mb_boot_result *res, const char **why)
 {
+	/* The info holds 32-bit addresses: nothing is loaded above 4 GiB. */
 	struct loader ld = {
 		.ram = ram,
 		.req = req,

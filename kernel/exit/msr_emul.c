@@ -54,7 +54,7 @@ static bool policy_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_FEATURE_CONTROL:
 		*value = FEATURE_CONTROL_LOCKED;
 		return true;
-	case MSR_AMD_VM_CR:
+	case MSR_VM_CR:
 		*value = VM_CR_SVM_DISABLED;
 		return true;
 	case MSR_MISC_ENABLE:

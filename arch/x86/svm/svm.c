@@ -17,9 +17,6 @@
 #define GUEST_PAT_DEFAULT	0x0007040600070406ULL
 #define GUEST_DR6		0xffff0ff0ULL
 #define GUEST_DR7		0x400ULL
-#define GUEST_RFLAGS		0x2ULL
-#define CR0_ET			(1ULL << 4)
-#define CR0_RESET		(CR0_CD | CR0_NW | CR0_ET)
 /* Segment attributes in VMCB form: type, S, DPL, P, AVL, L, D/B, G. */
 #define ATTR_CODE32		0xc9b
 #define ATTR_DATA32		0xc93
@@ -30,7 +27,6 @@
 #define ATTR_L			(1U << 9)
 #define ATTR_DB			(1U << 10)
 /* SCE, LME, NXE, FFXSR: LMA is the CPU's to set, SVME stays hidden. */
-#define EFER_LMA		(1ULL << 10)
 #define GUEST_EFER_WRITABLE	(EFER_SCE | EFER_LME | EFER_NXE | (1ULL << 14))
 #define INSN_LEN_CPUID		2
 #define INSN_LEN_RDWRMSR	2
@@ -183,7 +179,7 @@ static void reset_common(void *vmcb)
 	vmcb_w64(vmcb, VMCB_EFER, EFER_SVME);
 	vmcb_w64(vmcb, VMCB_DR6, GUEST_DR6);
 	vmcb_w64(vmcb, VMCB_DR7, GUEST_DR7);
-	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS);
+	vmcb_w64(vmcb, VMCB_RFLAGS, RFLAGS_FIXED1);
 	vmcb_w64(vmcb, VMCB_G_PAT, GUEST_PAT_DEFAULT);
 	vmcb_w64(vmcb, VMCB_EVENT_INJ, 0);
 	vmcb_w64(vmcb, VMCB_INT_SHADOW, 0);
@@ -345,7 +341,7 @@ static bool svm_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 {
 	void *vmcb = svm(v)->vmcb;
 
-	if (index == MSR_GUEST_EFER)
+	if (index == MSR_EFER)
 		*value = vmcb_r64(vmcb, VMCB_EFER) & ~EFER_SVME;
 	else if (index == MSR_PAT)
 		*value = vmcb_r64(vmcb, VMCB_G_PAT);
@@ -359,7 +355,7 @@ static bool svm_msr_write(struct vcpu *v, uint32_t index, uint64_t value)
 	void *vmcb = svm(v)->vmcb;
 
 	/* LMA is read-only: a write made in long mode must keep it. */
-	if (index == MSR_GUEST_EFER)
+	if (index == MSR_EFER)
 		vmcb_w64(vmcb, VMCB_EFER, (value & GUEST_EFER_WRITABLE) |
 			 (vmcb_r64(vmcb, VMCB_EFER) & EFER_LMA) | EFER_SVME);
 	else if (index == MSR_PAT)

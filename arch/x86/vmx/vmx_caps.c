@@ -341,11 +341,7 @@ const char *vmx_insn_error_text(uint32_t error)
 
 /* --- guest-state checks (SDM vol. 3C 26.3.1) --- */
 
-#define EFER_LMA		(1ULL << 10)
 #define EFER_VALID		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
-#define CR4_PCIDE		(1ULL << 17)
-#define RFLAGS_FIXED1		(1ULL << 1)
-#define RFLAGS_VM		(1ULL << 17)
 #define RFLAGS_RESERVED	(~0x3fffd7ULL)	/* 63:22, 15, 5, 3 */
 #define ACTIVITY_HLT		1
 #define ACTIVITY_MAX		3

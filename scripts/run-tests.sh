@@ -47,6 +47,10 @@ else
 fi
 count
 
+echo "== layers (include directions)"
+make --no-print-directory -s check-layers 2>&1 | tee "$log"
+count
+
 echo "== integration tests (QEMU, OVMF, TCG)"
 /usr/bin/python3 tests/integration/run.py | tee "$log"
 count

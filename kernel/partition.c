@@ -141,10 +141,15 @@ static void set_state(struct vcpu *v, int state)
 	__atomic_store_n(&v->state, state, __ATOMIC_SEQ_CST);
 }
 
-/* Resets the vCPUs: 0 at the kernel entry, the others wait for a SIPI. */
+/*
+ * Resets the vCPUs: 0 at the kernel entry, the others wait for a SIPI.
+ * vCPU 0 last: its guest may send INIT and SIPI the moment it runs, and a
+ * SIPI to a vCPU not yet waiting for one would be dropped, or its request
+ * cleared here (the protocol is beside struct vcpu).
+ */
 static void start_vcpus(struct partition *p, const struct vcpu_entry *entry)
 {
-	for (unsigned int i = 0; i < p->vcpu_count; i++) {
+	for (unsigned int i = p->vcpu_count; i-- > 0;) {
 		struct vcpu *v = p->vcpus[i];
 
 		memset(v->exits, 0, sizeof(v->exits));

@@ -51,8 +51,11 @@ static void serve_requests(struct vcpu *v)
 		lapic_emul_reset(v);
 	if (take(&v->reset_pending))
 		virt()->vcpu_reset(v, &v->reset_entry);
-	if (take(&v->init_request) && v->state == VCPU_RUNNABLE)
+	/* A SIPI that arrived while the vCPU ran is void: wait for a new one. */
+	if (take(&v->init_request) && v->state == VCPU_RUNNABLE) {
+		take(&v->sipi_pending);
 		__atomic_store_n(&v->state, VCPU_WAIT_SIPI, __ATOMIC_SEQ_CST);
+	}
 	if (v->state == VCPU_WAIT_SIPI && take(&v->sipi_pending)) {
 		struct vcpu_entry entry = {
 			.mode = ENTRY_REAL_SIPI,

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Host unit tests (cmocka): each test_NAME.c links with the sources listed
-# in test_NAME_SRCS, built for the host with the sanitizers on.
+# in test_NAME_SRCS, built for the host with the sanitizers on. A test of
+# static functions includes its source instead (test_vcpu_requests.c).
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -MMD -MP
@@ -30,6 +31,7 @@ test_guest_walk_SRCS  := arch/x86/guest_walk.c
 test_vmx_caps_SRCS    := arch/x86/vmx/vmx_caps.c
 test_ept_SRCS         := arch/x86/paging.c arch/x86/vmx/ept.c
 test_console_keys_SRCS := kernel/console_keys.c
+test_partition_start_SRCS := kernel/partition.c lib/format.c
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))
@@ -37,7 +39,8 @@ UNIT_BINS  := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))
 define unit_rule
 $(BUILD)/unit/$(1): tests/unit/$(1).c $($(1)_SRCS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(UNIT_CFLAGS) $$(filter %.c,$$^) -o $$@ $$(UNIT_LDLIBS)
+	$$(CC) $$(UNIT_CFLAGS) tests/unit/$(1).c $$($(1)_SRCS) -o $$@ \
+		$$(UNIT_LDLIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

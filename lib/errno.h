@@ -3,14 +3,11 @@
 #define LIB_ERRNO_H
 
 /* Error codes returned (negated) by hypervisor functions. */
-#define EPERM		1
 #define ENOENT		2
 #define EIO		5
 #define E2BIG		7
 #define ENOMEM		12
 #define EFAULT		14
-#define EBUSY		16
-#define EEXIST		17
 #define ENODEV		19
 #define EINVAL		22
 #define ENOSPC		28

@@ -15,8 +15,6 @@
 #include "loader/linux_boot.h"
 #include "loader/multiboot.h"
 
-#define MULTIBOOT_EAX		0x2badb002U	/* Multiboot 0.6.96 3.2 */
-
 /*
  * The platform a Linux guest's ACPI tables describe: the numbers of the
  * device models (drivers/emul/) and of io_emul_reset(), which gives the
@@ -142,7 +140,7 @@ static int load_multiboot(const struct partition_config *cfg,
 	*entry = (struct vcpu_entry){
 		.mode = ENTRY_PROTECTED32,
 		.rip = res.entry,
-		.eax = MULTIBOOT_EAX,
+		.eax = MB_BOOT_MAGIC,
 		.ebx = res.mbi_addr,
 	};
 	return 0;

@@ -41,7 +41,8 @@ CPUID_TARGET = 300           # hypervisor instructions per CPUID round trip
 COMPUTE_TARGET = 1.01
 MEMORY_TARGET = 1.03
 LOC_BUDGET = 12000
-HV_DIRS = ["boot", "arch", "kernel", "drivers"]
+# Every folder linked into bulkhead.efi.
+HV_DIRS = ["boot", "lib", "config", "loader", "arch", "kernel", "drivers"]
 SCEN = os.path.join(ROOT, "guests", "scenarios")
 DEFAULT_CFG = os.path.join(SCEN, "bench-default", "bulkhead.cfg")
 

@@ -15,7 +15,6 @@
 #endif
 
 #define CR0_PE		X86_BIT(0)	/* protected mode */
-#define CR0_MP		X86_BIT(1)
 #define CR0_ET		X86_BIT(4)	/* reads as 1 on every CPU since P6 */
 #define CR0_NE		X86_BIT(5)
 #define CR0_WP		X86_BIT(16)
@@ -27,7 +26,6 @@
 
 #define CR4_PSE		X86_BIT(4)
 #define CR4_PAE		X86_BIT(5)
-#define CR4_PGE		X86_BIT(7)
 #define CR4_LA57	X86_BIT(12)
 #define CR4_VMXE	X86_BIT(13)
 #define CR4_PCIDE	X86_BIT(17)
@@ -40,9 +38,7 @@
 #define EFER_NXE	X86_BIT(11)
 #define EFER_SVME	X86_BIT(12)	/* AMD APM vol. 2 15.4 */
 
-#define RFLAGS_CF	X86_BIT(0)
 #define RFLAGS_FIXED1	X86_BIT(1)	/* reserved, always 1 */
-#define RFLAGS_ZF	X86_BIT(6)
 #define RFLAGS_IF	X86_BIT(9)
 #define RFLAGS_VM	X86_BIT(17)
 

@@ -26,19 +26,21 @@ HV_SRCS := \
 	boot/efi_main.c boot/efi_util.c boot/efi_memtype.c boot/efi_mp.c \
 	boot/efi_partitions.c boot/efi_pci.c \
 	boot/ap_trampoline.S boot/stack_switch.S \
+	lib/format.c lib/log_format.c lib/string.c \
+	config/config.c \
+	loader/multiboot.c loader/linux_boot.c loader/guest_acpi.c \
+	loader/image.c \
 	arch/x86/cpu_check.c arch/x86/cpu_facts.c arch/x86/exception.c \
 	arch/x86/exception_entry.S arch/x86/gdt.c arch/x86/host_mm.c \
 	arch/x86/lapic.c arch/x86/paging.c arch/x86/smp.c arch/x86/tsc.c \
 	arch/x86/virt.c arch/x86/svm/svm.c arch/x86/svm/svm_entry.S \
 	arch/x86/vmx/vmx.c arch/x86/vmx/vmx_entry.S arch/x86/vmx/vmx_caps.c \
 	arch/x86/vmx/ept.c arch/x86/msr.c arch/x86/irq_quiesce.c arch/x86/insn.c arch/x86/guest_walk.c \
-	kernel/format.c kernel/frame_alloc.c kernel/log.c kernel/log_format.c \
-	kernel/main.c kernel/memmap.c kernel/percpu.c kernel/string.c \
-	kernel/test_hooks.c kernel/config.c kernel/page_alloc.c \
-	kernel/partition.c kernel/vcpu.c kernel/exit.c kernel/cpuid_policy.c \
-	kernel/io_emul.c kernel/msr_emul.c kernel/mmio_emul.c kernel/multiboot.c \
-	kernel/lapic_emul.c kernel/console.c kernel/console_keys.c \
-	kernel/linux_boot.c kernel/guest_acpi.c \
+	kernel/main.c kernel/percpu.c kernel/memmap.c kernel/frame_alloc.c \
+	kernel/page_alloc.c kernel/log.c kernel/test_hooks.c \
+	kernel/partition.c kernel/vcpu.c kernel/console.c kernel/console_keys.c \
+	kernel/exit/exit.c kernel/exit/cpuid_policy.c kernel/exit/io_emul.c \
+	kernel/exit/msr_emul.c kernel/exit/mmio_emul.c kernel/exit/lapic_emul.c \
 	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
 	drivers/pci/pci.c drivers/pci/pci_assign.c drivers/pci/pci_config.c \
 	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
@@ -46,7 +48,8 @@ HV_SRCS := \
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
-.PHONY: all image run test unit-tests integration-tests deps clean guests
+.PHONY: all image run test unit-tests integration-tests deps clean guests \
+	check-layers
 all: $(BUILD)/bulkhead.efi $(BUILD)/bulkhead-check guests linux-guest
 
 $(BUILD)/hv/%.c.o: %.c
@@ -67,11 +70,15 @@ $(BUILD)/bulkhead.efi: $(BUILD)/bulkhead.so
 		--subsystem=10 $< $@
 
 # --- the config checker (the hypervisor's parser, built for the host) ---
-$(BUILD)/bulkhead-check: scripts/bulkhead-check.c kernel/config.c \
-		kernel/config.h kernel/format.c kernel/format.h
+$(BUILD)/bulkhead-check: scripts/bulkhead-check.c config/config.c \
+		config/config.h lib/format.c lib/format.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. -o $@ \
-		scripts/bulkhead-check.c kernel/config.c kernel/format.c
+		scripts/bulkhead-check.c config/config.c lib/format.c
+
+# --- include directions (docs/architecture.md, "Layers") ---------------
+check-layers:
+	@scripts/check-layers.sh
 
 # --- guests -------------------------------------------------------------
 include guests/guests.mk

@@ -5,6 +5,8 @@
  * SIPI names, finding itself through CS. %ebx holds that page's linear base
  * throughout. Parameters are at AP_PARAMS_OFFSET from it.
  */
+#include "arch/x86/cpu_regs.h"
+
 #define PARAMS		0x1000
 #define P_CR3		(PARAMS + 0)
 #define P_STACK		(PARAMS + 8)
@@ -13,12 +15,8 @@
 #define SEL_CODE32	0x08
 #define SEL_DATA	0x10
 #define SEL_CODE64	0x18
-#define CR0_PE		0x00000001
-#define CR0_NW_CD	0x60000000
-#define CR0_PG		0x80000000
-#define CR4_PAE		0x00000020
-#define MSR_EFER	0xc0000080
-#define EFER_LME_NXE	0x00000900
+#define CR0_NW_CD	(CR0_NW | CR0_CD)
+#define EFER_LME_NXE	(EFER_LME | EFER_NXE)
 #define OFF(label)	((label) - ap_trampoline_start)
 
 	.section .rodata

@@ -6,11 +6,11 @@
 #include "arch/x86/cpu_check.h"
 #include "arch/x86/iommu/iommu.h"
 #include "drivers/acpi/acpi.h"
+#include "config/config.h"
 #include "drivers/pci/pci.h"
 #include "drivers/pci/pci_config.h"
-#include "kernel/config.h"
 #include "kernel/memmap.h"
-#include "kernel/partition.h"
+#include "loader/image.h"
 #include "kernel/test_hooks.h"
 
 /* Everything the UEFI stage learned, handed to the hypervisor proper. */

@@ -14,10 +14,10 @@
 #include "arch/x86/cpu_facts.h"
 #include "arch/x86/tsc.h"
 #include "drivers/uart16550.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/log.h"
-#include "kernel/string.h"
-#include "kernel/version.h"
+#include "lib/string.h"
+#include "lib/version.h"
 
 #define CONFIG_FILE		"bulkhead.cfg"
 #define CALIBRATION_US		20000

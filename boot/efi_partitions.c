@@ -2,10 +2,10 @@
 #include "boot/efi_partitions.h"
 #include "boot/efi_pci.h"
 #include "boot/efi_util.h"
-#include "kernel/errno.h"
-#include "kernel/format.h"
+#include "lib/errno.h"
+#include "lib/format.h"
 #include "kernel/log.h"
-#include "kernel/partition.h"
+#include "loader/image.h"
 
 #define CONFIG_FILE	"bulkhead.cfg"
 #define RAM_ALIGN	0x200000ULL	/* 2 MiB: large stage-2 pages */
@@ -84,8 +84,8 @@ static EFI_STATUS prepare_one(EFI_HANDLE image, const struct partition_config *p
 	}
 	info->partition_ram_bytes += pc->memory;
 	/* Loading once now turns a bad kernel into a boot-time error. */
-	if (partition_load_image(pc, pb, (uint8_t *)(uintptr_t)pb->ram,
-				 pc->memory, &entry, &why)) {
+	if (image_load(pc, pb, (uint8_t *)(uintptr_t)pb->ram, pc->memory,
+		       &entry, &why)) {
 		pr_err("%s:%u: %s: not a kernel Bulkhead can start: %s",
 		       CONFIG_FILE, pc->kernel.line, pc->kernel.path, why);
 		return EFI_LOAD_ERROR;

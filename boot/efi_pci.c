@@ -4,8 +4,8 @@
 #include "drivers/pci/pci_assign.h"
 #include "drivers/pci/pci_config.h"
 #include "drivers/uart16550.h"
-#include "kernel/errno.h"
-#include "kernel/format.h"
+#include "lib/errno.h"
+#include "lib/format.h"
 #include "kernel/log.h"
 
 #define PCI_SEGMENT		0	/* the only one we enumerate */

@@ -4,7 +4,7 @@
 #include "arch/x86/tsc.h"
 #include "drivers/emul/vrtc.h"
 #include "drivers/uart16550.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define PATH_MAX_CHARS	128
 #define CONOUT_CHUNK	128

@@ -9,7 +9,7 @@
 #include "arch/x86/irq_quiesce.h"
 #include "drivers/uart16550.h"
 #include "kernel/console_keys.h"
-#include "kernel/emulate.h"
+#include "kernel/exit/io_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 #include "kernel/percpu.h"

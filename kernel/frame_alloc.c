@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "kernel/frame_alloc.h"
-#include "kernel/bytes.h"
-#include "kernel/errno.h"
-#include "kernel/limits.h"
+#include "lib/bytes.h"
+#include "lib/errno.h"
+#include "lib/limits.h"
 
 static uint64_t align_down(uint64_t v, uint64_t a)
 {

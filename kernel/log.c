@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "kernel/log.h"
-#include "kernel/scale.h"
+#include "lib/scale.h"
 #include "kernel/percpu.h"
-#include "kernel/spinlock.h"
+#include "lib/spinlock.h"
 #include "arch/x86/asm.h"
 
 #define NO_OWNER	(~0U)

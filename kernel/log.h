@@ -6,15 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-enum log_level {
-	LOG_ERROR,
-	LOG_WARN,
-	LOG_INFO,
-	LOG_DEBUG,
-};
-
-#define LOG_LINE_MAX	256
+#include "lib/log_format.h"
 
 /* Where finished lines go: the firmware console before takeover, COM1 after. */
 typedef void (*log_sink_fn)(const char *line, size_t len);
@@ -42,10 +34,6 @@ void log_break_lock_if_held_by(unsigned int cpu);
 void log_block_begin(void);
 void log_block_end(void);
 uint64_t log_elapsed_us(void);
-
-/* Pure: "[    s.uuuuuu] " + level tag + message + "\n", NUL-terminated. */
-size_t log_format_line(char *buf, size_t size, enum log_level level,
-		       uint64_t elapsed_us, const char *fmt, va_list ap);
 
 #define pr_err(...)	log_printf(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)	log_printf(LOG_WARN, __VA_ARGS__)

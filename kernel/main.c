@@ -15,18 +15,18 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/virt.h"
 #include "drivers/machine_exit.h"
-#include "kernel/errno.h"
+#include "lib/bytes.h"
+#include "lib/errno.h"
 #include "kernel/frame_alloc.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/partition.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "kernel/vcpu.h"
+#include "lib/string.h"
 
 #define STACK_PAGES		4
 #define IST_STACK_PAGES		1
-#define FOUR_GIB		0x100000000ULL
-#define ONE_GIB			0x40000000ULL
 #define KIB			1024ULL
 #define MIB			(1024ULL * 1024)
 #define HALT_WAIT_US		2000000

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "kernel/memmap.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 const char *mem_kind_name(enum mem_kind kind)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "kernel/page_alloc.h"
-#include "kernel/limits.h"
-#include "kernel/string.h"
+#include "lib/limits.h"
+#include "lib/string.h"
 
 struct frame_allocator machine_frames;
 static uint64_t allocated;

@@ -8,23 +8,18 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/tsc.h"
-#include "drivers/emul/vioapic.h"
-#include "drivers/emul/vplatform.h"
-#include "drivers/emul/vrtc.h"
 #include "drivers/machine_exit.h"
 #include "kernel/console.h"
-#include "kernel/emulate.h"
-#include "kernel/errno.h"
-#include "kernel/format.h"
-#include "kernel/lapic_emul.h"
-#include "kernel/linux_boot.h"
+#include "kernel/exit/io_emul.h"
+#include "kernel/exit/lapic_emul.h"
 #include "kernel/log.h"
-#include "kernel/multiboot.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "loader/image.h"
 
-#define MULTIBOOT_EAX		0x2badb002U
 #define LEGACY_HOLE_START	0xa0000ULL	/* VGA memory: nothing there */
 #define LEGACY_HOLE_END		0xc0000ULL
 #define KICK_INTERVAL_US	1000
@@ -141,158 +136,20 @@ int partitions_create(const struct config *cfg,
 	return 0;
 }
 
-/*
- * The platform a Linux guest's ACPI tables describe: the numbers of the
- * device models (drivers/emul/) and of io_emul_reset(), which gives the
- * I/O APIC the ID after the vCPUs' local APIC IDs.
- */
-#define LINUX_PIT_GSI		2	/* ISA IRQ 0 on I/O APIC pin 2, as on PCs */
-
-static void linux_platform(unsigned int vcpus, struct guest_acpi_platform *pf)
-{
-	*pf = (struct guest_acpi_platform){
-		.pm1a_evt_port = VPLATFORM_PM1A_EVT,
-		.pm1a_cnt_port = VPLATFORM_PM1A_CNT,
-		.pm_tmr_port = VPLATFORM_PM_TMR,
-		.reset_port = VPLATFORM_PORT_RESET,
-		.reset_value = VPLATFORM_RESET_VALUE,
-		.s5_slp_typ = VPLATFORM_SLP_TYP_S5,
-		.sci_irq = VPLATFORM_SCI_IRQ,
-		.pit_gsi = LINUX_PIT_GSI,
-		.ioapic_id = (uint8_t)vcpus,
-		.ioapic_addr = (uint32_t)VIOAPIC_BASE,
-		.rtc_century = VRTC_REG_CENTURY,
-		.pic_present = false,
-		.power_button = true,
-	};
-}
-
-/* No libgcc in the hypervisor: __builtin_popcountll would call into it. */
-static unsigned int cpu_count_of(uint64_t cpus)
-{
-	unsigned int n = 0;
-
-	for (; cpus; cpus &= cpus - 1)
-		n++;
-	return n;
-}
-
-/*
- * Linux on AMD measures the TSC against the PIT or the PM timer, reading
- * them through exits; when exits are slow or irregular (under emulation,
- * or an SMI) both give up and the kernel marks its TSC unstable. The rate
- * the hypervisor measured at boot is handed over instead, unless the
- * user's command line already sets it (docs/config.md).
- */
-#define TSC_HINT	"tsc_early_khz="
-
-static void linux_cmdline(const char *user, char *buf, size_t size)
-{
-	if (strstr(user, TSC_HINT))
-		snformat(buf, size, "%s", user);
-	else
-		snformat(buf, size, "%s%s" TSC_HINT "%llu", user,
-			 *user ? " " : "", (unsigned long long)(tsc_hz / 1000));
-}
-
-static int load_linux(const struct partition_config *cfg,
-		      const struct partition_boot *boot, uint8_t *ram,
-		      uint64_t ram_size, struct vcpu_entry *entry,
-		      const char **why)
-{
-	struct guest_acpi_platform pf;
-	char cmdline[CONFIG_CMDLINE_MAX + sizeof(TSC_HINT) + 20];
-	struct linux_boot_request req = {
-		.kernel = boot->kernel.data,
-		.kernel_size = boot->kernel.size,
-		.initrd = boot->initrd.data,
-		.initrd_size = boot->initrd.size,
-		.cmdline = cmdline,
-		.ram_size = ram_size,
-		.vcpu_count = cpu_count_of(cfg->cpus),
-		.platform = &pf,
-	};
-	struct linux_boot_result res;
-	int err;
-
-	if (cfg->module_count) {
-		*why = "the kernel is a Linux bzImage, which takes no modules: give it one initrd = file instead";
-		return -EINVAL;
-	}
-	linux_cmdline(cfg->cmdline, cmdline, sizeof(cmdline));
-	linux_platform(req.vcpu_count, &pf);
-	err = linux_boot_load(ram, &req, &res, why);
-	if (err)
-		return err;
-	*entry = (struct vcpu_entry){
-		.mode = ENTRY_PROTECTED32,
-		.rip = res.entry,
-		.esi = res.boot_params,
-	};
-	return 0;
-}
-
-static int load_multiboot(const struct partition_config *cfg,
-			  const struct partition_boot *boot, uint8_t *ram,
-			  uint64_t ram_size, struct vcpu_entry *entry,
-			  const char **why)
-{
-	struct mb_module mods[CONFIG_MAX_MODULES];
-	struct mb_boot_request req = {
-		.kernel = boot->kernel.data,
-		.kernel_size = boot->kernel.size,
-		.cmdline = cfg->cmdline,
-		.modules = mods,
-		.module_count = cfg->module_count,
-		.ram_size = ram_size,
-	};
-	struct mb_boot_result res;
-	int err;
-
-	/* Multiboot has modules for that; a silent conversion would hide it. */
-	if (cfg->initrd.path[0]) {
-		*why = "initrd = is for Linux bzImage kernels and this kernel is not one: pass the file to a Multiboot kernel as a module (modules = ...)";
-		return -EINVAL;
-	}
-	for (unsigned int i = 0; i < cfg->module_count; i++)
-		mods[i] = (struct mb_module){
-			.data = boot->modules[i].data,
-			.size = (uint32_t)boot->modules[i].size,
-			.string = cfg->modules[i].path,
-		};
-	err = multiboot_load(ram, &req, &res, why);
-	if (err)
-		return err;
-	*entry = (struct vcpu_entry){
-		.mode = ENTRY_PROTECTED32,
-		.rip = res.entry,
-		.eax = MULTIBOOT_EAX,
-		.ebx = res.mbi_addr,
-	};
-	return 0;
-}
-
-int partition_load_image(const struct partition_config *cfg,
-			 const struct partition_boot *boot, uint8_t *ram,
-			 uint64_t ram_size, struct vcpu_entry *entry,
-			 const char **why)
-{
-	/* A restart starts from clean RAM, as a cold boot would. */
-	memset(ram, 0, ram_size);
-	if (linux_is_bzimage(boot->kernel.data, boot->kernel.size))
-		return load_linux(cfg, boot, ram, ram_size, entry, why);
-	return load_multiboot(cfg, boot, ram, ram_size, entry, why);
-}
-
 static void set_state(struct vcpu *v, int state)
 {
 	__atomic_store_n(&v->state, state, __ATOMIC_SEQ_CST);
 }
 
-/* Resets the vCPUs: 0 at the kernel entry, the others wait for a SIPI. */
+/*
+ * Resets the vCPUs: 0 at the kernel entry, the others wait for a SIPI.
+ * vCPU 0 last: its guest may send INIT and SIPI the moment it runs, and a
+ * SIPI to a vCPU not yet waiting for one would be dropped, or its request
+ * cleared here (the protocol is beside struct vcpu).
+ */
 static void start_vcpus(struct partition *p, const struct vcpu_entry *entry)
 {
-	for (unsigned int i = 0; i < p->vcpu_count; i++) {
+	for (unsigned int i = p->vcpu_count; i-- > 0;) {
 		struct vcpu *v = p->vcpus[i];
 
 		memset(v->exits, 0, sizeof(v->exits));
@@ -315,9 +172,8 @@ static int boot_partition(struct partition *p)
 	const char *why = "";
 	int err;
 
-	err = partition_load_image(p->cfg, p->boot,
-				   (uint8_t *)(uintptr_t)p->boot->ram,
-				   p->ram_size, &entry, &why);
+	err = image_load(p->cfg, p->boot, (uint8_t *)(uintptr_t)p->boot->ram,
+			 p->ram_size, &entry, &why);
 	if (err) {
 		pr_err("partition %s: cannot load its kernel: %s",
 		       p->cfg->name, why);

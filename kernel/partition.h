@@ -11,23 +11,11 @@
 #include "drivers/emul/vplatform.h"
 #include "drivers/emul/vrtc.h"
 #include "drivers/emul/vuart.h"
-#include "kernel/config.h"
-#include "kernel/limits.h"
-#include "kernel/spinlock.h"
+#include "config/config.h"
+#include "lib/limits.h"
+#include "lib/spinlock.h"
 #include "kernel/vcpu.h"
-
-struct loaded_file {
-	const uint8_t *data;
-	uint64_t size;
-};
-
-/* What the UEFI stage prepared for one partition. */
-struct partition_boot {
-	uint64_t ram;			/* host-physical base, 2 MiB aligned */
-	struct loaded_file kernel;
-	struct loaded_file modules[CONFIG_MAX_MODULES];
-	struct loaded_file initrd;	/* size 0: none */
-};
+#include "loader/image.h"
 
 enum partition_state {
 	PARTITION_RUNNING,
@@ -64,11 +52,6 @@ struct partition {
 extern struct partition partitions[CONFIG_MAX_PARTITIONS];
 extern unsigned int partition_count;
 
-/* Fills RAM with a fresh image and its Multiboot info; pure of vCPUs. */
-int partition_load_image(const struct partition_config *cfg,
-			 const struct partition_boot *boot, uint8_t *ram,
-			 uint64_t ram_size, struct vcpu_entry *entry,
-			 const char **why);
 /* Builds every partition's stage-2 tables and vCPUs (boot CPU, at boot). */
 int partitions_create(const struct config *cfg,
 		      const struct partition_boot *boots);
@@ -84,7 +67,5 @@ void partition_power_off(struct partition *p, struct vcpu *self);
 /* Stops (or restarts, as configured) a partition whose guest failed. */
 void partition_fault(struct partition *p, struct vcpu *self,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* The per-CPU loop of a CPU that hosts a vCPU; never returns. */
-void __attribute__((noreturn)) vcpu_loop(struct vcpu *v);
 
 #endif

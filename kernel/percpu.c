@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "kernel/percpu.h"
 #include "arch/x86/asm.h"
+#include "arch/x86/msr.h"
 
 struct per_cpu cpu_data[MAX_CPUS];
 unsigned int cpu_count;

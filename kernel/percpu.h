@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "arch/x86/gdt.h"
-#include "kernel/limits.h"
+#include "lib/limits.h"
 
 enum cpu_state {
 	CPU_OFFLINE,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "kernel/test_hooks.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 static bool is_space(char c)
 {

@@ -4,8 +4,8 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/guest_gprs.h"
 #include "kernel/console.h"
-#include "kernel/exit.h"
-#include "kernel/lapic_emul.h"
+#include "kernel/exit/exit.h"
+#include "kernel/exit/lapic_emul.h"
 #include "kernel/partition.h"
 
 /* The vendor entry code addresses gprs[] with these offsets. */
@@ -51,8 +51,11 @@ static void serve_requests(struct vcpu *v)
 		lapic_emul_reset(v);
 	if (take(&v->reset_pending))
 		virt()->vcpu_reset(v, &v->reset_entry);
-	if (take(&v->init_request) && v->state == VCPU_RUNNABLE)
+	/* A SIPI that arrived while the vCPU ran is void: wait for a new one. */
+	if (take(&v->init_request) && v->state == VCPU_RUNNABLE) {
+		take(&v->sipi_pending);
 		__atomic_store_n(&v->state, VCPU_WAIT_SIPI, __ATOMIC_SEQ_CST);
+	}
 	if (v->state == VCPU_WAIT_SIPI && take(&v->sipi_pending)) {
 		struct vcpu_entry entry = {
 			.mode = ENTRY_REAL_SIPI,

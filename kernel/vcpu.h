@@ -22,6 +22,57 @@ enum vcpu_state {
 	VCPU_RUNNABLE,
 };
 
+/*
+ * Cross-CPU requests. A vCPU's own CPU (its "owner", in vcpu_loop) is the
+ * only one that touches its VMCB/VMCS and its core's LAPIC, so other CPUs
+ * ask by setting flags that the owner serves at the top of its loop,
+ * outside the guest. A flag another CPU may touch at the same time is
+ * accessed with sequentially consistent atomics.
+ *
+ * flag          set by                         cleared by
+ * state         owner (INIT, SIPI, stop);      -
+ *               restarter (start_vcpus);
+ *               stopper for itself
+ * in_guest      owner, just before entry       owner, after the exit
+ * stop_request  stopper (stop_other_vcpus),    owner, after storing
+ *               on every vCPU of the partition VCPU_STOPPED (stopper: self)
+ * init_request  INIT sender (lapic_emul.c)     owner (take); restarter
+ * sipi_pending  SIPI sender, if the target is  owner (take, in WAIT_SIPI);
+ *               in VCPU_WAIT_SIPI, after       restarter
+ *               writing sipi_vector
+ * reset_pending restarter, vCPU 0, after       owner (take), then it applies
+ *               writing reset_entry            reset_entry
+ * lapic_reset   restarter                      owner (take)
+ *
+ * Why no request is lost or applied twice:
+ * - Kick: the owner stores in_guest, then reads stop_request; a requester
+ *   stores its flag, then reads in_guest and sends an NMI if it is set.
+ *   Seq-cst order means one of them sees the other's store: the owner does
+ *   not enter, or it is kicked out. The stopper re-sends the NMI every
+ *   KICK_INTERVAL_US while the flag stands, as an NMI that lands between
+ *   the store and VMRUN/VMLAUNCH only reaches the host.
+ * - Data before flag: sipi_vector and reset_entry are written before their
+ *   flag and read after taking it (the store releases, the take acquires).
+ * - Stop, then restart: the owner stores VCPU_STOPPED before clearing
+ *   stop_request, and serves requests only between exits, so once the
+ *   stopper sees every stop_request clear, no vCPU of the partition runs
+ *   guest code or an exit handler (no INIT/SIPI sender is left). The
+ *   restarter then owns the flags of all its vCPUs alone, until it makes
+ *   one runnable. It stores a vCPU's state last, after lapic_reset and
+ *   reset_pending, so an owner that sees the new state also sees what to
+ *   apply before entry (vcpu_loop re-checks reset_pending).
+ * - A SIPI sender checks VCPU_WAIT_SIPI, then sets sipi_pending; the owner
+ *   may take an earlier SIPI in between and run, leaving a stale one. The
+ *   owner drops it when it serves the next INIT, so only a SIPI sent after
+ *   that INIT starts the vCPU (tests/unit/test_vcpu_requests.c).
+ * - vCPU 0 is made runnable last (start_vcpus): its guest's first SIPI
+ *   finds every other vCPU already in VCPU_WAIT_SIPI with no stale INIT or
+ *   SIPI left (tests/unit/test_partition_start.c).
+ * - A stop is claimed once per partition (begin_stop: a compare-exchange
+ *   on the partition's state), so there is one stopper and one restarter.
+ * A vCPU that does not stop within STOP_TIMEOUT_US breaks this and is
+ * logged; its partition is restarted regardless.
+ */
 struct vcpu {
 	/* First: the vendor entry code saves guest registers here. */
 	uint64_t gpr[GUEST_GPRS];
@@ -50,5 +101,7 @@ struct vcpu {
 };
 
 const char *exit_reason_name(enum exit_reason reason);
+/* The per-CPU loop of a CPU that hosts a vCPU; never returns. */
+void __attribute__((noreturn)) vcpu_loop(struct vcpu *v);
 
 #endif

@@ -43,7 +43,8 @@ CPUID_TARGET = 300           # hypervisor instructions per CPUID round trip
 COMPUTE_TARGET = 1.01
 MEMORY_TARGET = 1.03
 LOC_BUDGET = 12000
-HV_DIRS = ["boot", "arch", "kernel", "drivers"]
+# Every folder linked into bulkhead.efi.
+HV_DIRS = ["boot", "lib", "config", "loader", "arch", "kernel", "drivers"]
 SCEN = os.path.join(ROOT, "guests", "scenarios")
 DEFAULT_CFG = os.path.join(SCEN, "bench-default", "bulkhead.cfg")
 
@@ -490,7 +491,7 @@ def write_report(path, res, smoke, started, elapsed):
     w("| 4 | boot, reset to first partition instruction (icount) | - |"
       " %.3f s | %s | - |" % (boot_s, "see below"))
     total_loc = sum(r[3] for r in loc)
-    w("| 5 | hypervisor code lines (boot arch kernel drivers) | - | %d |"
+    w("| 5 | hypervisor code lines (every folder in bulkhead.efi) | - | %d |"
       " %d raw lines | <= %d: %s |" % (total_loc, sum(r[2] for r in loc),
                                        LOC_BUDGET,
                                        met(total_loc <= LOC_BUDGET)))
@@ -649,8 +650,8 @@ def write_report(path, res, smoke, started, elapsed):
         w("| %s | %d | %.4f | %.4f |" % (name, t, t / ICOUNT_HZ, s))
     w("")
     w("The partition image load clears all of the partition's RAM byte by"
-      " byte before loading the kernel (kernel/partition.c,"
-      " partition_load_image, with kernel/string.c's memset): it grows"
+      " byte before loading the kernel (loader/image.c,"
+      " image_load, with lib/string.c's memset): it grows"
       " with the partition's memory size and dominates the hypervisor's"
       " own share.")
     w("")

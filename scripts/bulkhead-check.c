@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * bulkhead-check: the hypervisor's own config parser (kernel/config.c),
+ * bulkhead-check: the hypervisor's own config parser (config/config.c),
  * run on the host, so that a mistake shows up before the USB stick is
  * written rather than on the serial console of the target.
  *
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel/config.h"
+#include "config/config.h"
 
 #define EXIT_CONFIG	1
 #define EXIT_USAGE	2

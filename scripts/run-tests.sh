@@ -51,6 +51,10 @@ echo "== tooling tests (accelerator choice, Python)"
 /usr/bin/python3 tests/scripts/run.py 2>&1 | tee "$log"
 count
 
+echo "== layers (include directions)"
+make --no-print-directory -s check-layers 2>&1 | tee "$log"
+count
+
 echo "== integration tests (QEMU, OVMF, TCG)"
 /usr/bin/python3 tests/integration/run.py | tee "$log"
 count

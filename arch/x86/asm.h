@@ -3,6 +3,7 @@
 #define ARCH_X86_ASM_H
 
 #include <stdint.h>
+#include "arch/x86/cpu_regs.h"
 
 /* Thin wrappers around privileged instructions: the only place they appear. */
 
@@ -116,9 +117,7 @@ static inline uint64_t read_rflags(void)
 	return v;
 }
 
-/* Architectural MSRs and control-register bits (Intel SDM vol. 4 and 3A 2.5). */
-#define MSR_IA32_APIC_BASE		0x0000001bU
-#define MSR_IA32_FEATURE_CONTROL	0x0000003aU
+/* VMX capability MSRs (Intel SDM vol. 4, table 2-2; vol. 3D appendix A). */
 #define MSR_IA32_VMX_BASIC		0x00000480U
 #define MSR_IA32_VMX_PROCBASED_CTLS	0x00000482U
 #define MSR_IA32_VMX_CR0_FIXED0		0x00000486U
@@ -128,32 +127,5 @@ static inline uint64_t read_rflags(void)
 #define MSR_IA32_VMX_PROCBASED_CTLS2	0x0000048bU
 #define MSR_IA32_VMX_EPT_VPID_CAP	0x0000048cU
 #define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x0000048eU
-#define MSR_EFER			0xc0000080U
-#define MSR_FS_BASE			0xc0000100U
-#define MSR_GS_BASE			0xc0000101U
-/* AMD APM vol. 2, 15.30 SVM-related MSRs. */
-#define MSR_VM_CR			0xc0010114U
-#define MSR_VM_HSAVE_PA			0xc0010117U
-
-#define EFER_SCE	(1ULL << 0)
-#define EFER_LME	(1ULL << 8)
-#define EFER_NXE	(1ULL << 11)
-#define EFER_SVME	(1ULL << 12)
-
-#define CR0_PE		(1ULL << 0)
-#define CR0_MP		(1ULL << 1)
-#define CR0_NE		(1ULL << 5)
-#define CR0_WP		(1ULL << 16)
-#define CR0_NW		(1ULL << 29)
-#define CR0_CD		(1ULL << 30)
-#define CR0_PG		(1ULL << 31)
-
-#define CR4_PAE		(1ULL << 5)
-#define CR4_PGE		(1ULL << 7)
-#define CR4_VMXE	(1ULL << 13)
-
-#define RFLAGS_CF	(1ULL << 0)
-#define RFLAGS_ZF	(1ULL << 6)
-#define RFLAGS_IF	(1ULL << 9)
 
 #endif

@@ -28,33 +28,35 @@ static void assess_vmx(const struct cpu_facts *f, struct cpu_verdict *v)
 			     FEATURE_CONTROL_VMX_OUTSIDE_SMX;
 
 	if (locked && !vmxon_allowed)
-		return reject(v,
+		reject(v,
 			"Intel VT-x is disabled by the firmware (IA32_FEATURE_CONTROL is locked with VMXON off)",
 			"enable \"Intel Virtualization Technology\" (VT-x) in the firmware setup and boot again");
-	if (!(f->vmx_procbased & VMX_PROC_ACTIVATE_SECONDARY) ||
-	    !(f->vmx_procbased2 & VMX_PROC2_ENABLE_EPT))
-		return reject(v,
+	else if (!(f->vmx_procbased & VMX_PROC_ACTIVATE_SECONDARY) ||
+		 !(f->vmx_procbased2 & VMX_PROC2_ENABLE_EPT))
+		reject(v,
 			"the CPU's VT-x has no EPT (extended page tables), which partition isolation needs",
 			"use a CPU with EPT (Intel Nehalem or later); nested under KVM, load kvm_intel with ept=1 and nested=1");
-	if (!(f->vmx_procbased2 & VMX_PROC2_UNRESTRICTED_GUEST))
-		return reject(v,
+	else if (!(f->vmx_procbased2 & VMX_PROC2_UNRESTRICTED_GUEST))
+		reject(v,
 			"the CPU's VT-x has no unrestricted-guest mode, which guests starting in real or protected mode need",
 			"use a CPU with unrestricted guest (Intel Westmere or later); nested under KVM, enable nested EPT");
-	v->virt = VIRT_VMX;
-	v->must_lock_feature_control = !locked;
+	else
+		v->virt = VIRT_VMX;
+	v->must_lock_feature_control = v->virt == VIRT_VMX && !locked;
 }
 
 static void assess_svm(const struct cpu_facts *f, struct cpu_verdict *v)
 {
 	if (f->vm_cr & VM_CR_SVMDIS)
-		return reject(v,
+		reject(v,
 			"AMD-V is disabled by the firmware (VM_CR.SVMDIS is set)",
 			"enable \"SVM Mode\" (AMD-V) in the firmware setup and boot again");
-	if (!(f->svm_features_edx & CPUID_SVM_EDX_NP))
-		return reject(v,
+	else if (!(f->svm_features_edx & CPUID_SVM_EDX_NP))
+		reject(v,
 			"the CPU's AMD-V has no nested paging (NPT), which partition isolation needs",
 			"use a CPU with NPT (AMD family 10h or later); under QEMU TCG use -cpu max or -cpu qemu64,+svm,+npt");
-	v->virt = VIRT_SVM;
+	else
+		v->virt = VIRT_SVM;
 }
 
 void cpu_assess(const struct cpu_facts *f, struct cpu_verdict *v)
@@ -64,10 +66,10 @@ void cpu_assess(const struct cpu_facts *f, struct cpu_verdict *v)
 
 	/* Decide by feature bits, not vendor string: VIA/Zhaoxin have VMX too. */
 	if (f->leaf1_ecx & CPUID_1_ECX_VMX)
-		return assess_vmx(f, v);
-	if (f->ext_leaf1_ecx & CPUID_EXT1_ECX_SVM)
-		return assess_svm(f, v);
-	reject(v,
-	       "the CPU has neither Intel VT-x (VMX) nor AMD-V (SVM)",
-	       "enable virtualization in the firmware setup (some firmware hides it when off); under QEMU use -enable-kvm -cpu host, or -cpu max with TCG");
+		assess_vmx(f, v);
+	else if (f->ext_leaf1_ecx & CPUID_EXT1_ECX_SVM)
+		assess_svm(f, v);
+	else
+		reject(v, "the CPU has neither Intel VT-x (VMX) nor AMD-V (SVM)",
+		       "enable virtualization in the firmware setup (some firmware hides it when off); under QEMU use -enable-kvm -cpu host, or -cpu max with TCG");
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "arch/x86/cpu_facts.h"
 #include "arch/x86/asm.h"
-#include "kernel/string.h"
+#include "arch/x86/msr.h"
+#include "lib/string.h"
 
 #define CPUID_EXT_BASE		0x80000000U
 #define CPUID_EXT_FEATURES	0x80000001U
@@ -12,7 +13,7 @@ static void read_vmx_msrs(struct cpu_facts *f)
 {
 	uint32_t procbased = MSR_IA32_VMX_PROCBASED_CTLS;
 
-	f->feature_control = rdmsr(MSR_IA32_FEATURE_CONTROL);
+	f->feature_control = rdmsr(MSR_FEATURE_CONTROL);
 	if (rdmsr(MSR_IA32_VMX_BASIC) & VMX_BASIC_TRUE_CTLS)
 		procbased = MSR_IA32_VMX_TRUE_PROCBASED_CTLS;
 	f->vmx_procbased = rdmsr(procbased);

@@ -12,8 +12,11 @@ struct exception_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+/* Exception vectors: Intel SDM vol. 3A 6.3.1, table 6-1. */
 #define EXC_NMI		2
+#define EXC_UD		6	/* invalid opcode */
 #define EXC_DOUBLE_FAULT 8
+#define EXC_GP		13	/* general protection */
 #define EXC_PAGE_FAULT	14
 #define EXC_MACHINE_CHECK 18
 #define EXC_SPURIOUS	255

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "arch/x86/gdt.h"
-#include "kernel/limits.h"
-#include "kernel/spinlock.h"
+#include "lib/limits.h"
+#include "lib/spinlock.h"
 
 /* Descriptor encodings (Intel SDM vol. 3A 3.4.5). */
 #define DESC_CODE64	0x00af9a000000ffffULL	/* P, DPL0, code R/X, L */

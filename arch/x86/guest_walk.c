@@ -7,20 +7,16 @@
  * ran.
  */
 #include "arch/x86/guest_walk.h"
-#include "kernel/errno.h"
+#include "arch/x86/cpu_regs.h"
+#include "lib/errno.h"
+#include "lib/limits.h"
 
 /* Control bits that pick the paging mode (SDM vol. 3A 2.5, 2.2.1, 4.1.1). */
-#define CR0_PG		(1ULL << 31)
-#define CR4_PSE		(1ULL << 4)
-#define CR4_PAE		(1ULL << 5)
-#define CR4_LA57	(1ULL << 12)
-#define EFER_LMA	(1ULL << 10)
 
 /* Entry bits common to all modes (SDM vol. 3A 4.3, 4.4.2, 4.5.4). */
 #define PTE_P		(1ULL << 0)
 #define PTE_PS		(1ULL << 7)
 
-#define PAGE_SHIFT	12
 #define PAGE_OFFSET	0xfffULL
 
 /* 32-bit paging: 4-byte entries, 10-bit indices (SDM vol. 3A 4.3). */

@@ -2,8 +2,8 @@
 #include "arch/x86/host_mm.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/paging.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 /* The AP trampoline loads CR3 in 32-bit mode, so tables live below 4 GiB. */
 #define TABLE_LIMIT		0x100000000ULL

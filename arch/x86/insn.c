@@ -6,7 +6,7 @@
  * is refused, so the caller never emulates a guess.
  */
 #include "arch/x86/insn.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* Legacy prefixes (SDM vol. 2A, 2.1.1). */
 #define PFX_LOCK	0xf0

@@ -3,7 +3,7 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/lapic_regs.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* 8259A: OCW1 masks all eight inputs of each controller. */
 #define PIC_MASTER_DATA		0x21

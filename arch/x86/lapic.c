@@ -2,8 +2,9 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/lapic_regs.h"
 #include "arch/x86/asm.h"
+#include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* Intel SDM vol. 3A 11.4.4 (APIC base), 11.6.1 (ICR), 11.12 (x2APIC). */
 #define APIC_BASE_X2APIC	(1ULL << 10)
@@ -24,7 +25,7 @@ static bool x2apic;
 
 void lapic_init(void)
 {
-	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+	uint64_t base = rdmsr(MSR_APIC_BASE);
 
 	x2apic = base & APIC_BASE_X2APIC;
 	xapic = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR_MASK);

@@ -4,7 +4,7 @@
 const uint32_t guest_msr_passthrough[] = {
 	MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
 	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
-	MSR_GUEST_FS_BASE, MSR_GUEST_GS_BASE, MSR_KERNEL_GS_BASE,
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
 };
 const unsigned int guest_msr_passthrough_count =
 	sizeof(guest_msr_passthrough) / sizeof(guest_msr_passthrough[0]);

@@ -4,7 +4,10 @@
 
 #include <stdint.h>
 
-/* Guest-visible MSRs (Intel SDM vol. 4, AMD APM vol. 2 appendix A). */
+/*
+ * MSRs (Intel SDM vol. 4, AMD APM vol. 2 appendix A); EFER is in
+ * arch/x86/cpu_regs.h with its bits.
+ */
 #define MSR_TSC			0x00000010U
 #define MSR_PLATFORM_ID		0x00000017U
 #define MSR_APIC_BASE		0x0000001bU
@@ -27,16 +30,17 @@
 #define MSR_MTRR_FIX_LAST	0x0000026fU
 #define MSR_PAT			0x00000277U
 #define MSR_MTRR_DEF_TYPE	0x000002ffU
-#define MSR_GUEST_EFER		0xc0000080U
 #define MSR_STAR		0xc0000081U
 #define MSR_LSTAR		0xc0000082U
 #define MSR_CSTAR		0xc0000083U
 #define MSR_SFMASK		0xc0000084U
-#define MSR_GUEST_FS_BASE	0xc0000100U
-#define MSR_GUEST_GS_BASE	0xc0000101U
+#define MSR_FS_BASE		0xc0000100U
+#define MSR_GS_BASE		0xc0000101U
 #define MSR_KERNEL_GS_BASE	0xc0000102U
 #define MSR_AMD_HWCR		0xc0010015U
-#define MSR_AMD_VM_CR		0xc0010114U
+/* AMD APM vol. 2, 15.30 SVM-related MSRs. */
+#define MSR_VM_CR		0xc0010114U
+#define MSR_VM_HSAVE_PA		0xc0010117U
 
 /*
  * MSRs a guest reads and writes without an exit: their state is switched

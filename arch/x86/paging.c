@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "arch/x86/paging.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 #define ENTRIES		512
 #define LEVELS		4

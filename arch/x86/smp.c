@@ -3,9 +3,9 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/tsc.h"
 #include "boot/ap_trampoline.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* Delays of the universal start-up algorithm (SDM vol. 3A 9.4.4.1). */
 #define INIT_SETTLE_US		10000

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "arch/x86/virt.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 static const struct virt_ops *selected;
 

@@ -87,7 +87,6 @@ struct virt_ops {
 	void (*vcpu_reset)(struct vcpu *v, const struct vcpu_entry *entry);
 	/* Enters the guest on the calling CPU until the next exit. */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
-	uint64_t (*get_rip)(struct vcpu *v);
 	void (*set_rip)(struct vcpu *v, uint64_t rip);
 	void (*get_paging)(struct vcpu *v, struct guest_paging *p);
 	/* 16, 32 or 64: the default operand size of the code running. */
@@ -95,8 +94,6 @@ struct virt_ops {
 	uint64_t (*cs_base)(struct vcpu *v);
 	void (*inject_exception)(struct vcpu *v, uint8_t vector,
 				 bool has_error, uint32_t error);
-	/* The stage-2 tables changed: drop cached translations. */
-	void (*flush_stage2)(struct vcpu *v);
 	/* MSRs whose value lives in the control structure (EFER, PAT). */
 	bool (*msr_read)(struct vcpu *v, uint32_t index, uint64_t *value);
 	bool (*msr_write)(struct vcpu *v, uint32_t index, uint64_t value);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "drivers/acpi/acpi.h"
-#include "kernel/bytes.h"
-#include "kernel/errno.h"
+#include "lib/bytes.h"
+#include "lib/errno.h"
 
 /* RSDP (ACPI 6.5 5.2.5.3). */
 #define RSDP_V1_LEN		20

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "kernel/limits.h"
+#include "lib/limits.h"
 
 /*
  * Reading the firmware's ACPI tables (ACPI 6.5 chapter 5.2). Physical

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "drivers/emul/vlapic.h"
-#include "kernel/scale.h"
+#include "lib/scale.h"
 
 #define SVR_RESET		0x000000ffU	/* software disabled, vector 0xff */
 #define DFR_FLAT		0xffffffffU

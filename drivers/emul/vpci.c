@@ -6,7 +6,7 @@
  * reaches the device.
  */
 #include "drivers/emul/vpci.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* BAR flag bits (PCI 3.0 6.2.5.1). */
 #define BAR_IO_FLAG		0x1U

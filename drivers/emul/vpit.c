@@ -5,8 +5,8 @@
  * OUT pin are computed from those on demand.
  */
 #include "drivers/emul/vpit.h"
-#include "kernel/scale.h"
-#include "kernel/string.h"
+#include "lib/scale.h"
+#include "lib/string.h"
 
 /* Control word (datasheet "Control Word Format"): SC1 SC0 RW1 RW0 M2-M0 BCD. */
 #define CW_SC_SHIFT		6

@@ -5,7 +5,7 @@
  * register B asks for, so switching BCD/binary or 12/24 hours is harmless.
  */
 #include "drivers/emul/vrtc.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* Register indexes (MC146818A data sheet, "Address Map"). */
 #define REG_SEC			0x00

@@ -5,7 +5,7 @@
  * interrupt driven; no baud rate or line timing is modelled.
  */
 #include "drivers/emul/vuart.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* Register offsets (datasheet table II); DLAB is LCR bit 7. */
 #define REG_RBR_THR_DLL	0

@@ -5,7 +5,7 @@
  * requester IDs their DMA carries. Pure logic over a config accessor.
  */
 #include "drivers/pci/pci.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 
 #define PCI_DEVICES_PER_BUS	32
 #define PCI_FUNCTIONS_PER_DEV	8

@@ -2,8 +2,8 @@
 /* Which partition owns which PCI function, checked before takeover. */
 #include "drivers/pci/pci_assign.h"
 #include <stdarg.h>
-#include "kernel/errno.h"
-#include "kernel/format.h"
+#include "lib/errno.h"
+#include "lib/format.h"
 
 #define CLASS_OF(f)		((f)->class_code >> 16)
 #define SUBCLASS_OF(f)		((f)->class_code >> 8)

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 #include "drivers/pci/pci.h"
-#include "kernel/config.h"
+#include "config/config.h"
 
 #define PCI_MAX_RESERVED	8
 

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "drivers/acpi/acpi.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* The MADT of QEMU 7.2 q35 with -smp 4 under OVMF, captured at boot. */
 static const uint8_t qemu_q35_smp4_madt[] = {

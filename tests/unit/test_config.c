@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/config.h"
-#include "kernel/errno.h"
+#include "config/config.h"
+#include "lib/errno.h"
 
 #define MIB		(1ULL << 20)
 #define GIB		(1ULL << 30)

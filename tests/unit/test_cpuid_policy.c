@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kernel/cpuid_policy.h"
+#include "kernel/exit/cpuid_policy.h"
 
 static const struct cpuid_view view = {
 	.vcpu_index = 1, .vcpu_count = 2, .boot_count = 3 };

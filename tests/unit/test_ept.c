@@ -8,7 +8,7 @@
 
 #include "arch/x86/paging.h"
 #include "arch/x86/vmx/ept.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* Fake physical memory: table pages at fake addresses 0x1000, 0x2000, ... */
 #define FAKE_PAGES 16

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 
 /* Room for the longest row below plus canary bytes that must survive. */
 #define BUF_MAX		160

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 
 #include "kernel/frame_alloc.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 #define MIB (1024ULL * 1024)
 #define PG 4096ULL

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/errno.h"
-#include "kernel/guest_acpi.h"
+#include "lib/errno.h"
+#include "loader/guest_acpi.h"
 
 /*
  * The tables are read back the way a guest's ACPI code does (ACPI 6.4,

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "arch/x86/guest_walk.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* Control-register bits, as the walker reads them (SDM vol. 3A 2.5). */
 #define CR0_PE		(1ULL << 0)

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "arch/x86/insn.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 #define M16	INSN_MODE_16
 #define M32	INSN_MODE_32

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/errno.h"
-#include "kernel/linux_boot.h"
+#include "lib/errno.h"
+#include "loader/linux_boot.h"
 
 /*
  * bzImages are built here byte by byte from Documentation/arch/x86/boot.rst

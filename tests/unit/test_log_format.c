@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/log.h"
+#include "lib/log_format.h"
 
 static size_t line(char *buf, size_t size, enum log_level level,
 		   uint64_t us, const char *fmt, ...)

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 
 #include "boot/efi_memtype.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/memmap.h"
 
 #define MIB (1024ULL * 1024)

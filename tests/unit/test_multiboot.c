@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/errno.h"
-#include "kernel/multiboot.h"
+#include "lib/errno.h"
+#include "loader/multiboot.h"
 
 /*
  * Images are built here byte by byte from the specifications (ELF32 gABI,

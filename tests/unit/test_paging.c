@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "arch/x86/paging.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* Fake physical memory: table pages at fake addresses 0x1000, 0x2000, ... */
 #define FAKE_PAGES 64

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "drivers/pci/pci.h"
 #include "tests/unit/fake_pci.h"
 #include "drivers/pci/pci_assign.h"

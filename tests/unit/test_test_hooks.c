@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/test_hooks.h"
 
 static int parse(const char *text, struct test_hooks *h, const char **bad,

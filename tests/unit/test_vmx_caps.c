@@ -8,7 +8,7 @@
 
 #include "arch/x86/asm.h"
 #include "arch/x86/vmx/vmx_caps.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /*
  * Capability MSRs shaped like a Skylake server's (and Bochs'
@@ -152,13 +152,13 @@ static void test_ept_capabilities(void **state)
 
 static void test_guest_cr0_and_cr4(void **state)
 {
-	uint64_t reset = CR0_CD | CR0_NW | VMX_CR0_ET;
+	uint64_t reset = CR0_CD | CR0_NW | CR0_ET;
 
 	(void)state;
 	assert_int_equal(vmx_configure(&caps, &cfg, &problem), 0);
 	/* NE is forced; PE and PG stay the guest's with unrestricted guest. */
-	assert_int_equal(vmx_cr0_real(&cfg, CR0_PE | VMX_CR0_ET),
-			 CR0_PE | VMX_CR0_ET | CR0_NE);
+	assert_int_equal(vmx_cr0_real(&cfg, CR0_PE | CR0_ET),
+			 CR0_PE | CR0_ET | CR0_NE);
 	assert_int_equal(vmx_cr0_real(&cfg, reset), reset | CR0_NE);
 	/* The host owns NE (forced), PG (intercepted) and bits 63:32. */
 	assert_true(cfg.cr0_mask & CR0_NE);
@@ -177,9 +177,9 @@ static void test_guest_cr0_and_cr4(void **state)
 	/* A CPU that cannot run with caching off: CD and NW are hidden. */
 	caps.cr0_fixed1 = CR0_FIXED1 & ~(CR0_CD | CR0_NW);
 	assert_int_equal(vmx_configure(&caps, &cfg, &problem), 0);
-	assert_int_equal(vmx_cr0_real(&cfg, reset), VMX_CR0_ET | CR0_NE);
+	assert_int_equal(vmx_cr0_real(&cfg, reset), CR0_ET | CR0_NE);
 	assert_true(cfg.cr0_mask & CR0_CD);
-	assert_int_equal(vmx_cr_visible(VMX_CR0_ET | CR0_NE, reset,
+	assert_int_equal(vmx_cr_visible(CR0_ET | CR0_NE, reset,
 					cfg.cr0_mask), reset);
 }
 
@@ -458,7 +458,7 @@ static void test_xcr0(void **state)
 static struct vmx_guest_state protected32(void)
 {
 	struct vmx_guest_state g = {
-		.cr0 = CR0_PE | VMX_CR0_ET | CR0_NE, .cr4 = CR4_VMXE,
+		.cr0 = CR0_PE | CR0_ET | CR0_NE, .cr4 = CR4_VMXE,
 		.pat = 0x0007040600070406ULL, .dr7 = 0x400, .rflags = 2,
 		.rip = 0x100000, .link_pointer = ~0ULL,
 		.entry_controls = ENTRY_LOAD_EFER | ENTRY_LOAD_PAT,
@@ -496,7 +496,7 @@ static void test_guest_state_checks(void **state)
 	for (int s = SEG_ES; s <= SEG_GS; s++)
 		g.seg[s] = (typeof(g.seg[s])){ 0, 0xffff, 0x93, 0 };
 	g.seg[SEG_CS] = (typeof(g.seg[0])){ 0x800, 0xffff, 0x9b, 0x8000 };
-	g.cr0 = CR0_CD | CR0_NW | VMX_CR0_ET | CR0_NE;
+	g.cr0 = CR0_CD | CR0_NW | CR0_ET | CR0_NE;
 	g.rip = 0;
 	assert_null(vmx_check_guest_state(&cfg, &g));
 

@@ -5,10 +5,10 @@
 #include "arch/x86/cpu_facts.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/svm/vmcb.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/vcpu.h"
 
 #define IOPM_PAGES		3	/* 12 KiB: one bit per port (15.10.1) */
@@ -17,9 +17,6 @@
 #define GUEST_PAT_DEFAULT	0x0007040600070406ULL
 #define GUEST_DR6		0xffff0ff0ULL
 #define GUEST_DR7		0x400ULL
-#define GUEST_RFLAGS		0x2ULL
-#define CR0_ET			(1ULL << 4)
-#define CR0_RESET		(CR0_CD | CR0_NW | CR0_ET)
 /* Segment attributes in VMCB form: type, S, DPL, P, AVL, L, D/B, G. */
 #define ATTR_CODE32		0xc9b
 #define ATTR_DATA32		0xc93
@@ -30,7 +27,6 @@
 #define ATTR_L			(1U << 9)
 #define ATTR_DB			(1U << 10)
 /* SCE, LME, NXE, FFXSR: LMA is the CPU's to set, SVME stays hidden. */
-#define EFER_LMA		(1ULL << 10)
 #define GUEST_EFER_WRITABLE	(EFER_SCE | EFER_LME | EFER_NXE | (1ULL << 14))
 #define INSN_LEN_CPUID		2
 #define INSN_LEN_RDWRMSR	2
@@ -183,7 +179,7 @@ static void reset_common(void *vmcb)
 	vmcb_w64(vmcb, VMCB_EFER, EFER_SVME);
 	vmcb_w64(vmcb, VMCB_DR6, GUEST_DR6);
 	vmcb_w64(vmcb, VMCB_DR7, GUEST_DR7);
-	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS);
+	vmcb_w64(vmcb, VMCB_RFLAGS, RFLAGS_FIXED1);
 	vmcb_w64(vmcb, VMCB_G_PAT, GUEST_PAT_DEFAULT);
 	vmcb_w64(vmcb, VMCB_EVENT_INJ, 0);
 	vmcb_w64(vmcb, VMCB_INT_SHADOW, 0);
@@ -299,11 +295,6 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	decode_exit(v, exit);
 }
 
-static uint64_t svm_get_rip(struct vcpu *v)
-{
-	return vmcb_r64(svm(v)->vmcb, VMCB_RIP);
-}
-
 static void svm_set_rip(struct vcpu *v, uint64_t rip)
 {
 	vmcb_w64(svm(v)->vmcb, VMCB_RIP, rip);
@@ -346,16 +337,11 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector,
 	vmcb_w64(svm(v)->vmcb, VMCB_EVENT_INJ, ev);
 }
 
-static void svm_flush_stage2(struct vcpu *v)
-{
-	svm(v)->flush_pending = true;
-}
-
 static bool svm_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 {
 	void *vmcb = svm(v)->vmcb;
 
-	if (index == MSR_GUEST_EFER)
+	if (index == MSR_EFER)
 		*value = vmcb_r64(vmcb, VMCB_EFER) & ~EFER_SVME;
 	else if (index == MSR_PAT)
 		*value = vmcb_r64(vmcb, VMCB_G_PAT);
@@ -369,7 +355,7 @@ static bool svm_msr_write(struct vcpu *v, uint32_t index, uint64_t value)
 	void *vmcb = svm(v)->vmcb;
 
 	/* LMA is read-only: a write made in long mode must keep it. */
-	if (index == MSR_GUEST_EFER)
+	if (index == MSR_EFER)
 		vmcb_w64(vmcb, VMCB_EFER, (value & GUEST_EFER_WRITABLE) |
 			 (vmcb_r64(vmcb, VMCB_EFER) & EFER_LMA) | EFER_SVME);
 	else if (index == MSR_PAT)
@@ -393,13 +379,11 @@ const struct virt_ops svm_ops = {
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_reset = svm_vcpu_reset,
 	.vcpu_run = svm_vcpu_run,
-	.get_rip = svm_get_rip,
 	.set_rip = svm_set_rip,
 	.get_paging = svm_get_paging,
 	.code_bits = svm_code_bits,
 	.cs_base = svm_cs_base,
 	.inject_exception = svm_inject_exception,
-	.flush_stage2 = svm_flush_stage2,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
 };

@@ -3,15 +3,16 @@
 #include "arch/x86/virt.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu_facts.h"
+#include "arch/x86/exception.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/vmx/ept.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_caps.h"
-#include "kernel/errno.h"
-#include "kernel/format.h"
+#include "lib/errno.h"
+#include "lib/format.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/vcpu.h"
 
 #define IO_BITMAP_PAGES		2	/* A: 0-7FFF, B: 8000-FFFF */
@@ -23,11 +24,9 @@
 #define MSR_RANGE_SIZE		0x2000U
 #define GUEST_PAT_DEFAULT	0x0007040600070406ULL
 #define GUEST_DR7		0x400ULL
-#define GUEST_RFLAGS		0x2ULL
 #define GUEST_LIMIT_REAL	0xffffU
 #define GUEST_LIMIT_FLAT	0xffffffffU
 #define VMCS_LINK_NONE		(~0ULL)
-#define CR0_RESET		(CR0_CD | CR0_NW | VMX_CR0_ET)
 /* Segment access rights in VMCS form (SDM vol. 3C 24.4.1, table 24-2). */
 #define AR_CODE32		0xc09bU	/* G, D/B, P, S, code, accessed */
 #define AR_DATA32		0xc093U	/* G, D/B, P, S, data, accessed */
@@ -35,13 +34,10 @@
 #define AR_DATA16		0x0093U
 #define AR_TSS_BUSY		0x008bU	/* busy 32/64-bit TSS */
 #define AR_LDT			0x0082U
-#define EFER_LMA		(1ULL << 10)
 /* SCE, LME, NXE: LMA follows CR0.PG here, nothing else exists on Intel. */
 #define GUEST_EFER_WRITABLE	(EFER_SCE | EFER_LME | EFER_NXE)
 #define PAE_PDPT_MASK		0xffffffe0ULL	/* CR3 31:5, SDM 4.4.1 */
 #define PAE_PDPTES		4
-#define VECTOR_GP		13	/* #GP (SDM vol. 3A 6.15) */
-#define CR4_OSXSAVE		(1ULL << 18)
 #define CPUID_XSAVE_LEAF	0xdU	/* XCR0 bits (SDM vol. 2A CPUID) */
 /* Host GDT descriptor fields (SDM vol. 3A 3.4.5, 7.2.3). */
 #define SEL_INDEX_MASK		0xfff8U
@@ -132,9 +128,9 @@ static int vmxon(uint64_t region)
 /* SDM vol. 3C 24.8: lock the MSR with VMXON allowed outside SMX. */
 static void lock_feature_control(void)
 {
-	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+	uint64_t fc = rdmsr(MSR_FEATURE_CONTROL);
 
-	wrmsr(MSR_IA32_FEATURE_CONTROL, fc | FEATURE_CONTROL_LOCK |
+	wrmsr(MSR_FEATURE_CONTROL, fc | FEATURE_CONTROL_LOCK |
 					FEATURE_CONTROL_VMX_OUTSIDE_SMX);
 }
 
@@ -427,7 +423,7 @@ static void reset_common(struct vmx_vcpu *s)
 	vmwrite(VMCS_GUEST_CR3, 0);
 	set_guest_cr4(s, 0);
 	vmwrite(VMCS_GUEST_DR7, GUEST_DR7);
-	vmwrite(VMCS_GUEST_RFLAGS, GUEST_RFLAGS);
+	vmwrite(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1);
 	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
 	vmwrite(VMCS_GUEST_PAT, GUEST_PAT_DEFAULT);
 	vmwrite(VMCS_GUEST_EFER, 0);
@@ -458,7 +454,7 @@ static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_entry *e)
 		/* Multiboot 0.6.96 3.2: flat 4 GiB segments, PE, no PG. */
 		set_segment(SEG_CS, 0x8, AR_CODE32, GUEST_LIMIT_FLAT, 0);
 		set_data_segments(AR_DATA32, GUEST_LIMIT_FLAT);
-		set_guest_cr0(s, CR0_PE | VMX_CR0_ET);
+		set_guest_cr0(s, CR0_PE | CR0_ET);
 		vmwrite(VMCS_GUEST_RIP, e->rip);
 		v->gpr[REG_RAX] = e->eax;
 		v->gpr[REG_RBX] = e->ebx;
@@ -588,7 +584,7 @@ static bool handle_cr_access(struct vcpu *v, const struct vm_exit *x,
 	if (ok)
 		vmx_set_rip(v, x->rip + x->insn_len);
 	else
-		vmx_inject_exception(v, VECTOR_GP, true, 0);
+		vmx_inject_exception(v, EXC_GP, true, 0);
 	return true;
 }
 
@@ -753,7 +749,7 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 		if (emulate_xsetbv(v))
 			vmx_set_rip(v, x->rip + x->insn_len);
 		else
-			vmx_inject_exception(v, VECTOR_GP, true, 0);
+			vmx_inject_exception(v, EXC_GP, true, 0);
 		return true;
 	}
 	return false;
@@ -800,12 +796,6 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	v->gpr[REG_RSP] = vmread(VMCS_GUEST_RSP);
 	if (decode_exit(v, exit))
 		exit->reason = EXIT_HANDLED;
-}
-
-static uint64_t vmx_get_rip(struct vcpu *v)
-{
-	(void)v;
-	return vmread(VMCS_GUEST_RIP);
 }
 
 /* The instruction completed: its STI/MOV SS shadow ends with it. */
@@ -866,15 +856,10 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector,
 	vmwrite(VMCS_ENTRY_INTR_INFO, info);
 }
 
-static void vmx_flush_stage2(struct vcpu *v)
-{
-	vmx(v)->flush_pending = true;
-}
-
 static bool vmx_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 {
 	(void)v;
-	if (index == MSR_GUEST_EFER)
+	if (index == MSR_EFER)
 		*value = vmread(VMCS_GUEST_EFER);
 	else if (index == MSR_PAT)
 		*value = vmread(VMCS_GUEST_PAT);
@@ -895,7 +880,7 @@ static bool vmx_msr_write(struct vcpu *v, uint32_t index, uint64_t value)
 		vmwrite(VMCS_GUEST_PAT, value);
 		return true;
 	}
-	if (index != MSR_GUEST_EFER)
+	if (index != MSR_EFER)
 		return false;
 	old = vmread(VMCS_GUEST_EFER);
 	/* LMA is read-only; LME cannot change while paging is on. */
@@ -921,13 +906,11 @@ const struct virt_ops vmx_ops = {
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_reset = vmx_vcpu_reset,
 	.vcpu_run = vmx_vcpu_run,
-	.get_rip = vmx_get_rip,
 	.set_rip = vmx_set_rip,
 	.get_paging = vmx_get_paging,
 	.code_bits = vmx_code_bits,
 	.cs_base = vmx_cs_base,
 	.inject_exception = vmx_inject_exception,
-	.flush_stage2 = vmx_flush_stage2,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/asm.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* EPT memory types for the EPTP (SDM vol. 3C 24.6.11). */
 #define MEMTYPE_UC		0
@@ -341,11 +341,7 @@ const char *vmx_insn_error_text(uint32_t error)
 
 /* --- guest-state checks (SDM vol. 3C 26.3.1) --- */
 
-#define EFER_LMA		(1ULL << 10)
 #define EFER_VALID		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
-#define CR4_PCIDE		(1ULL << 17)
-#define RFLAGS_FIXED1		(1ULL << 1)
-#define RFLAGS_VM		(1ULL << 17)
 #define RFLAGS_RESERVED	(~0x3fffd7ULL)	/* 63:22, 15, 5, 3 */
 #define ACTIVITY_HLT		1
 #define ACTIVITY_MAX		3

@@ -36,7 +36,6 @@
 #define EPT_CAP_INVEPT_ALL		(1ULL << 26)
 
 /* CR0 bits not in arch/x86/asm.h (SDM vol. 3A 2.5). */
-#define VMX_CR0_ET			(1ULL << 4)
 
 /*
  * One CPU's capability MSRs. The control words are the TRUE_* MSRs where

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Port I/O of partitions. Every port exits; a partition reaches only its own
+ * devices: the vUART at 0x3F8 (IRQ 4), the PIT and its port 0x61, the CMOS
+ * clock, the reset and power controls (i8042, 0xCF9, ACPI PM1a and its PM
+ * timer), and the debug-exit port at 0xF4. Reads of any other port return
+ * all ones, as an empty ISA bus does, and writes vanish.
+ */
+#include "kernel/exit/io_emul.h"
+#include "arch/x86/asm.h"
+#include "arch/x86/tsc.h"
+#include "kernel/exit/exit.h"
+#include "kernel/exit/lapic_emul.h"
+#include "kernel/partition.h"
+#include "lib/scale.h"
+
+#define VUART_PORT		0x3f8
+#define VUART_PORTS		8
+#define VUART_IRQ		4	/* COM1's ISA line, identity-mapped */
+#define DEBUG_EXIT_PORT		0xf4
+#define PIT_PORT_LAST		0x43
+
+static uint32_t size_mask(unsigned int size)
+{
+	return size == 4 ? 0xffffffffU : (1U << (8 * size)) - 1;
+}
+
+static uint64_t pit_now(void)
+{
+	return vpit_ticks_from_tsc(rdtsc(), tsc_hz);
+}
+
+static bool is_pit(uint16_t port)
+{
+	return (port >= VPIT_PORT_COUNTER0 && port <= PIT_PORT_LAST) ||
+	       port == VPIT_PORT_SYSTEM_CTRL;
+}
+
+static bool is_uart(uint16_t port)
+{
+	return port >= VUART_PORT && port < VUART_PORT + VUART_PORTS;
+}
+
+static bool is_rtc(uint16_t port)
+{
+	return port == VRTC_PORT_INDEX || port == VRTC_PORT_DATA;
+}
+
+void io_emul_uart_changed(struct partition *p)
+{
+	bool level = vuart_irq_pending(&p->uart);
+
+	if (level == p->uart_irq)
+		return;
+	p->uart_irq = level;
+	vioapic_set_irq(&p->ioapic, VUART_IRQ, level, lapic_emul_deliver_irq, p);
+}
+
+static uint32_t port_read(struct partition *p, uint16_t port)
+{
+	uint32_t value = 0xffffffffU;
+
+	if (is_uart(port)) {
+		value = vuart_read(&p->uart, port - VUART_PORT);
+		io_emul_uart_changed(p);	/* reads acknowledge */
+	} else if (is_pit(port)) {
+		value = vpit_read(&p->pit, port, pit_now());
+	} else if (is_rtc(port)) {
+		value = vrtc_read(&p->rtc, port, wall_clock_now());
+	}
+	return value;
+}
+
+static void port_write(struct partition *p, uint16_t port, uint8_t value)
+{
+	if (is_uart(port)) {
+		vuart_write(&p->uart, port - VUART_PORT, value);
+		io_emul_uart_changed(p);
+	} else if (is_pit(port)) {
+		vpit_write(&p->pit, port, value, pit_now());
+	} else if (is_rtc(port)) {
+		vrtc_write(&p->rtc, port, value, wall_clock_now());
+	}
+}
+
+void io_emul_reset(struct partition *p)
+{
+	p->uart_irq = false;
+	vplatform_reset(&p->platform);
+	vpit_reset(&p->pit);
+	/* The CMOS clock and RAM are battery backed: a reboot keeps them. */
+	if (p->boot_count == 0)
+		vrtc_reset(&p->rtc);
+	/* The I/O APIC ID follows the vCPUs' 0..n-1, as the MADT says. */
+	vioapic_reset(&p->ioapic, (uint8_t)p->vcpu_count);
+}
+
+/* Reset and power controls: whole accesses, and they may end the run. */
+static void platform_io(struct vcpu *v, struct vm_exit *x, uint32_t mask)
+{
+	struct partition *p = v->part;
+	enum vplatform_action action;
+	uint32_t value = (uint32_t)v->gpr[REG_RAX] & mask;
+
+	spin_lock(&p->lock);
+	if (x->io.in)
+		action = vplatform_read(&p->platform, x->io.port, x->io.size,
+					&value);
+	else
+		action = vplatform_write(&p->platform, x->io.port, x->io.size,
+					 value);
+	spin_unlock(&p->lock);
+	if (x->io.in)
+		v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
+				  (value & mask);
+	if (action == VPLATFORM_RESET)
+		partition_reboot(p, v, x->io.port == VPLATFORM_PORT_RESET ?
+				 "reset control register" :
+				 "keyboard controller reset");
+	else if (action == VPLATFORM_POWER_OFF)
+		partition_power_off(p, v);
+	else
+		exit_skip_insn(v, x);
+}
+
+void emulate_io(struct vcpu *v, struct vm_exit *x)
+{
+	struct partition *p = v->part;
+	uint32_t mask = size_mask(x->io.size);
+
+	if (x->io.string || x->io.rep) {
+		partition_fault(p, v, "string I/O (INS/OUTS) to port %#x at RIP %#llx is not emulated",
+				x->io.port, (unsigned long long)x->rip);
+		return;
+	}
+	if (!x->io.in && x->io.port == DEBUG_EXIT_PORT) {
+		/* QEMU's isa-debug-exit: the value is the guest's exit code. */
+		partition_exit(p, v, (int)((uint32_t)v->gpr[REG_RAX] & mask));
+		return;
+	}
+	if (x->io.in && x->io.port == VPLATFORM_PM_TMR) {
+		/* Read-only and stateless: the TSC seen at the timer's rate. */
+		uint32_t ticks = (uint32_t)scale_rate(rdtsc(), tsc_hz,
+						      VPLATFORM_PM_TMR_HZ);
+
+		v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
+				  (ticks & VPLATFORM_PM_TMR_MASK & mask);
+		exit_skip_insn(v, x);
+		return;
+	}
+	spin_lock(&p->lock);
+	if (vplatform_handles(x->io.port, x->io.size)) {
+		spin_unlock(&p->lock);
+		platform_io(v, x, mask);
+		return;
+	}
+	if (x->io.in) {
+		uint32_t value = 0;
+
+		/* Wider accesses read consecutive byte ports. */
+		for (unsigned int i = 0; i < x->io.size; i++)
+			value |= (port_read(p, x->io.port + i) & 0xff) << (8 * i);
+		v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
+				  (value & mask);
+	} else {
+		for (unsigned int i = 0; i < x->io.size; i++)
+			port_write(p, x->io.port + i,
+				   (uint8_t)(v->gpr[REG_RAX] >> (8 * i)));
+	}
+	spin_unlock(&p->lock);
+	exit_skip_insn(v, x);
+}

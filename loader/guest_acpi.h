@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef LOADER_GUEST_ACPI_H
+#define LOADER_GUEST_ACPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The ACPI tables a partition's guest finds (ACPI 6.4): RSDP 2.0, an XSDT
+ * listing the FADT and the MADT, a FACS, and a DSDT whose only object is
+ * \_S5 so that the guest can power itself off. They describe only what the
+ * partition owns. Every number a device model must agree with comes from
+ * struct guest_acpi_platform, so the tables and the models cannot drift.
+ */
+
+/* xAPIC IDs are 8 bits and 0xff is the broadcast ID (SDM vol. 3A 10.6). */
+#define GUEST_ACPI_MAX_VCPUS	255
+#define GUEST_ACPI_LAPIC_ADDR	0xfee00000U	/* SDM vol. 3A 10.4.1 */
+/* Bytes the tables take at most, for callers that reserve room first. */
+#define GUEST_ACPI_MAX_SIZE	4096
+
+struct guest_acpi_platform {
+	uint16_t pm1a_evt_port;	/* PM1a_EVT_BLK: status then enable, 2+2 */
+	uint16_t pm1a_cnt_port;	/* PM1a_CNT_BLK: 2 bytes */
+	uint16_t pm_tmr_port;	/* PM_TMR_BLK: 4 bytes, 24-bit count; 0: none */
+	uint16_t reset_port;	/* RESET_REG, a byte in I/O space */
+	uint8_t reset_value;
+	uint8_t s5_slp_typ;	/* SLP_TYP (PM1 control bits 12:10) of S5 */
+	uint8_t sci_irq;	/* ISA IRQ of the SCI, identity-mapped GSI */
+	uint8_t pit_gsi;	/* GSI of ISA IRQ 0 (the PIT), 0: identity */
+	uint8_t ioapic_id;
+	uint32_t ioapic_addr;
+	uint8_t rtc_century;	/* CMOS index of the century byte, 0: none */
+	bool pic_present;	/* an 8259 pair answers (MADT PCAT_COMPAT) */
+	bool power_button;	/* PM1 has the fixed power button bits */
+};
+
+/* Guest-physical addresses of the tables; size = bytes used in buf. */
+struct guest_acpi_layout {
+	uint64_t rsdp, xsdt, fadt, facs, dsdt, madt;
+	size_t size;
+};
+
+/*
+ * Builds the tables into buf, which the guest sees at gpa (16-byte aligned,
+ * below 4 GiB as the 32-bit FADT fields require). Returns 0, -EINVAL for a
+ * bad request (vcpu_count 0 or above GUEST_ACPI_MAX_VCPUS, misaligned or
+ * high gpa) or -ENOSPC when size is too small; *out is set on success.
+ */
+int guest_acpi_build(uint8_t *buf, size_t size, uint64_t gpa,
+		     const struct guest_acpi_platform *plat,
+		     unsigned int vcpu_count, struct guest_acpi_layout *out);
+
+#endif

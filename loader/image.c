@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A partition's image: its kernel (Linux bzImage or Multiboot), modules or
+ * initrd, and what the boot protocol hands over, written into its RAM.
+ * Run at boot (to reject a bad kernel early) and at every restart.
+ */
+#include "loader/image.h"
+#include "arch/x86/tsc.h"
+#include "drivers/emul/vioapic.h"
+#include "drivers/emul/vplatform.h"
+#include "drivers/emul/vrtc.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "loader/linux_boot.h"
+#include "loader/multiboot.h"
+
+/*
+ * The platform a Linux guest's ACPI tables describe: the numbers of the
+ * device models (drivers/emul/) and of io_emul_reset(), which gives the
+ * I/O APIC the ID after the vCPUs' local APIC IDs.
+ */
+#define LINUX_PIT_GSI		2	/* ISA IRQ 0 on I/O APIC pin 2, as on PCs */
+
+static void linux_platform(unsigned int vcpus, struct guest_acpi_platform *pf)
+{
+	*pf = (struct guest_acpi_platform){
+		.pm1a_evt_port = VPLATFORM_PM1A_EVT,
+		.pm1a_cnt_port = VPLATFORM_PM1A_CNT,
+		.pm_tmr_port = VPLATFORM_PM_TMR,
+		.reset_port = VPLATFORM_PORT_RESET,
+		.reset_value = VPLATFORM_RESET_VALUE,
+		.s5_slp_typ = VPLATFORM_SLP_TYP_S5,
+		.sci_irq = VPLATFORM_SCI_IRQ,
+		.pit_gsi = LINUX_PIT_GSI,
+		.ioapic_id = (uint8_t)vcpus,
+		.ioapic_addr = (uint32_t)VIOAPIC_BASE,
+		.rtc_century = VRTC_REG_CENTURY,
+		.pic_present = false,
+		.power_button = true,
+	};
+}
+
+/* No libgcc in the hypervisor: __builtin_popcountll would call into it. */
+static unsigned int cpu_count_of(uint64_t cpus)
+{
+	unsigned int n = 0;
+
+	for (; cpus; cpus &= cpus - 1)
+		n++;
+	return n;
+}
+
+/*
+ * Linux on AMD measures the TSC against the PIT or the PM timer, reading
+ * them through exits; when exits are slow or irregular (under emulation,
+ * or an SMI) both give up and the kernel marks its TSC unstable. The rate
+ * the hypervisor measured at boot is handed over instead, unless the
+ * user's command line already sets it (docs/config.md).
+ */
+#define TSC_HINT	"tsc_early_khz="
+
+static void linux_cmdline(const char *user, char *buf, size_t size)
+{
+	if (strstr(user, TSC_HINT))
+		snformat(buf, size, "%s", user);
+	else
+		snformat(buf, size, "%s%s" TSC_HINT "%llu", user,
+			 *user ? " " : "", (unsigned long long)(tsc_hz / 1000));
+}
+
+static int load_linux(const struct partition_config *cfg,
+		      const struct partition_boot *boot, uint8_t *ram,
+		      uint64_t ram_size, struct vcpu_entry *entry,
+		      const char **why)
+{
+	struct guest_acpi_platform pf;
+	char cmdline[CONFIG_CMDLINE_MAX + sizeof(TSC_HINT) + 20];
+	struct linux_boot_request req = {
+		.kernel = boot->kernel.data,
+		.kernel_size = boot->kernel.size,
+		.initrd = boot->initrd.data,
+		.initrd_size = boot->initrd.size,
+		.cmdline = cmdline,
+		.ram_size = ram_size,
+		.vcpu_count = cpu_count_of(cfg->cpus),
+		.platform = &pf,
+	};
+	struct linux_boot_result res;
+	int err;
+
+	if (cfg->module_count) {
+		*why = "the kernel is a Linux bzImage, which takes no modules: give it one initrd = file instead";
+		return -EINVAL;
+	}
+	linux_cmdline(cfg->cmdline, cmdline, sizeof(cmdline));
+	linux_platform(req.vcpu_count, &pf);
+	err = linux_boot_load(ram, &req, &res, why);
+	if (err)
+		return err;
+	*entry = (struct vcpu_entry){
+		.mode = ENTRY_PROTECTED32,
+		.rip = res.entry,
+		.esi = res.boot_params,
+	};
+	return 0;
+}
+
+static int load_multiboot(const struct partition_config *cfg,
+			  const struct partition_boot *boot, uint8_t *ram,
+			  uint64_t ram_size, struct vcpu_entry *entry,
+			  const char **why)
+{
+	struct mb_module mods[CONFIG_MAX_MODULES];
+	struct mb_boot_request req = {
+		.kernel = boot->kernel.data,
+		.kernel_size = boot->kernel.size,
+		.cmdline = cfg->cmdline,
+		.modules = mods,
+		.module_count = cfg->module_count,
+		.ram_size = ram_size,
+	};
+	struct mb_boot_result res;
+	int err;
+
+	/* Multiboot has modules for that; a silent conversion would hide it. */
+	if (cfg->initrd.path[0]) {
+		*why = "initrd = is for Linux bzImage kernels and this kernel is not one: pass the file to a Multiboot kernel as a module (modules = ...)";
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < cfg->module_count; i++)
+		mods[i] = (struct mb_module){
+			.data = boot->modules[i].data,
+			.size = (uint32_t)boot->modules[i].size,
+			.string = cfg->modules[i].path,
+		};
+	err = multiboot_load(ram, &req, &res, why);
+	if (err)
+		return err;
+	*entry = (struct vcpu_entry){
+		.mode = ENTRY_PROTECTED32,
+		.rip = res.entry,
+		.eax = MB_BOOT_MAGIC,
+		.ebx = res.mbi_addr,
+	};
+	return 0;
+}
+
+int image_load(const struct partition_config *cfg,
+	       const struct partition_boot *boot, uint8_t *ram,
+	       uint64_t ram_size, struct vcpu_entry *entry, const char **why)
+{
+	/* A restart starts from clean RAM, as a cold boot would. */
+	memset(ram, 0, ram_size);
+	if (linux_is_bzimage(boot->kernel.data, boot->kernel.size))
+		return load_linux(cfg, boot, ram, ram_size, entry, why);
+	return load_multiboot(cfg, boot, ram, ram_size, entry, why);
+}

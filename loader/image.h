@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef LOADER_IMAGE_H
+#define LOADER_IMAGE_H
+
+#include <stdint.h>
+#include "arch/x86/virt.h"
+#include "config/config.h"
+
+struct loaded_file {
+	const uint8_t *data;
+	uint64_t size;
+};
+
+/* What the UEFI stage prepared for one partition. */
+struct partition_boot {
+	uint64_t ram;			/* host-physical base, 2 MiB aligned */
+	struct loaded_file kernel;
+	struct loaded_file modules[CONFIG_MAX_MODULES];
+	struct loaded_file initrd;	/* size 0: none */
+};
+
+/* Fills RAM with a fresh image and its boot information; pure of vCPUs. */
+int image_load(const struct partition_config *cfg,
+	       const struct partition_boot *boot, uint8_t *ram,
+	       uint64_t ram_size, struct vcpu_entry *entry, const char **why);
+
+#endif

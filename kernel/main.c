@@ -21,6 +21,7 @@
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/partition.h"
+#include "kernel/passthrough.h"
 #include "kernel/percpu.h"
 #include "kernel/vcpu.h"
 #include "lib/string.h"
@@ -344,6 +345,7 @@ void hypervisor_main(struct boot_info *info)
 	lapic_init();
 	irq_quiesce_platform(&info->madt);
 	irq_quiesce_local();
+	passthrough_takeover(info);
 	enumerate_cpus();
 	alloc_all_cpu_stacks();
 	report_memory(&mm);

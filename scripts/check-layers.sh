@@ -35,8 +35,8 @@ rule "loader/ does not include kernel/ or boot/" loader \
 # PCI definitions (drivers/pci/pci.h: registers and the inventory).
 rule "drivers/emul/ includes only lib/, drivers/emul/, arch/x86/*_regs.h, drivers/pci/pci.h" \
 	drivers/emul '(lib|drivers/emul)/[^"]*|arch/x86/[a-z0-9_]*_regs\.h|drivers/pci/pci\.h'
-rule "kernel/ reaches VMX and SVM only through arch/x86/virt.h" kernel \
-	'(lib|config|loader|kernel|drivers|boot)/[^"]*|arch/x86/[^/"]*'
+rule "kernel/ reaches VMX, SVM and the IOMMU drivers only through arch/x86/virt.h and arch/x86/iommu/iommu*.h" \
+	kernel '(lib|config|loader|kernel|drivers|boot)/[^"]*|arch/x86/[^/"]*|arch/x86/iommu/iommu[a-z_]*\.h'
 
 echo "layers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -61,7 +61,7 @@ static int split_large(struct page_table *pt, uint64_t *entry, int level)
 	for (unsigned int i = 0; i < ENTRIES; i++)
 		child[i] = f->leaf_entry(base + i * level_span(level - 1),
 					 level - 1, attrs);
-	*entry = f->table_entry(phys);
+	*entry = f->table_entry(phys, level);
 	return 0;
 }
 
@@ -75,7 +75,7 @@ static int descend(struct page_table *pt, uint64_t *entry, int level,
 
 		if (!phys)
 			return -ENOMEM;
-		*entry = pt->fmt->table_entry(phys);
+		*entry = pt->fmt->table_entry(phys, level);
 	} else if (pt->fmt->is_large(*entry)) {
 		err = split_large(pt, entry, level);
 		if (err)
@@ -191,8 +191,9 @@ int pt_walk(const struct page_table *pt, uint64_t va, uint64_t *pa,
  * Intermediate entries are always writable and executable: the leaf
  * decides (a restrictive upper level would override every leaf below).
  */
-static uint64_t host_table_entry(uint64_t phys)
+static uint64_t host_table_entry(uint64_t phys, int level)
 {
+	(void)level;
 	return phys | X86_PTE_PRESENT | X86_PTE_WRITE;
 }
 
@@ -249,9 +250,9 @@ const struct pt_format pt_format_host = {
  */
 #define X86_PTE_USER	(1ULL << 2)
 
-static uint64_t npt_table_entry(uint64_t phys)
+static uint64_t npt_table_entry(uint64_t phys, int level)
 {
-	return host_table_entry(phys) | X86_PTE_USER;
+	return host_table_entry(phys, level) | X86_PTE_USER;
 }
 
 static uint64_t npt_leaf_entry(uint64_t phys, int level, unsigned int attrs)

@@ -25,7 +25,11 @@
 
 struct pt_format {
 	const char *name;
-	uint64_t (*table_entry)(uint64_t phys);
+	/*
+	 * An entry at `level` pointing to the table at phys, whose entries
+	 * are of level - 1 (AMD-Vi writes that level into the entry).
+	 */
+	uint64_t (*table_entry)(uint64_t phys, int level);
 	/* level 0 = 4 KiB page, 1 = 2 MiB, 2 = 1 GiB */
 	uint64_t (*leaf_entry)(uint64_t phys, int level, unsigned int attrs);
 	bool (*present)(uint64_t entry);

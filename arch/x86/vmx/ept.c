@@ -20,8 +20,9 @@
  * Intermediate entries allow everything: the leaf decides, since a
  * restrictive upper level would override every leaf below it.
  */
-static uint64_t ept_table_entry(uint64_t phys)
+static uint64_t ept_table_entry(uint64_t phys, int level)
 {
+	(void)level;
 	return phys | EPT_RWX;
 }
 

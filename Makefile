@@ -45,7 +45,8 @@ HV_SRCS := \
 	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
 	drivers/pci/pci.c drivers/pci/pci_assign.c drivers/pci/pci_config.c \
 	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
-	drivers/emul/vpit.c drivers/emul/vrtc.c drivers/emul/vplatform.c
+	drivers/emul/vpit.c drivers/emul/vrtc.c drivers/emul/vplatform.c \
+	drivers/emul/vpci.c
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 

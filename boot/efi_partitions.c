@@ -2,7 +2,6 @@
 #include "boot/efi_partitions.h"
 #include "boot/efi_pci.h"
 #include "boot/efi_util.h"
-#include "lib/errno.h"
 #include "lib/format.h"
 #include "kernel/log.h"
 #include "loader/image.h"
@@ -121,27 +120,6 @@ static uint64_t free_memory(void)
 	return sum;
 }
 
-/*
- * Assignments are checked, but partitions cannot use their devices until
- * config-space emulation and the IOMMU drivers exist: refuse, rather than
- * start a partition without the devices it was promised.
- */
-static int passthrough_unbuilt(const struct config *cfg,
-			       struct config_error *err)
-{
-	for (unsigned int i = 0; i < cfg->partition_count; i++) {
-		const struct partition_config *pc = &cfg->partitions[i];
-
-		if (!pc->device_count)
-			continue;
-		err->line = pc->devices_line;
-		snformat(err->message, sizeof(err->message), "partition \"%s\": the devices check out, but this build cannot pass PCI devices through yet: remove the devices line",
-			 pc->name);
-		return -ENOSYS;
-	}
-	return 0;
-}
-
 EFI_STATUS efi_prepare_partitions(EFI_HANDLE image, struct boot_info *info)
 {
 	struct config_error err;
@@ -150,7 +128,7 @@ EFI_STATUS efi_prepare_partitions(EFI_HANDLE image, struct boot_info *info)
 	if (config_parse(info->config_text, info->config_size, cfg, &err) ||
 	    config_check_machine(cfg, info->madt.cpu_count, free_memory(),
 				 &err) ||
-	    efi_pci_prepare(info, &err) || passthrough_unbuilt(cfg, &err)) {
+	    efi_pci_prepare(info, &err)) {
 		report_config_error(&err);
 		return EFI_INVALID_PARAMETER;
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "boot/efi_pci.h"
 #include "boot/efi_util.h"
+#include "arch/x86/iommu/iommu_select.h"
 #include "drivers/pci/pci_assign.h"
 #include "drivers/pci/pci_config.h"
 #include "drivers/uart16550.h"
@@ -93,13 +94,20 @@ static unsigned int assigned_devices(const struct config *cfg,
 
 static int need_iommu(const struct boot_info *info, struct config_error *err)
 {
+	static const char *const names[] = { "", "AMD-Vi (IVRS)",
+					     "VT-d (DMAR)" };
 	const struct partition_config *pc = NULL;
 
-	if (!assigned_devices(&info->config, &pc) || info->iommu != IOMMU_NONE)
+	if (!assigned_devices(&info->config, &pc) ||
+	    iommu_has_driver(info->iommu))
 		return 0;
 	err->line = pc->devices_line;
-	snformat(err->message, sizeof(err->message), "partition \"%s\": devices need an IOMMU to confine their DMA, and the firmware publishes none (no ACPI IVRS or DMAR): turn on AMD-Vi / VT-d (\"IOMMU\") in the firmware setup",
-		 pc->name);
+	if (info->iommu == IOMMU_NONE)
+		snformat(err->message, sizeof(err->message), "partition \"%s\": devices need an IOMMU to confine their DMA, and the firmware publishes none (no ACPI IVRS or DMAR): turn on AMD-Vi / VT-d (\"IOMMU\") in the firmware setup",
+			 pc->name);
+	else
+		snformat(err->message, sizeof(err->message), "partition \"%s\": the firmware describes an %s IOMMU, which this build has no driver for: remove the devices line",
+			 pc->name, names[info->iommu]);
 	return -ENODEV;
 }
 
@@ -113,6 +121,8 @@ int efi_pci_prepare(struct boot_info *info, struct config_error *err)
 	pci_config_access(&a, &info->pci_window);
 	scan(info, &a);
 	ret = pci_assign(&info->pci, &info->config, &rsv, err);
+	if (!ret)
+		ret = pci_check_ram(&info->pci, &info->config, err);
 	if (!ret)
 		ret = need_iommu(info, err);
 	log_functions(info);

@@ -130,6 +130,7 @@ static void take_over_memory(struct host_mm_stats *stats)
 		.trampoline = boot->trampoline,
 	};
 
+	passthrough_high_bars(&boot->pci, &layout);
 	frame_alloc_init(&machine_frames);
 	memmap_feed(&boot->memmap, MEM_USABLE, &machine_frames);
 	/* Copy while the firmware's tables still map the page writable. */

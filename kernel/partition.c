@@ -14,6 +14,7 @@
 #include "kernel/exit/lapic_emul.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
+#include "kernel/passthrough.h"
 #include "kernel/percpu.h"
 #include "lib/errno.h"
 #include "lib/format.h"
@@ -119,6 +120,8 @@ int partitions_create(const struct config *cfg,
 		p->state = PARTITION_STOPPED;
 		vuart_init(&p->uart, uart_line, p);
 		err = build_stage2(p);
+		if (!err)
+			err = passthrough_create(p);
 		if (!err)
 			err = create_vcpus(p);
 		if (err) {
@@ -302,6 +305,8 @@ static void finish_stop(struct partition *p, struct vcpu *self)
 {
 	vuart_flush(&p->uart);
 	stop_other_vcpus(p, self);
+	passthrough_quiesce(p);
+	passthrough_poll_faults();
 	log_exit_counts(p);
 	if (p->reboot ||
 	    (p->faulted && p->cfg->on_fault == FAULT_ACTION_RESTART)) {

@@ -7,6 +7,7 @@
 #include "arch/x86/paging.h"
 #include "arch/x86/virt.h"
 #include "drivers/emul/vioapic.h"
+#include "drivers/emul/vpci.h"
 #include "drivers/emul/vpit.h"
 #include "drivers/emul/vplatform.h"
 #include "drivers/emul/vrtc.h"
@@ -40,6 +41,7 @@ struct partition {
 	struct vpit pit;
 	struct vrtc rtc;
 	struct vplatform platform;
+	struct vpci vpci;	/* its PCI functions' config space */
 	struct spinlock lock;
 	volatile int state;
 	unsigned int boot_count;	/* 0 on the first start, +1 per restart */

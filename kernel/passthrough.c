@@ -1,13 +1,41 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* PCI devices and the IOMMU, from takeover to the partitions' start. */
+/*
+ * PCI devices of partitions, from takeover to stop: the IOMMU domain of
+ * each partition, its devices' BARs in stage 2, their config space and
+ * MSI-X tables emulated, their interrupts remapped onto the cores of the
+ * vCPUs the guest named, and everything quiesced before RAM is reused.
+ */
 #include "kernel/passthrough.h"
 #include "arch/x86/iommu/iommu_select.h"
+#include "arch/x86/tsc.h"
 #include "kernel/log.h"
+#include "kernel/partition.h"
+#include "lib/errno.h"
+#include "lib/spinlock.h"
 
 #define CLASS_HOST_BRIDGE	0x0600	/* class << 8 | subclass */
 #define CLASS_IOMMU		0x0806
+/* An MSI address (SDM vol. 3A 11.11.1). */
+#define MSI_ADDRESS_BASE	0xfee00000ULL
+#define MSI_ADDRESS_MASK	0xfff00000ULL
+#define MSI_DEST_SHIFT		12
+#define MSI_DEST_LOGICAL	(1U << 2)
+#define MSI_DATA_VECTOR		0xffU
+#define MSI_DATA_MODE_SHIFT	8
+#define MSI_DATA_MODE_MASK	7U
+#define MSI_MODE_FIXED		0
+#define MSI_MODE_LOWEST		1
+#define FIRST_DEVICE_VECTOR	16	/* 0-15 are reserved (SDM 6.2) */
+/* Function level reset (PCIe 5.0 7.5.3.4, 6.6.2): then 100 ms. */
+#define PCIE_DEVCTL		8
+#define PCIE_DEVCTL_FLR		(1U << 15)
+#define FLR_WAIT_US		100000
+#define LEGACY_HOLE_START	0xa0000ULL
+#define LEGACY_HOLE_END		0xc0000ULL
 
 static struct pci_access hw;
+static struct pci_inventory *inventory;
+static struct spinlock iommu_lock;	/* one command queue per IOMMU */
 
 static const void *identity_map(uint64_t phys, uint64_t len, void *ctx)
 {
@@ -15,6 +43,8 @@ static const void *identity_map(uint64_t phys, uint64_t len, void *ctx)
 	(void)ctx;
 	return (const void *)(uintptr_t)phys;
 }
+
+/* ---- takeover ---- */
 
 /* The bridges and the IOMMU itself keep their settings. */
 static bool keeps_bus_master(const struct pci_function *f)
@@ -66,7 +96,280 @@ static void start_iommu(struct boot_info *info)
 
 void passthrough_takeover(struct boot_info *info)
 {
+	inventory = &info->pci;
 	pci_config_access(&hw, &info->pci_window);
 	stop_unowned_dma(&info->pci);
 	start_iommu(info);
+}
+
+void passthrough_high_bars(const struct pci_inventory *inv,
+			   struct host_mm_layout *layout)
+{
+	for (unsigned int i = 0; i < inv->count; i++) {
+		const struct pci_function *f = &inv->fn[i];
+
+		for (unsigned int b = 0; f->owner >= 0 && b < PCI_BARS; b++) {
+			const struct pci_bar *bar = &f->bars[b];
+
+			if (bar->kind == PCI_BAR_NONE || bar->kind == PCI_BAR_IO ||
+			    bar->base + bar->size <= layout->map_top ||
+			    layout->mmio_count == HOST_MM_MMIO_MAX)
+				continue;
+			layout->mmio[layout->mmio_count++] =
+				(struct host_mm_range){ bar->base, bar->size };
+		}
+	}
+}
+
+/* ---- interrupts: the guest's message, onto its vCPU's core ---- */
+
+static struct vcpu *msi_target(struct partition *p, const struct vpci_msg *m)
+{
+	struct vlapic_ipi ipi = {
+		.kind = VLAPIC_IPI_FIXED,
+		.dest = VLAPIC_DEST_FIELD,
+		.dest_id = (uint32_t)(m->address >> MSI_DEST_SHIFT) & 0xff,
+		.logical = m->address & MSI_DEST_LOGICAL,
+	};
+	unsigned int mode = m->data >> MSI_DATA_MODE_SHIFT & MSI_DATA_MODE_MASK;
+
+	if ((m->address & MSI_ADDRESS_MASK) != MSI_ADDRESS_BASE ||
+	    (mode != MSI_MODE_FIXED && mode != MSI_MODE_LOWEST) ||
+	    (m->data & MSI_DATA_VECTOR) < FIRST_DEVICE_VECTOR)
+		return NULL;
+	/* Lowest priority: any one target will do (SDM 10.6.2.4). */
+	for (unsigned int i = 0; i < p->vcpu_count; i++)
+		if (vlapic_ipi_targets(&ipi, ~0U, &p->vcpus[i]->lapic))
+			return p->vcpus[i];
+	return NULL;
+}
+
+static bool msi_route(void *ctx, uint16_t rid, unsigned int index,
+		      const struct vpci_msg *guest, uint64_t *address,
+		      uint32_t *data)
+{
+	struct partition *p = ctx;
+	struct vcpu *v = msi_target(p, guest);
+	struct iommu_msi msg;
+	int err = -EINVAL;
+
+	spin_lock(&iommu_lock);
+	if (v && index < IOMMU_IRQS_PER_DEVICE)
+		err = iommu()->irq_set(rid, index, v->phys_apic_id,
+				       (uint8_t)guest->data, &msg);
+	else if (index < IOMMU_IRQS_PER_DEVICE)
+		iommu()->irq_clear(rid, index);
+	spin_unlock(&iommu_lock);
+	if (err)
+		return false;
+	*address = msg.address;
+	*data = msg.data;
+	return true;
+}
+
+/* MSI-X table entry layout (PCI 3.0 6.8.2.6). */
+#define MSIX_VECTOR_CONTROL	12
+#define MSIX_ENTRY_MASKED	1U
+
+/* Masked while it changes, so the device never sends half an entry. */
+static void msix_entry(void *ctx, const struct pci_function *fn,
+		       unsigned int index, uint64_t address, uint32_t data,
+		       bool masked)
+{
+	struct partition *p = ctx;
+	volatile uint32_t *e = (volatile uint32_t *)(uintptr_t)
+		vpci_msix_entry_address(vpci_find(&p->vpci, fn->rid), index);
+
+	e[MSIX_VECTOR_CONTROL / 4] = MSIX_ENTRY_MASKED;
+	if (masked)
+		return;
+	e[0] = (uint32_t)address;
+	e[1] = (uint32_t)(address >> 32);
+	e[2] = data;
+	e[MSIX_VECTOR_CONTROL / 4] = 0;
+}
+
+/* ---- a partition's devices ---- */
+
+static uint64_t page_floor(uint64_t v)
+{
+	return v & ~(PAGE_4K - 1);
+}
+
+static uint64_t page_ceil(uint64_t v)
+{
+	return (v + PAGE_4K - 1) & ~(PAGE_4K - 1);
+}
+
+/* BARs at the host's addresses, uncached: registers with no exit. */
+static int map_bars(struct partition *p, const struct vpci_dev *d)
+{
+	unsigned int attrs = PT_ATTR_WRITE | PT_ATTR_UNCACHED;
+	uint64_t start, end;
+	int err = 0;
+
+	for (unsigned int b = 0; !err && b < PCI_BARS; b++) {
+		const struct pci_bar *bar = &d->fn->bars[b];
+
+		if (bar->kind == PCI_BAR_NONE || bar->kind == PCI_BAR_IO)
+			continue;
+		err = pt_map(&p->stage2, page_floor(bar->base),
+			     page_floor(bar->base),
+			     page_ceil(bar->base + bar->size) -
+			     page_floor(bar->base), attrs);
+	}
+	/* The MSI-X table's pages stay out, to be emulated. */
+	vpci_msix_pages(d, &start, &end);
+	if (!err && end)
+		err = pt_unmap(&p->stage2, start, end - start);
+	return err;
+}
+
+/* The partition's RAM as its devices see it: the same map as stage 2. */
+static int map_domain(struct partition *p)
+{
+	int err;
+
+	err = iommu()->map(p->id, 0, p->boot->ram, LEGACY_HOLE_START);
+	if (!err)
+		err = iommu()->map(p->id, LEGACY_HOLE_END,
+				   p->boot->ram + LEGACY_HOLE_END,
+				   p->ram_size - LEGACY_HOLE_END);
+	return err;
+}
+
+static int attach(struct partition *p, const struct pci_function *fn)
+{
+	uint16_t ids[3];
+	unsigned int n = pci_dma_aliases(inventory, fn, ids);
+	int err = 0;
+
+	for (unsigned int i = 0; !err && i < n; i++)
+		err = iommu()->attach(ids[i], p->id);
+	return err;
+}
+
+static int add_device(struct partition *p, const struct pci_function *fn)
+{
+	int err = vpci_add(&p->vpci, fn);
+
+	if (!err)
+		err = map_bars(p, &p->vpci.dev[p->vpci.count - 1]);
+	if (!err)
+		err = attach(p, fn);
+	if (err)
+		pr_err("partition %s: cannot give it %02x:%02x.%x (error %d)",
+		       p->cfg->name, pci_bus(fn->rid), pci_slot(fn->rid),
+		       fn->rid & 7, err);
+	return err;
+}
+
+int passthrough_create(struct partition *p)
+{
+	const struct vpci_hooks hooks = { msi_route, msix_entry, p };
+	int err = 0;
+
+	vpci_init(&p->vpci, &hw, &hooks);
+	if (!p->cfg->device_count)
+		return 0;
+	/* The partition's ECAM window is where the host's is (its MCFG). */
+	p->vpci.ecam_base = inventory->ecam_base;
+	p->vpci.bus_start = inventory->bus_start;
+	p->vpci.bus_end = inventory->bus_end;
+	if (!iommu()) {
+		pr_err("partition %s: its devices need the IOMMU, which did not start",
+		       p->cfg->name);
+		return -ENODEV;
+	}
+	spin_lock(&iommu_lock);
+	err = map_domain(p);
+	spin_unlock(&iommu_lock);
+	for (unsigned int i = 0; !err && i < inventory->count; i++)
+		if (inventory->fn[i].owner == (int)p->id) {
+			spin_lock(&iommu_lock);
+			err = add_device(p, &inventory->fn[i]);
+			spin_unlock(&iommu_lock);
+		}
+	return err;
+}
+
+/* ---- stop and restart ---- */
+
+/* A reset function forgets its BARs: put the firmware's back. */
+static void restore_bars(const struct pci_function *fn)
+{
+	for (unsigned int b = 0; b < PCI_BARS; b++) {
+		const struct pci_bar *bar = &fn->bars[b];
+		unsigned int reg = PCI_BAR0 + 4 * b;
+
+		if (bar->kind == PCI_BAR_NONE)
+			continue;
+		pci_write(&hw, fn->rid, reg, 4, (uint32_t)bar->base |
+			  (bar->kind == PCI_BAR_IO ? 1U : 0U) |
+			  (bar->kind == PCI_BAR_MEM64 ? 4U : 0U) |
+			  (bar->prefetchable ? 8U : 0U));
+		if (bar->kind == PCI_BAR_MEM64)
+			pci_write(&hw, fn->rid, reg + 4, 4,
+				  (uint32_t)(bar->base >> 32));
+	}
+}
+
+static void reset_functions(struct partition *p)
+{
+	bool any = false;
+
+	for (unsigned int i = 0; i < p->vpci.count; i++) {
+		const struct pci_function *fn = p->vpci.dev[i].fn;
+
+		if (!fn->flr)
+			continue;
+		pci_write(&hw, fn->rid, fn->cap_pcie + PCIE_DEVCTL, 2,
+			  PCIE_DEVCTL_FLR);
+		any = true;
+	}
+	if (!any)
+		return;
+	tsc_delay_us(FLR_WAIT_US);
+	for (unsigned int i = 0; i < p->vpci.count; i++)
+		if (p->vpci.dev[i].fn->flr)
+			restore_bars(p->vpci.dev[i].fn);
+}
+
+void passthrough_quiesce(struct partition *p)
+{
+	if (!p->vpci.count)
+		return;
+	spin_lock(&p->lock);
+	vpci_quiesce(&p->vpci);
+	spin_unlock(&p->lock);
+	reset_functions(p);
+	pr_info("partition %s: %u PCI function(s) quiesced (bus master, MSI, MSI-X off; FLR where offered)",
+		p->cfg->name, p->vpci.count);
+}
+
+/* ---- faults ---- */
+
+static void log_fault(const struct iommu_fault *f, void *ctx)
+{
+	const struct pci_function *fn = pci_find(inventory, f->rid);
+	const char *owner = "no partition";
+
+	(void)ctx;
+	if (fn && fn->owner >= 0)
+		owner = partitions[fn->owner].cfg->name;
+	pr_warn("IOMMU: %s fault by %02x:%02x.%x (partition %s) at %#llx%s: %s (reason %#x)",
+		f->interrupt ? "interrupt" : "DMA", pci_bus(f->rid),
+		pci_slot(f->rid), f->rid & 7, owner,
+		(unsigned long long)f->address,
+		f->interrupt ? "" : f->write ? " (write)" : " (read)",
+		f->what, f->reason);
+}
+
+void passthrough_poll_faults(void)
+{
+	if (!iommu())
+		return;
+	spin_lock(&iommu_lock);
+	iommu()->poll_faults(log_fault, NULL);
+	spin_unlock(&iommu_lock);
 }

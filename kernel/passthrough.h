@@ -2,7 +2,10 @@
 #ifndef KERNEL_PASSTHROUGH_H
 #define KERNEL_PASSTHROUGH_H
 
+#include "arch/x86/host_mm.h"
 #include "boot/boot_info.h"
+
+struct partition;
 
 /*
  * At takeover, before any partition runs: every PCI function no partition
@@ -10,5 +13,14 @@
  * firmware describes starts with every requester blocked.
  */
 void passthrough_takeover(struct boot_info *info);
+/* Assigned BARs above the identity map, for the hypervisor's own map. */
+void passthrough_high_bars(const struct pci_inventory *inv,
+			   struct host_mm_layout *layout);
+/* A partition's devices: config space, BARs in stage 2, IOMMU domain. */
+int passthrough_create(struct partition *p);
+/* Before its RAM is cleared or reused: no DMA, no interrupts, FLR. */
+void passthrough_quiesce(struct partition *p);
+/* Logs (with the owning partition) whatever the IOMMU recorded. */
+void passthrough_poll_faults(void);
 
 #endif

@@ -59,6 +59,12 @@ int host_mm_init(const struct host_mm_layout *l, struct frame_allocator *fa,
 	if (!err)
 		err = pt_map(&pt, l->trampoline, l->trampoline, PAGE_4K,
 			     PT_ATTR_EXEC);
+	for (unsigned int i = 0; !err && i < l->mmio_count; i++)
+		err = pt_map(&pt, page_floor(l->mmio[i].base),
+			     page_floor(l->mmio[i].base),
+			     page_ceil(l->mmio[i].base + l->mmio[i].size) -
+			     page_floor(l->mmio[i].base),
+			     PT_ATTR_WRITE | PT_ATTR_UNCACHED);
 	if (err)
 		return err;
 	host_mm_enable_protection();

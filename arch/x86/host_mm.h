@@ -5,8 +5,18 @@
 #include <stdint.h>
 #include "kernel/frame_alloc.h"
 
+#define HOST_MM_MMIO_MAX	16
+
+/* Device registers above map_top the hypervisor must reach (BARs). */
+struct host_mm_range {
+	uint64_t base;
+	uint64_t size;
+};
+
 struct host_mm_layout {
 	uint64_t map_top;	/* identity-map [4 KiB, map_top) */
+	unsigned int mmio_count;	/* identity-mapped uncached too */
+	struct host_mm_range mmio[HOST_MM_MMIO_MAX];
 	uint64_t text_start;	/* hypervisor code: read-only, executable */
 	uint64_t text_end;
 	uint64_t trampoline;	/* AP start-up code page: read-only, executable */

@@ -294,6 +294,26 @@ static void msix_control_write(struct vpci *v, struct vpci_dev *d,
 	pci_write(v->hw, d->fn->rid, d->fn->cap_msix + MSIX_CONTROL, 2, ctrl);
 }
 
+uint64_t vpci_msix_entry_address(const struct vpci_dev *dev,
+				 unsigned int index)
+{
+	return dev->fn->bars[dev->msix.bar].base + dev->msix.table_offset +
+	       (uint64_t)index * MSIX_ENTRY_SIZE;
+}
+
+#define PAGE_MASK_4K	0xfffULL
+
+void vpci_msix_pages(const struct vpci_dev *dev, uint64_t *start,
+		     uint64_t *end)
+{
+	*start = *end = 0;
+	if (!dev->fn->cap_msix)
+		return;
+	*start = vpci_msix_entry_address(dev, 0) & ~PAGE_MASK_4K;
+	*end = (vpci_msix_entry_address(dev, dev->msix.size) + PAGE_MASK_4K) &
+	       ~PAGE_MASK_4K;
+}
+
 static bool msix_entry_at(const struct vpci_dev *d, uint64_t offset,
 			  unsigned int size, unsigned int *index,
 			  unsigned int *reg)
@@ -464,6 +484,24 @@ void vpci_write(struct vpci *v, uint16_t rid, unsigned int offset,
 	} else if (offset >= 0x40) {
 		write_cap(v, d, offset, size, value);
 	}
+}
+
+/* ---- ECAM (PCIe 5.0 7.2.2): 4 KiB per function ---- */
+
+#define ECAM_FUNCTION_SHIFT	12
+#define ECAM_REG_MASK		0xfffU
+
+bool vpci_ecam_decode(const struct vpci *v, uint64_t offset, uint16_t *rid,
+		      unsigned int *reg)
+{
+	uint64_t function = offset >> ECAM_FUNCTION_SHIFT;
+
+	if (!v->ecam_base || function < (uint64_t)v->bus_start << 8 ||
+	    function >= ((uint64_t)v->bus_end + 1) << 8)
+		return false;
+	*rid = (uint16_t)function;
+	*reg = (unsigned int)(offset & ECAM_REG_MASK);
+	return true;
 }
 
 /* ---- ports 0xCF8-0xCFF ---- */

@@ -71,6 +71,9 @@ struct vpci_hooks {
 };
 
 struct vpci {
+	/* The ECAM window the partition is told about (its MCFG). */
+	uint64_t ecam_base;
+	uint8_t bus_start, bus_end;
 	unsigned int count;
 	struct vpci_dev dev[VPCI_MAX_DEVICES];
 	uint32_t address;		/* the 0xCF8 latch */
@@ -90,6 +93,13 @@ uint32_t vpci_read(struct vpci *v, uint16_t rid, unsigned int offset,
 void vpci_write(struct vpci *v, uint16_t rid, unsigned int offset,
 		unsigned int size, uint32_t value);
 
+/*
+ * An access in the ECAM window at byte `offset` from its base: the
+ * function and register it names, or false outside the window.
+ */
+bool vpci_ecam_decode(const struct vpci *v, uint64_t offset, uint16_t *rid,
+		      unsigned int *reg);
+
 /* Ports 0xCF8-0xCFF. */
 uint32_t vpci_port_read(struct vpci *v, uint16_t port, unsigned int size);
 void vpci_port_write(struct vpci *v, uint16_t port, unsigned int size,
@@ -104,6 +114,13 @@ bool vpci_msix_read(struct vpci *v, struct vpci_dev *dev, uint64_t offset,
 		    unsigned int size, uint64_t *value);
 bool vpci_msix_write(struct vpci *v, struct vpci_dev *dev, uint64_t offset,
 		     unsigned int size, uint64_t value);
+
+/* Where entry `index` of dev's MSI-X table is (host = guest physical). */
+uint64_t vpci_msix_entry_address(const struct vpci_dev *dev,
+				 unsigned int index);
+/* The pages the table covers, [*start, *end); both 0 without MSI-X. */
+void vpci_msix_pages(const struct vpci_dev *dev, uint64_t *start,
+		     uint64_t *end);
 
 /* Quiesce for stop/restart: bus master, MSI and MSI-X off in hardware. */
 void vpci_quiesce(struct vpci *v);

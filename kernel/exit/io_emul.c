@@ -123,6 +123,20 @@ static void platform_io(struct vcpu *v, struct vm_exit *x, uint32_t mask)
 		exit_skip_insn(v, x);
 }
 
+/* Config mechanism #1 of a partition that owns PCI functions. */
+static void pci_port_io(struct vcpu *v, struct vm_exit *x, uint32_t mask)
+{
+	struct vpci *pci = &v->part->vpci;
+
+	if (x->io.in)
+		v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
+				  (vpci_port_read(pci, x->io.port, x->io.size) &
+				   mask);
+	else
+		vpci_port_write(pci, x->io.port, x->io.size,
+				(uint32_t)v->gpr[REG_RAX] & mask);
+}
+
 void emulate_io(struct vcpu *v, struct vm_exit *x)
 {
 	struct partition *p = v->part;
@@ -149,6 +163,13 @@ void emulate_io(struct vcpu *v, struct vm_exit *x)
 		return;
 	}
 	spin_lock(&p->lock);
+	if (p->vpci.count && x->io.port >= VPCI_PORT_ADDRESS &&
+	    x->io.port <= VPCI_PORT_LAST) {
+		pci_port_io(v, x, mask);
+		spin_unlock(&p->lock);
+		exit_skip_insn(v, x);
+		return;
+	}
 	if (vplatform_handles(x->io.port, x->io.size)) {
 		spin_unlock(&p->lock);
 		platform_io(v, x, mask);

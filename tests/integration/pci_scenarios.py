@@ -52,8 +52,9 @@ PCI_SCENARIOS = [
 PCI_SCENARIOS += [
     config_error("pci-assignment-listed",
                  ONE + "devices = 00:04.0\n",
-                 r'error: bulkhead.cfg:5: partition "a": the devices check '
-                 r"out, but this build cannot pass PCI devices through yet",
+                 r'error: bulkhead.cfg:5: partition "a": the firmware '
+                 r"describes an AMD-Vi \(IVRS\) IOMMU, which this build has "
+                 r"no driver for: remove the devices line",
                  anywhere=[r"PCI: \d+ function\(s\) through ECAM at "
                            r"0xb0000000 \(buses 0-255\)",
                            r"PCI 00:04.0 1234:11e8 class 00ff00 bar0 mem32 "

@@ -131,6 +131,9 @@ void vuart_init(struct vuart *u, vuart_line_fn fn, void *ctx)
 	(void)u; (void)fn; (void)ctx;
 }
 void vuart_flush(struct vuart *u) { (void)u; }
+int passthrough_create(struct partition *p) { (void)p; return 0; }
+void passthrough_quiesce(struct partition *p) { (void)p; }
+void passthrough_poll_faults(void) {}
 
 static struct config cfg = {
 	.partition_count = 1,

@@ -22,19 +22,29 @@ static const char *table_of(enum iommu_kind kind)
 	return kind == IOMMU_AMD_VI ? "IVRS" : "DMAR";
 }
 
+static const struct iommu_ops *driver_for(enum iommu_kind kind)
+{
+	for (unsigned int i = 0; drivers[i]; i++)
+		if (drivers[i]->kind == kind)
+			return drivers[i];
+	return NULL;
+}
+
+bool iommu_has_driver(enum iommu_kind kind)
+{
+	return driver_for(kind);
+}
+
 int iommu_start(enum iommu_kind kind, const struct acpi_tables *acpi,
 		const struct madt_info *madt)
 {
 	struct iommu_ioapic ioapics[IOMMU_MAX_IOAPICS];
-	const struct iommu_ops *ops = NULL;
+	const struct iommu_ops *ops = driver_for(kind);
 	const uint8_t *table;
 	uint32_t len;
 	unsigned int n = 0;
 	int err;
 
-	for (unsigned int i = 0; drivers[i]; i++)
-		if (drivers[i]->kind == kind)
-			ops = drivers[i];
 	if (!ops)
 		return -ENODEV;
 	err = acpi_find_table(acpi, table_of(kind), &table, &len);

@@ -11,6 +11,8 @@
  */
 int iommu_start(enum iommu_kind kind, const struct acpi_tables *acpi,
 		const struct madt_info *madt);
+/* Whether this build has a driver for `kind`. */
+bool iommu_has_driver(enum iommu_kind kind);
 /* The running driver, or NULL. */
 const struct iommu_ops *iommu(void);
 

@@ -12,6 +12,7 @@
 #include "kernel/exit/io_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
+#include "kernel/passthrough.h"
 #include "kernel/percpu.h"
 
 #define COM1_GSI	4	/* ISA IRQ 4; no PC remaps it */
@@ -29,7 +30,8 @@ static void set_focus(unsigned int index)
 
 	focus = index;
 	__atomic_store_n(&console_cpu, boot_vcpu->cpu, __ATOMIC_SEQ_CST);
-	if (irq_route_nmi(COM1_GSI, boot_vcpu->phys_apic_id))
+	if (irq_route_nmi(COM1_GSI, boot_vcpu->phys_apic_id,
+			  passthrough_nmi_remap()))
 		pr_warn("console: no I/O APIC input for the serial port; input is read only when partition %s's CPU exits",
 			p->cfg->name);
 	pr_info("console: keyboard input goes to partition %s (Ctrl-A three times switches)",

@@ -347,6 +347,24 @@ void passthrough_quiesce(struct partition *p)
 		p->cfg->name, p->vpci.count);
 }
 
+/* ---- the console's NMI through the I/O APIC ---- */
+
+static int ioapic_nmi(uint8_t ioapic_id, unsigned int pin, uint32_t apic_id,
+		      uint64_t *rte)
+{
+	int err;
+
+	spin_lock(&iommu_lock);
+	err = iommu()->ioapic_nmi(ioapic_id, pin, apic_id, rte);
+	spin_unlock(&iommu_lock);
+	return err;
+}
+
+irq_remap_fn passthrough_nmi_remap(void)
+{
+	return iommu() ? ioapic_nmi : NULL;
+}
+
 /* ---- faults ---- */
 
 static void log_fault(const struct iommu_fault *f, void *ctx)

@@ -3,6 +3,7 @@
 #define KERNEL_PASSTHROUGH_H
 
 #include "arch/x86/host_mm.h"
+#include "arch/x86/irq_quiesce.h"
 #include "boot/boot_info.h"
 
 struct partition;
@@ -20,6 +21,8 @@ void passthrough_high_bars(const struct pci_inventory *inv,
 int passthrough_create(struct partition *p);
 /* Before its RAM is cleared or reused: no DMA, no interrupts, FLR. */
 void passthrough_quiesce(struct partition *p);
+/* How the console's I/O APIC entry must look: NULL without an IOMMU. */
+irq_remap_fn passthrough_nmi_remap(void);
 /* Logs (with the owning partition) whatever the IOMMU recorded. */
 void passthrough_poll_faults(void);
 

@@ -64,20 +64,25 @@ void irq_quiesce_platform(const struct madt_info *madt)
 		mask_ioapic(madt->ioapics[i].address);
 }
 
-int irq_route_nmi(unsigned int gsi, uint32_t apic_id)
+int irq_route_nmi(unsigned int gsi, uint32_t apic_id, irq_remap_fn remap)
 {
 	for (unsigned int i = 0; platform && i < platform->ioapic_count; i++) {
 		const struct madt_ioapic *io = &platform->ioapics[i];
 		volatile uint32_t *base =
 			(volatile uint32_t *)(uintptr_t)io->address;
-		uint32_t reg = IOAPIC_REG_REDIR + 2 * (gsi - io->gsi_base);
-
-		if (gsi < io->gsi_base || gsi - io->gsi_base >= ioapic_pins(base))
-			continue;
+		unsigned int pin = gsi - io->gsi_base;
+		uint32_t reg = IOAPIC_REG_REDIR + 2 * pin;
 		/* Edge, active high, physical destination: an ISA line. */
+		uint64_t rte = (uint64_t)apic_id << (32 + IOAPIC_DEST_SHIFT) |
+			       IOAPIC_DELIVERY_NMI;
+
+		if (gsi < io->gsi_base || pin >= ioapic_pins(base))
+			continue;
+		if (remap && remap(io->id, pin, apic_id, &rte))
+			return -EIO;
 		ioapic_write(base, reg, IOAPIC_REDIR_MASKED);
-		ioapic_write(base, reg + 1, apic_id << IOAPIC_DEST_SHIFT);
-		ioapic_write(base, reg, IOAPIC_DELIVERY_NMI);
+		ioapic_write(base, reg + 1, (uint32_t)(rte >> 32));
+		ioapic_write(base, reg, (uint32_t)rte);
 		return 0;
 	}
 	return -ENOENT;

@@ -18,6 +18,13 @@ void irq_quiesce_local(void);
  * guest, since NMIs exit and other interrupts belong to the guest.
  * -ENOENT when no I/O APIC described by the MADT has that GSI.
  */
-int irq_route_nmi(unsigned int gsi, uint32_t apic_id);
+/*
+ * With interrupt remapping on, the IOMMU decides what an I/O APIC entry
+ * must hold: the redirection entry for (I/O APIC, pin) delivering an NMI
+ * to apic_id, or a negative error.
+ */
+typedef int (*irq_remap_fn)(uint8_t ioapic_id, unsigned int pin,
+			    uint32_t apic_id, uint64_t *rte);
+int irq_route_nmi(unsigned int gsi, uint32_t apic_id, irq_remap_fn remap);
 
 #endif

@@ -73,13 +73,6 @@ static EFI_STATUS check_cpu(void)
 	return EFI_SUCCESS;
 }
 
-static const void *identity_map(uint64_t phys, uint64_t len, void *ctx)
-{
-	(void)len;
-	(void)ctx;
-	return (const void *)(uintptr_t)phys;
-}
-
 static uint64_t find_rsdp(void)
 {
 	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
@@ -106,7 +99,7 @@ static int read_madt(void)
 	info.rsdp = find_rsdp();
 	if (!info.rsdp)
 		return -ENOENT;
-	err = acpi_init(&tables, info.rsdp, identity_map, NULL);
+	err = acpi_init(&tables, info.rsdp, acpi_identity_map, NULL);
 	if (!err)
 		err = acpi_find_table(&tables, "APIC", &madt, &len);
 	if (!err)

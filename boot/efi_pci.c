@@ -12,13 +12,6 @@
 #define PCI_SEGMENT		0	/* the only one we enumerate */
 #define PCI_DESCRIPTION_MAX	200
 
-static const void *identity_map(uint64_t phys, uint64_t len, void *ctx)
-{
-	(void)len;
-	(void)ctx;
-	return (const void *)(uintptr_t)phys;
-}
-
 /* The ECAM window of segment 0 and which IOMMU table the firmware has. */
 static void read_acpi(struct boot_info *info)
 {
@@ -28,7 +21,7 @@ static void read_acpi(struct boot_info *info)
 	uint32_t len;
 
 	info->pci_window = (struct pci_config_window){ .bus_end = 0xff };
-	if (!info->rsdp || acpi_init(&t, info->rsdp, identity_map, NULL))
+	if (!info->rsdp || acpi_init(&t, info->rsdp, acpi_identity_map, NULL))
 		return;
 	if (!acpi_find_table(&t, "MCFG", &table, &len) &&
 	    !mcfg_parse(table, len, PCI_SEGMENT, &w))

@@ -13,8 +13,6 @@
 #include "lib/errno.h"
 #include "lib/spinlock.h"
 
-#define CLASS_HOST_BRIDGE	0x0600	/* class << 8 | subclass */
-#define CLASS_IOMMU		0x0806
 /* An MSI address (SDM vol. 3A 11.11.1). */
 #define MSI_ADDRESS_BASE	0xfee00000ULL
 #define MSI_ADDRESS_MASK	0xfff00000ULL
@@ -37,13 +35,6 @@ static struct pci_access hw;
 static struct pci_inventory *inventory;
 static struct spinlock iommu_lock;	/* one command queue per IOMMU */
 
-static const void *identity_map(uint64_t phys, uint64_t len, void *ctx)
-{
-	(void)len;
-	(void)ctx;
-	return (const void *)(uintptr_t)phys;
-}
-
 /* ---- takeover ---- */
 
 /* The bridges and the IOMMU itself keep their settings. */
@@ -52,7 +43,7 @@ static bool keeps_bus_master(const struct pci_function *f)
 	uint32_t class = f->class_code >> 8;
 
 	return f->owner >= 0 || f->header_type != 0 ||
-	       class == CLASS_HOST_BRIDGE || class == CLASS_IOMMU;
+	       class == PCI_CLASS_HOST_BRIDGE || class == PCI_CLASS_IOMMU;
 }
 
 static void stop_unowned_dma(struct pci_inventory *inv)
@@ -86,7 +77,7 @@ static void start_iommu(struct boot_info *info)
 		pr_info("IOMMU: none described by ACPI; devices stay with the hypervisor");
 		return;
 	}
-	err = acpi_init(&acpi, info->rsdp, identity_map, NULL);
+	err = acpi_init(&acpi, info->rsdp, acpi_identity_map, NULL);
 	if (!err)
 		err = iommu_start(info->iommu, &acpi, &info->madt);
 	if (err)

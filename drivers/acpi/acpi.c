@@ -203,6 +203,13 @@ int madt_parse(const uint8_t *madt, uint32_t len, struct madt_info *out)
 	return 0;
 }
 
+const void *acpi_identity_map(uint64_t phys, uint64_t len, void *ctx)
+{
+	(void)len;
+	(void)ctx;
+	return (const void *)(uintptr_t)phys;
+}
+
 int mcfg_parse(const uint8_t *mcfg, uint32_t len, uint16_t segment,
 	       struct mcfg_window *out)
 {

@@ -21,6 +21,8 @@ static inline uint8_t acpi_sum(const uint8_t *p, uint64_t len)
 }
 
 typedef const void *(*acpi_map_fn)(uint64_t phys, uint64_t len, void *ctx);
+/* Where physical memory is identity-mapped (UEFI, and the hypervisor). */
+const void *acpi_identity_map(uint64_t phys, uint64_t len, void *ctx);
 
 struct acpi_tables {
 	acpi_map_fn map;

@@ -54,6 +54,9 @@ class Scenario:
     check: object = None
     # More QEMU arguments: devices to pass through, an IOMMU.
     qemu_extra: list = field(default_factory=list)
+    # prepare(scenario, workdir) -> None, or why the run cannot start; it
+    # may fill in config_text from a probe run (addresses known only then).
+    prepare: object = None
 
 
 def clean(text):
@@ -202,6 +205,10 @@ def bochs_command(s, image, serial):
 def run(s, workdir):
     """Returns (passed, reason, serial text, seconds)."""
     serial = os.path.join(workdir, s.name + ".serial")
+    if s.prepare:
+        why = s.prepare(s, workdir)
+        if why:
+            return False, why, "", 0
     try:
         image = build_image(s, workdir) if s.engine != "qemu-kernel" else None
     except subprocess.CalledProcessError:

@@ -398,14 +398,12 @@ bool vpci_msix_write(struct vpci *v, struct vpci_dev *dev, uint64_t offset,
 
 /* ---- the register map ---- */
 
-static uint32_t read_dword(struct vpci *v, struct vpci_dev *d,
-			   unsigned int reg)
+static uint32_t read_header(struct vpci *v, struct vpci_dev *d,
+			    unsigned int reg)
 {
 	const struct pci_function *fn = d->fn;
 	uint32_t hw;
 
-	if (reg >= PCI_CONFIG_SIZE)
-		return 0;	/* no extended capabilities */
 	if (reg >= PCI_BAR0 && reg < PCI_BAR_LAST)
 		return read_bar(d, (reg - PCI_BAR0) / 4);
 	if (reg == PCI_ROM_ADDRESS)
@@ -424,9 +422,22 @@ static uint32_t read_dword(struct vpci *v, struct vpci_dev *d,
 		/* No INTx pin: MSI or MSI-X only. */
 		hw = (hw & 0xffff0000U) | d->interrupt_line;
 	}
-	if (is_visible_cap(fn, reg))
-		hw = (hw & 0xffff00ffU) | (uint32_t)next_visible_cap(fn, reg) << 8;
 	return hw;
+}
+
+static uint32_t read_dword(struct vpci *v, struct vpci_dev *d,
+			   unsigned int reg)
+{
+	uint32_t value;
+
+	if (reg >= PCI_CONFIG_SIZE)
+		return 0;	/* no extended capabilities */
+	value = read_header(v, d, reg);
+	/* A visible capability links to the next visible one. */
+	if (is_visible_cap(d->fn, reg))
+		value = (value & 0xffff00ffU) |
+			(uint32_t)next_visible_cap(d->fn, reg) << 8;
+	return value;
 }
 
 uint32_t vpci_read(struct vpci *v, uint16_t rid, unsigned int offset,

@@ -82,7 +82,8 @@ static int machine(void **state)
 	f->cfg[PCI_INTERRUPT_PIN] = 1;
 	f = add(EDU, 0x1234, 0x11e8, 0x00ff00, 0);
 	bar(f, 0, 0xfea00000, 0xfff00000);
-	cap(f, MSI_AT, PCI_CAP_MSI, 0);
+	cap(f, MSI_AT, PCI_CAP_MSI, VENDOR_AT);
+	cap(f, VENDOR_AT, CAP_VENDOR, 0);	/* hidden, after MSI */
 	f->cfg[MSI_AT + 2] = 0x80 | 0x0a;		/* 64-bit, 32 vectors */
 	add(OTHER, 0x8086, 0x100e, 0x020000, 0);
 	inv = (struct pci_inventory){ .bus_end = 0 };
@@ -179,6 +180,9 @@ static void test_command_and_interrupt_pin(void **state)
 static void test_msi_routed(void **state)
 {
 	(void)state;
+	assert_int_equal(vpci_read(&v, EDU, PCI_CAP_PTR, 1), MSI_AT);
+	assert_int_equal(vpci_read(&v, EDU, MSI_AT, 2), PCI_CAP_MSI);
+	assert_int_equal(vpci_read(&v, EDU, MSI_AT + 1, 1), 0);
 	/* One vector capable, whatever the device offers. */
 	assert_int_equal(vpci_read(&v, EDU, MSI_AT + 2, 2), 0x80);
 	vpci_write(&v, EDU, MSI_AT + 4, 4, 0xfee01000);

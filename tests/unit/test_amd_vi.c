@@ -233,13 +233,11 @@ static void test_device_table_entries(void **state)
 	assert_int_equal(d.q[1], 0);
 	assert_int_equal(d.q[2], 0x1);		/* IV, IntCtl 0: aborted */
 	assert_int_equal(d.q[3], 0);
-	assert_int_equal(amd_vi_dte_domain(&d), 0);
 	d = amd_vi_dte_translated(0x123000, 3, 0x456080);
 	assert_int_equal(d.q[0], 0x3 | 4ULL << 9 | 0x123000 | 3ULL << 61);
 	assert_int_equal(d.q[1], 3);
 	assert_int_equal(d.q[2], 0x1 | 6 << 1 | 0x456080 | 2ULL << 60);
 	assert_int_equal(d.q[3], 0);
-	assert_int_equal(amd_vi_dte_domain(&d), 3);
 	d = amd_vi_dte_ioapic(0x789000, 0);
 	assert_int_equal(d.q[0], 0x3);
 	assert_int_equal(d.q[2], 0x1 | 6 << 1 | 0x789000 | 2ULL << 60 |

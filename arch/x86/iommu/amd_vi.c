@@ -348,6 +348,10 @@ static int check_ivrs(const struct iommu_ioapic *ioapics, unsigned int n)
 			       ioapics[i].id);
 			return -ENODEV;
 		}
+	if (!amd.ivrs.ioapics) {	/* QEMU with intremap=off */
+		pr_err("IOMMU: AMD-Vi: IVRS names no I/O APIC");
+		return -ENODEV;
+	}
 	if (amd.ivrs.ivmds)
 		pr_warn("IOMMU: AMD-Vi: %u IVMD range(s) ignored: their devices' DMA stays blocked",
 			amd.ivrs.ivmds);
@@ -374,9 +378,7 @@ static int amd_vi_init(const uint8_t *table, uint32_t len,
 		pr_err("IOMMU: AMD-Vi: IVRS unreadable (error %d)", err);
 		return err;
 	}
-	if (!amd.ivrs.ioapics)
-		pr_err("IOMMU: AMD-Vi: IVRS names no I/O APIC");
-	err = amd.ivrs.ioapics ? check_ivrs(ioapics, n) : -ENODEV;
+	err = check_ivrs(ioapics, n);
 	if (!err)
 		err = alloc_tables();
 	if (!err)
@@ -437,11 +439,10 @@ static int amd_vi_map(unsigned int domain, uint64_t iova, uint64_t hpa,
 				  NONE, NONE);
 }
 
+/* DomainID: DTE bits 79:64, the low 16 bits of qword 1 (0 = blocked). */
 static uint16_t old_domain(uint16_t devid)
 {
-	struct amd_vi_dte d = { { 0, amd.dt[devid].q[1], 0, 0 } };
-
-	return amd_vi_dte_domain(&d);
+	return (uint16_t)amd.dt[devid].q[1];
 }
 
 /* DMA of an aliased function arrives with the alias: that DTE counts. */

@@ -224,7 +224,6 @@ const struct amd_vi_ioapic *amd_vi_ioapic_of(const struct amd_vi_ivrs *ivrs,
 #define DTE_MODE_SHIFT		9
 #define DTE_IR			(1ULL << 61)
 #define DTE_IW			(1ULL << 62)
-#define DTE_DOMAIN_MASK		0xffffULL	/* qword 1 */
 #define DTE_IV			(1ULL << 0)	/* qword 2 from here */
 #define DTE_INT_LEN_SHIFT	1
 #define DTE_IRT_MASK		0x000fffffffffffc0ULL	/* bits 51:6 in place */
@@ -272,11 +271,6 @@ struct amd_vi_dte amd_vi_dte_ioapic(uint64_t irt, uint8_t setting)
 
 	return (struct amd_vi_dte){ { DTE_V | DTE_TV, 0,
 		irq_qword(irt) | pass | DTE_NMI_PASS, 0 } };
-}
-
-uint16_t amd_vi_dte_domain(const struct amd_vi_dte *d)
-{
-	return (uint16_t)(d->q[1] & DTE_DOMAIN_MASK);
 }
 
 /* I/O page-table entries (2.2.3): PR, NextLevel 11:9, IR 61, IW 62. */
@@ -429,10 +423,6 @@ static const char *const event_names[] = {
 	[0x6] = "command hardware error",
 	[0x7] = "IOTLB invalidation timeout",
 	[0x8] = "invalid device request",
-	[0x9] = "invalid PPR request",
-	[0xa] = "event counter zero",
-	[0xd] = "RMP page fault",
-	[0xe] = "RMP hardware error",
 };
 
 bool amd_vi_decode_event(const uint64_t ev[2], struct iommu_fault *f)

@@ -72,8 +72,6 @@ struct amd_vi_dte amd_vi_dte_translated(uint64_t root, uint16_t domain_id,
 					uint64_t irt);
 /* No DMA; interrupts through irt, pass bits from the IVHD setting + NMI. */
 struct amd_vi_dte amd_vi_dte_ioapic(uint64_t irt, uint8_t setting);
-/* The domain ID a DTE tags its translations with (0 when blocked). */
-uint16_t amd_vi_dte_domain(const struct amd_vi_dte *d);
 
 /* The I/O page-table format (v1 host table), for arch/x86/paging.c. */
 extern const struct pt_format amd_vi_pt_format;

@@ -35,6 +35,7 @@
 #define RING_LEN_LOG2		8ULL
 #define RING_LEN_SHIFT		56
 #define RING_ENTRY		16
+#define RING_BYTES		(RING_ENTRY << RING_LEN_LOG2)
 #define RING_PTR_MASK		0x7fff0ULL	/* head/tail bits 18:4 */
 /* Control register bits. */
 #define CTL_IOMMU_EN		(1ULL << 0)
@@ -46,12 +47,6 @@
 #define CTL_COHERENT		(1ULL << 10)
 #define CTL_ISOC		(1ULL << 11)
 #define CTL_CMD_BUF_EN		(1ULL << 12)
-/*
- * What we set ourselves, or want off: interrupts of the IOMMU (we poll),
- * PPR, guest translation, guest vAPIC (GAEn would switch the IRTEs to
- * 128 bits), x2APIC, and everything from bit 12 on a firmware may have left.
- */
-#define CTL_OURS		0xfffffffffffff1ffULL
 /* Status: overflow is write-1-to-clear; the run bits read only. */
 #define ST_EVT_OVERFLOW		(1ULL << 0)
 #define ST_EVT_LOG_RUN		(1ULL << 3)
@@ -131,7 +126,7 @@ static int wait_status_clear(const struct unit *u, uint64_t bits)
 /* Queues one command; waits while the buffer is full. */
 static int push(struct unit *u, struct amd_vi_cmd c)
 {
-	uint32_t next = (u->cmd_tail + RING_ENTRY) & RING_PTR_MASK;
+	uint32_t next = (u->cmd_tail + RING_ENTRY) % RING_BYTES;
 	uint64_t deadline = tsc_deadline_us(TIMEOUT_US);
 
 	while (next == (rd(u, REG_CMD_HEAD) & RING_PTR_MASK)) {
@@ -212,7 +207,11 @@ static uint64_t ivhd_control(uint8_t flags)
  */
 static int unit_enable(struct unit *u)
 {
-	uint64_t ctl = rd(u, REG_CONTROL) & ~CTL_OURS;
+	/*
+	 * From 0: no IOMMU interrupts (we poll), no PPR, guest translation,
+	 * GAEn (128-bit IRTEs) or x2APIC, nothing a firmware left on.
+	 */
+	uint64_t ctl = 0;
 
 	wr(u, REG_CONTROL, ctl);
 	if (wait_status_clear(u, ST_CMD_BUF_RUN | ST_EVT_LOG_RUN))
@@ -550,7 +549,7 @@ static unsigned int drain(struct unit *u, iommu_fault_fn fn, void *ctx)
 	unsigned int n = 0;
 	struct iommu_fault f;
 
-	for (; head != tail; head = (head + RING_ENTRY) & RING_PTR_MASK, n++) {
+	for (; head != tail; head = (head + RING_ENTRY) % RING_BYTES, n++) {
 		volatile uint64_t *e = &u->evt[head / 8];
 		uint64_t ev[2] = { e[0], e[1] };
 

@@ -8,7 +8,9 @@ sys.dont_write_bytecode = True
 from harness import main             # noqa: E402
 from scenarios import SCENARIOS      # noqa: E402
 from pci_scenarios import PCI_SCENARIOS  # noqa: E402
+from iommu_amd_scenarios import IOMMU_AMD_SCENARIOS  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main("integration", SCENARIOS + PCI_SCENARIOS,
+    sys.exit(main("integration", SCENARIOS + PCI_SCENARIOS +
+                  IOMMU_AMD_SCENARIOS,
                   sys.argv[1:]))

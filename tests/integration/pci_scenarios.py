@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """PCI passthrough: what the boot checks refuse, and what it lists."""
 from common import HELLO, PART
-from scenarios import config_error
+from harness import Scenario
+from scenarios import RUN_OK, config_error
 
 EDU = ["-device", "edu,dma_mask=0xffffffffffffffff"]
 AMD_IOMMU = ["-device", "amd-iommu"]
@@ -49,16 +50,93 @@ PCI_SCENARIOS = [
                  qemu_extra=EDU),
 ]
 
+# --- passthrough of QEMU's edu device, DMA and MSI confined ------------
+# A partition owns edu and DMAs to its own RAM (works), past its RAM and
+# onto the neighbour's memory-check window (both blocked: the reads come
+# back without the written pattern or the neighbour's canary, and the
+# neighbour's pattern stays intact), then sends an MSI to its own vCPU
+# (delivered) and to an APIC ID it does not own (not delivered).
+EDU_RAM = 32 << 20
+PLACEHOLDER = "0x0000000000"    # same width as the address put in later
+EDU_PART = ("[partition edu]\ncpus = 1\nmemory = 32M\n"
+            "kernel = guests/edu-dma.elf\n"
+            'cmdline = "forbid=%#x,%s irq=1 msi_apic=3"\ndevices = %s\n')
+NEIGHBOUR = PART % ("hello", "2", "16M", HELLO) + 'cmdline = "count=%d"\n'
+
+
+def edu_config(bdf, target, count):
+    return ("[hypervisor]\nexit_when_done = yes\n" +
+            EDU_PART % (EDU_RAM, target, bdf) + NEIGHBOUR % count)
+
+
+def neighbour_window(s, workdir):
+    """Boots once to learn where the neighbour's checked window lies in
+    host memory; the real run targets that address by DMA."""
+    import re
+    from harness import run
+    probe = Scenario(name=s.name + "-probe",
+                     config_text=edu_config(s.bdf, PLACEHOLDER, 3),
+                     expect=[r"run finished"], qemu_extra=s.qemu_extra,
+                     exit_status=None, timeout=s.timeout)
+    ok, why, text, _ = run(probe, workdir)
+    host = re.search(r"partition hello: .* RAM at host (0x[0-9a-f]+)", text)
+    window = re.search(r"hello: memory intact \(1 MiB at (0x[0-9a-f]+)\)",
+                       text)
+    if not ok or not host or not window:
+        return "the probe run did not show the neighbour's window: " + (
+            why or "no RAM or window line")
+    target = int(host.group(1), 16) + int(window.group(1), 16)
+    s.config_text = edu_config(s.bdf, "%#012x" % target, 400)
+    s.target = target
+    return None
+
+
+def no_leak(text):
+    """The forbidden reads must return neither the written pattern nor the
+    neighbour's canary."""
+    import re
+    reads = re.findall(r"edu: read from (0x[0-9a-f]+) returned .*\((.*)\)",
+                       text)
+    if len(reads) != 2:
+        return "expected two forbidden reads, saw %d" % len(reads)
+    for addr, what in reads:
+        if what not in ("zeros", "untouched", "ones"):
+            return "DMA read from %s reached memory: %s" % (addr, what)
+    return None
+
+
+def edu_scenario(name, iommu_args, bdf, iommu_line, fault_line=None):
+    s = Scenario(
+        name=name, config_text=None, smp=4, qemu_extra=iommu_args + EDU,
+        expect=[r"PCI %s 1234:11e8 class 00ff00 bar0 mem32 0x[0-9a-f]+\+1M: "
+                r"partition edu" % bdf,
+                iommu_line,
+                r"edu: found at %s bar0=" % bdf,
+                r"edu: dma to own RAM ok",
+                r"edu: dma to 0x2000000 issued",
+                r"edu: msi to apic 0 vector 0x40: delivered",
+                r"edu: msi to apic 3 vector 0x40: not delivered",
+                r"edu: done",
+                r"run finished: success"],
+        anywhere=[r"hello: memory intact",
+                  r"PCI: \d+ function\(s\) through ECAM at 0xb0000000 "
+                  r"\(buses 0-255\)",
+                  r"PCI: bus mastering turned off on \d+ function\(s\) no "
+                  r"partition owns",
+                  r"partition edu: 1 PCI function\(s\) quiesced"] + (
+            [fault_line] if fault_line else []),
+        forbid=[r"EXCEPTION", r"memory CORRUPTED"],
+        check=no_leak, exit_status=RUN_OK, timeout=150)
+    s.bdf = bdf
+    s.prepare = neighbour_window
+    return s
+
+
 PCI_SCENARIOS += [
-    config_error("pci-assignment-listed",
-                 ONE + "devices = 00:04.0\n",
-                 r'error: bulkhead.cfg:5: partition "a": the firmware '
-                 r"describes an AMD-Vi \(IVRS\) IOMMU, which this build has "
-                 r"no driver for: remove the devices line",
-                 anywhere=[r"PCI: \d+ function\(s\) through ECAM at "
-                           r"0xb0000000 \(buses 0-255\)",
-                           r"PCI 00:04.0 1234:11e8 class 00ff00 bar0 mem32 "
-                           r"0x[0-9a-f]+\+1M: partition a",
-                           r"PCI 00:03.0 1022:0018 class 080600: unassigned"],
-                 qemu_extra=AMD_IOMMU + EDU),
+    edu_scenario("edu-dma-confined-amd-vi", AMD_IOMMU, "00:04.0",
+                 r"IOMMU: AMD-Vi .*interrupt remapping on"),
+    edu_scenario("edu-dma-confined-vt-d",
+                 ["-device", "intel-iommu,intremap=on"], "00:03.0",
+                 r"IOMMU: VT-d .*interrupt remapping on",
+                 r"IOMMU: DMA fault by 00:03.0 \(partition edu\)"),
 ]

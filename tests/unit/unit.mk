@@ -35,6 +35,7 @@ test_vpci_SRCS        := drivers/emul/vpci.c drivers/pci/pci.c lib/format.c
 test_pci_SRCS         := drivers/pci/pci.c drivers/pci/pci_assign.c \
 	config/config.c lib/format.c
 test_partition_start_SRCS := kernel/partition.c lib/format.c
+test_vtd_SRCS         := arch/x86/iommu/vtd_tables.c arch/x86/paging.c
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Chooses the IOMMU driver from the ACPI table the firmware publishes. */
 #include "arch/x86/iommu/iommu_select.h"
+#include "arch/x86/iommu/vtd.h"
 #include "kernel/log.h"
 #include "lib/errno.h"
 #include <stddef.h>
 
 /* The drivers built in, NULL-terminated; a vendor's driver adds itself. */
 static const struct iommu_ops *const drivers[] = {
+	&vtd_ops,
 	NULL,
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "arch/x86/irq_quiesce.h"
 #include "arch/x86/asm.h"
+#include "arch/x86/iommu/iommu_select.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/lapic_regs.h"
 #include "lib/errno.h"
@@ -71,13 +72,20 @@ int irq_route_nmi(unsigned int gsi, uint32_t apic_id)
 		volatile uint32_t *base =
 			(volatile uint32_t *)(uintptr_t)io->address;
 		uint32_t reg = IOAPIC_REG_REDIR + 2 * (gsi - io->gsi_base);
+		uint64_t rte;
 
 		if (gsi < io->gsi_base || gsi - io->gsi_base >= ioapic_pins(base))
 			continue;
 		/* Edge, active high, physical destination: an ISA line. */
+		rte = IOAPIC_DELIVERY_NMI |
+		      (uint64_t)apic_id << (32 + IOAPIC_DEST_SHIFT);
+		/* With interrupt remapping on, through the IOMMU's entry. */
+		if (iommu() && iommu()->ioapic_nmi(io->id, gsi - io->gsi_base,
+						   apic_id, &rte))
+			return -ENOENT;
 		ioapic_write(base, reg, IOAPIC_REDIR_MASKED);
-		ioapic_write(base, reg + 1, apic_id << IOAPIC_DEST_SHIFT);
-		ioapic_write(base, reg, IOAPIC_DELIVERY_NMI);
+		ioapic_write(base, reg + 1, (uint32_t)(rte >> 32));
+		ioapic_write(base, reg, (uint32_t)rte);
 		return 0;
 	}
 	return -ENOENT;

@@ -173,32 +173,30 @@ static void *table_virt(uint64_t phys, void *ctx)
 static const struct pt_memory table_memory = { alloc_table, table_virt, NULL };
 
 /*
- * The domain's table, made on first use. 3-level units start at the
- * table under the top entry 0 (IOVAs stay below 512 GiB), made now.
+ * Every domain's table, at boot. 3-level units start at the table under
+ * the top entry 0 (IOVAs stay below 512 GiB), made now.
  */
-static struct page_table *domain_table(unsigned int domain)
+static int init_domains(void)
 {
-	struct page_table *pt = &domains[domain];
-	uint64_t below;
+	for (unsigned int d = 0; d < IOMMU_MAX_DOMAINS; d++) {
+		struct page_table *pt = &domains[d];
+		uint64_t below = alloc_table(NULL);
 
-	if (pt->root)
-		return pt;
-	below = alloc_table(NULL);
-	if (!below || pt_init(pt, &pt_format_vtd, &table_memory,
-			      max_leaf_level == 2))
-		return NULL;
-	pt->max_leaf_level = max_leaf_level;
-	*(uint64_t *)table_virt(pt->root, NULL) =
-		pt_format_vtd.table_entry(below, 3);
-	return pt;
+		if (!below || pt_init(pt, &pt_format_vtd, &table_memory, false))
+			return -ENOMEM;
+		pt->max_leaf_level = max_leaf_level;
+		*(uint64_t *)table_virt(pt->root, NULL) =
+			pt_format_vtd.table_entry(below, 3);
+	}
+	return 0;
 }
 
-static uint64_t table_root(const struct vtd_unit *u,
-			   const struct page_table *pt)
+static uint64_t table_root(const struct vtd_unit *u, unsigned int domain)
 {
-	uint64_t top = *(uint64_t *)table_virt(pt->root, NULL);
+	uint64_t top = domains[domain].root;
 
-	return u->aw == 1 ? top & PT_ADDR_MASK : pt->root;
+	return u->aw == 1 ? *(uint64_t *)table_virt(top, NULL) & PT_ADDR_MASK :
+			    top;
 }
 
 static int probe_unit(struct vtd_unit *u, const struct vtd_drhd *d)
@@ -232,13 +230,28 @@ static int probe_unit(struct vtd_unit *u, const struct vtd_drhd *d)
 	return 0;
 }
 
-static void clear_faults(struct vtd_unit *u)
+static unsigned int poll_unit(struct vtd_unit *u, iommu_fault_fn fn,
+			      void *ctx)
 {
-	unsigned int fro = VTD_CAP_FRO(u->cap);
+	unsigned int fro = VTD_CAP_FRO(u->cap), count = 0;
 
-	for (unsigned int i = 0; i < VTD_CAP_NFR(u->cap); i++)
-		REG64(u, fro + 16 * i + 8) = VTD_FRCD_F;
-	REG32(u, REG_FSTS) = FSTS_ERRORS;
+	for (unsigned int i = 0; i < VTD_CAP_NFR(u->cap); i++) {
+		unsigned int reg = fro + 16 * i;
+		struct vtd_entry rec = { 0, REG64(u, reg + 8) };
+		struct iommu_fault f;
+
+		if (!(rec.hi & VTD_FRCD_F))
+			continue;
+		rec.lo = REG64(u, reg);
+		REG64(u, reg + 8) = VTD_FRCD_F;
+		vtd_decode_fault(rec, &f);
+		if (fn)
+			fn(&f, ctx);
+		count++;
+	}
+	if (REG32(u, REG_FSTS) & FSTS_PFO)	/* faults lost: none to report */
+		REG32(u, REG_FSTS) = FSTS_PFO;
+	return count;
 }
 
 /* What firmware left on goes off, then queue, IRT, IRE, root, TE. */
@@ -251,7 +264,8 @@ static int enable_unit(struct vtd_unit *u)
 	for (unsigned int i = 0; i < sizeof(off) / sizeof(off[0]); i++)
 		if (!err && (REG32(u, REG_GSTS) & off[i]))
 			err = command(u, off[i], false);
-	clear_faults(u);
+	poll_unit(u, NULL, NULL);	/* stale faults cleared */
+	REG32(u, REG_FSTS) = FSTS_ERRORS;
 	REG64(u, REG_IQT) = 0;
 	REG64(u, REG_IQA) = phys(u->queue);
 	if (!err)
@@ -271,22 +285,13 @@ static int enable_unit(struct vtd_unit *u)
 	return err ? err : command(u, GCMD_TE, true);
 }
 
-static void check_ioapics(const struct iommu_ioapic *ioapics, unsigned int n)
-{
-	uint16_t sid;
-
-	for (unsigned int i = 0; i < n; i++)
-		if (vtd_ioapic_sid(&dmar, ioapics[i].id, &sid) < 0)
-			pr_warn("IOMMU: VT-d: DMAR lists no I/O APIC %u: its interrupts stay blocked",
-				ioapics[i].id);
-}
-
 static int vtd_init(const uint8_t *table, uint32_t len,
 		    const struct iommu_ioapic *ioapics, unsigned int n)
 {
 	static struct pci_config_window ports;	/* 0xCF8, for bus numbers */
 	struct pci_access pci;
 	uint64_t irt_mem;
+	uint16_t sid;
 	int err;
 
 	pci_config_access(&pci, &ports);
@@ -301,6 +306,8 @@ static int vtd_init(const uint8_t *table, uint32_t len,
 	irt = (void *)(uintptr_t)align_up(irt_mem, IRT_PAGES * PAGE_4K);
 	for (unsigned int i = 0; !err && i < dmar.unit_count; i++)
 		err = irt_mem ? probe_unit(&units[i], &dmar.units[i]) : -ENOMEM;
+	if (!err)
+		err = init_domains();
 	for (unsigned int i = 0; !err && i < dmar.unit_count; i++) {
 		err = enable_unit(&units[i]);
 		pr_info("IOMMU: VT-d at 0x%llx: %d-bit %d-level tables, every requester blocked; DMA translation %s, interrupt remapping %s (%u IRTEs, xAPIC)",
@@ -310,22 +317,23 @@ static int vtd_init(const uint8_t *table, uint32_t len,
 			REG32(&units[i], REG_GSTS) & GCMD_IRE ? "on" : "OFF",
 			IRT_ENTRIES);
 	}
-	check_ioapics(ioapics, n);
+	for (unsigned int i = 0; i < n; i++)
+		if (vtd_ioapic_sid(&dmar, ioapics[i].id, &sid) < 0)
+			pr_warn("IOMMU: VT-d: DMAR lists no I/O APIC %u: its interrupts stay blocked",
+				ioapics[i].id);
 	return err;
 }
 
 static int vtd_map(unsigned int domain, uint64_t iova, uint64_t hpa,
 		   uint64_t size)
 {
-	struct page_table *pt;
 	int err;
 
 	if (domain >= IOMMU_MAX_DOMAINS || iova + size < iova ||
 	    iova + size > iova_limit)
 		return -EINVAL;
 	spin_lock(&lock);
-	pt = domain_table(domain);
-	err = pt ? pt_map(pt, iova, hpa, size, PT_ATTR_WRITE) : -ENOMEM;
+	err = pt_map(&domains[domain], iova, hpa, size, PT_ATTR_WRITE);
 	if (!err)
 		err = flush_all(vtd_inv_iotlb_global());
 	spin_unlock(&lock);
@@ -333,9 +341,8 @@ static int vtd_map(unsigned int domain, uint64_t iova, uint64_t hpa,
 }
 
 /* A present entry goes away and is flushed before the new one appears. */
-static int set_context(uint16_t rid, struct vtd_entry e)
+static int set_context(struct vtd_unit *u, uint16_t rid, struct vtd_entry e)
 {
-	struct vtd_unit *u = &units[vtd_unit_of(&dmar, rid)];
 	volatile struct vtd_entry *c = &u->root[TABLE_ENTRIES + rid];
 	int err = 0;
 
@@ -350,15 +357,15 @@ static int set_context(uint16_t rid, struct vtd_entry e)
 
 static int vtd_attach(uint16_t rid, unsigned int domain)
 {
-	struct page_table *pt;
 	int unit = vtd_unit_of(&dmar, rid), err;
+	struct vtd_unit *u;
 
 	if (unit < 0 || domain >= IOMMU_MAX_DOMAINS)
 		return unit < 0 ? -ENODEV : -EINVAL;
+	u = &units[unit];
 	spin_lock(&lock);
-	pt = domain_table(domain);
-	err = pt ? set_context(rid, vtd_context_entry(
-		table_root(&units[unit], pt), units[unit].aw, domain)) : -ENOMEM;
+	err = set_context(u, rid, vtd_context_entry(table_root(u, domain),
+						    u->aw, domain));
 	spin_unlock(&lock);
 	return err;
 }
@@ -411,10 +418,12 @@ static uint32_t msi_owner(uint16_t rid, unsigned int index)
 
 static void vtd_detach(uint16_t rid)
 {
-	if (vtd_unit_of(&dmar, rid) < 0)
+	int unit = vtd_unit_of(&dmar, rid);
+
+	if (unit < 0)
 		return;
 	spin_lock(&lock);
-	set_context(rid, (struct vtd_entry){ 0, 0 });
+	set_context(&units[unit], rid, (struct vtd_entry){ 0, 0 });
 	for (unsigned int i = 0; i < IOMMU_IRQS_PER_DEVICE; i++)
 		clear_irte(msi_owner(rid, i));
 	spin_unlock(&lock);
@@ -462,29 +471,6 @@ static int vtd_ioapic_nmi(uint8_t ioapic_id, unsigned int pin,
 	if (h >= 0)
 		*rte = vtd_ioapic_rte((unsigned int)h, NMI_VECTOR);
 	return h < 0 ? h : 0;
-}
-
-static unsigned int poll_unit(struct vtd_unit *u, iommu_fault_fn fn,
-			      void *ctx)
-{
-	unsigned int fro = VTD_CAP_FRO(u->cap), count = 0;
-
-	for (unsigned int i = 0; i < VTD_CAP_NFR(u->cap); i++) {
-		unsigned int reg = fro + 16 * i;
-		struct vtd_entry rec = { 0, REG64(u, reg + 8) };
-		struct iommu_fault f;
-
-		if (!(rec.hi & VTD_FRCD_F))
-			continue;
-		rec.lo = REG64(u, reg);
-		REG64(u, reg + 8) = VTD_FRCD_F;
-		vtd_decode_fault(rec, &f);
-		fn(&f, ctx);
-		count++;
-	}
-	if (REG32(u, REG_FSTS) & FSTS_PFO)	/* faults lost: none to report */
-		REG32(u, REG_FSTS) = FSTS_PFO;
-	return count;
 }
 
 /* Never waits: a CPU inside another op just reports at the next poll. */

@@ -22,6 +22,7 @@
 #define REG_GSTS		0x1c	/* 32-bit */
 #define REG_RTADDR		0x20
 #define REG_FSTS		0x34	/* 32-bit */
+#define REG_PMEN		0x64	/* 32-bit */
 #define REG_IQT			0x88
 #define REG_IQA			0x90
 #define REG_IRTA		0xb8
@@ -33,6 +34,7 @@
 #define GCMD_IRE		(1U << 25)
 #define GCMD_SIRTP		(1U << 24)
 #define GCMD_CFI		(1U << 23)
+#define PMEN_PRS		(1U << 0)	/* protected regions on (10.4.16) */
 /* The status bits that are states, written back with each command. */
 #define GSTS_STATES		0x96ffffffU
 #define FSTS_PFO		(1U << 0)
@@ -82,15 +84,16 @@ static uint64_t phys(volatile const void *p)
 	return (uint64_t)(uintptr_t)p;	/* identity-mapped */
 }
 
-static int wait_status(struct vtd_unit *u, uint32_t bit, bool set)
+static int wait_status(struct vtd_unit *u, unsigned int reg, uint32_t bit,
+		       bool set)
 {
 	for (unsigned long i = 0; i < POLL_LIMIT; i++) {
-		if (!(REG32(u, REG_GSTS) & bit) == !set)
+		if (!(REG32(u, reg) & bit) == !set)
 			return 0;
 		cpu_relax();
 	}
-	pr_err("IOMMU: VT-d at 0x%llx: status 0x%x never followed command 0x%x",
-	       (unsigned long long)u->regs, REG32(u, REG_GSTS), bit);
+	pr_err("IOMMU: VT-d at 0x%llx: register 0x%x = 0x%x never followed command 0x%x",
+	       (unsigned long long)u->regs, reg, REG32(u, reg), bit);
 	return -ETIMEDOUT;
 }
 
@@ -103,7 +106,7 @@ static int command(struct vtd_unit *u, uint32_t bit, bool on)
 	uint32_t states = REG32(u, REG_GSTS) & GSTS_STATES;
 
 	REG32(u, REG_GCMD) = on ? states | bit : states & ~bit;
-	return wait_status(u, bit, on && bit != GCMD_WBF);
+	return wait_status(u, REG_GSTS, bit, on && bit != GCMD_WBF);
 }
 
 /* Table writes must reach memory before the unit reads them (6.1). */
@@ -282,7 +285,14 @@ static int enable_unit(struct vtd_unit *u)
 		err = command(u, GCMD_SRTP, true);
 	if (!err)
 		err = flush_context(u);
-	return err ? err : command(u, GCMD_TE, true);
+	if (!err)
+		err = command(u, GCMD_TE, true);
+	/* Firmware's DMA protection ranges would outlive translation. */
+	if (!err && (u->cap & (VTD_CAP_PLMR | VTD_CAP_PHMR))) {
+		REG32(u, REG_PMEN) = 0;
+		err = wait_status(u, REG_PMEN, PMEN_PRS, false);
+	}
+	return err;
 }
 
 static int vtd_init(const uint8_t *table, uint32_t len,

@@ -67,6 +67,8 @@ int vtd_ioapic_sid(const struct vtd_dmar *d, uint8_t id, uint16_t *sid);
 /* CAP register fields (10.4.2). */
 #define VTD_CAP_ND(c)		((unsigned int)(c) & 7)
 #define VTD_CAP_RWBF		(1ULL << 4)
+#define VTD_CAP_PLMR		(1ULL << 5)
+#define VTD_CAP_PHMR		(1ULL << 6)
 #define VTD_CAP_CM		(1ULL << 7)
 #define VTD_CAP_SAGAW(c)	((unsigned int)((c) >> 8) & 0x1f)
 #define VTD_CAP_FRO(c)		((unsigned int)(((c) >> 24) & 0x3ff) * 16)

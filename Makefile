@@ -43,6 +43,7 @@ HV_SRCS := \
 	kernel/exit/msr_emul.c kernel/exit/mmio_emul.c kernel/exit/lapic_emul.c \
 	kernel/passthrough.c arch/x86/iommu/iommu.c \
 	arch/x86/iommu/amd_vi.c arch/x86/iommu/amd_vi_tables.c \
+	arch/x86/iommu/vtd.c arch/x86/iommu/vtd_tables.c \
 	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
 	drivers/pci/pci.c drivers/pci/pci_assign.c drivers/pci/pci_config.c \
 	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \

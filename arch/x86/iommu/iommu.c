@@ -2,6 +2,7 @@
 /* Chooses the IOMMU driver from the ACPI table the firmware publishes. */
 #include "arch/x86/iommu/iommu_select.h"
 #include "arch/x86/iommu/amd_vi.h"
+#include "arch/x86/iommu/vtd.h"
 #include "kernel/log.h"
 #include "lib/errno.h"
 #include <stddef.h>
@@ -9,6 +10,7 @@
 /* The drivers built in, NULL-terminated; a vendor's driver adds itself. */
 static const struct iommu_ops *const drivers[] = {
 	&amd_vi_ops,
+	&vtd_ops,
 	NULL,
 };
 

@@ -740,7 +740,8 @@ int guest_acpi_pci_add(struct guest_acpi_pci *pci, uint8_t kind,
 	for (i = 0; i < pci->window_count;) {
 		struct guest_acpi_window *w = &pci->window[i];
 
-		if (w->kind != kind || w->base > end || w->base + w->size < base) {
+		if (w->kind != kind || w->base > end ||
+		    w->base + w->size < base) {
 			i++;
 			continue;
 		}

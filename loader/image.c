@@ -46,7 +46,11 @@ static void linux_platform(unsigned int vcpus, const struct guest_acpi_pci *pci,
 _Static_assert(GUEST_ACPI_PCI_WINDOWS >= VPCI_MAX_DEVICES * PCI_BARS,
 	       "a window for every BAR of a partition's functions");
 
-/* The root bridge's windows: its functions' BARs where the host has them. */
+/*
+ * The root bridge's windows: its functions' BARs where the host has them.
+ * Adding cannot run out (the assertion above), and pci_scan() sized
+ * every BAR.
+ */
 static const struct guest_acpi_pci *linux_pci(const struct vpci *v,
 					      struct guest_acpi_pci *pci)
 {
@@ -56,11 +60,12 @@ static const struct guest_acpi_pci *linux_pci(const struct vpci *v,
 	for (unsigned int i = 0; i < v->count; i++)
 		for (unsigned int b = 0; b < PCI_BARS; b++) {
 			const struct pci_bar *bar = &v->dev[i].fn->bars[b];
+			uint8_t kind = bar->kind == PCI_BAR_IO ?
+				       GUEST_ACPI_IO : GUEST_ACPI_MEM;
 
 			if (bar->kind != PCI_BAR_NONE)
-				guest_acpi_pci_add(pci, bar->kind == PCI_BAR_IO ?
-						   GUEST_ACPI_IO : GUEST_ACPI_MEM,
-						   bar->base, bar->size);
+				guest_acpi_pci_add(pci, kind, bar->base,
+						   bar->size);
 		}
 	return pci;
 }

@@ -175,8 +175,9 @@ static int boot_partition(struct partition *p)
 	const char *why = "";
 	int err;
 
-	err = image_load(p->cfg, p->boot, (uint8_t *)(uintptr_t)p->boot->ram,
-			 p->ram_size, &entry, &why);
+	err = image_load_pci(p->cfg, p->boot, &p->vpci,
+			     (uint8_t *)(uintptr_t)p->boot->ram,
+			     p->ram_size, &entry, &why);
 	if (err) {
 		pr_err("partition %s: cannot load its kernel: %s",
 		       p->cfg->name, why);

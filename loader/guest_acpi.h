@@ -12,6 +12,12 @@
  * \_S5 so that the guest can power itself off. They describe only what the
  * partition owns. Every number a device model must agree with comes from
  * struct guest_acpi_platform, so the tables and the models cannot drift.
+ *
+ * A partition that owns PCI functions also gets an MCFG for its ECAM
+ * window and, in the DSDT, a root bridge \_SB.PCI0 whose _CRS offers its
+ * bus range and windows exactly covering its functions' BARs, plus a
+ * motherboard-resources device \_SB.MRES that reserves the ECAM window.
+ * No _PRT: functions are seen with interrupt pin 0 (MSI and MSI-X only).
  */
 
 /* xAPIC IDs are 8 bits and 0xff is the broadcast ID (SDM vol. 3A 10.6). */
@@ -19,6 +25,23 @@
 #define GUEST_ACPI_LAPIC_ADDR	0xfee00000U	/* SDM vol. 3A 10.4.1 */
 /* Bytes the tables take at most, for callers that reserve room first. */
 #define GUEST_ACPI_MAX_SIZE	4096
+/* Address windows of a root bridge: 8 functions with 6 BARs each. */
+#define GUEST_ACPI_PCI_WINDOWS	48
+
+enum guest_acpi_window_kind { GUEST_ACPI_MEM, GUEST_ACPI_IO };
+
+struct guest_acpi_window {
+	uint64_t base, size;
+	uint8_t kind;		/* enum guest_acpi_window_kind */
+};
+
+/* What a partition sees of PCI: guest-physical = host addresses. */
+struct guest_acpi_pci {
+	uint64_t ecam_base;	/* bus 0's config space; 0: ports 0xCF8 only */
+	uint8_t bus_start, bus_end;
+	unsigned int window_count;	/* sorted by base, disjoint */
+	struct guest_acpi_window window[GUEST_ACPI_PCI_WINDOWS];
+};
 
 struct guest_acpi_platform {
 	uint16_t pm1a_evt_port;	/* PM1a_EVT_BLK: status then enable, 2+2 */
@@ -34,11 +57,13 @@ struct guest_acpi_platform {
 	uint8_t rtc_century;	/* CMOS index of the century byte, 0: none */
 	bool pic_present;	/* an 8259 pair answers (MADT PCAT_COMPAT) */
 	bool power_button;	/* PM1 has the fixed power button bits */
+	const struct guest_acpi_pci *pci;	/* NULL: no PCI functions */
 };
 
 /* Guest-physical addresses of the tables; size = bytes used in buf. */
 struct guest_acpi_layout {
 	uint64_t rsdp, xsdt, fadt, facs, dsdt, madt;
+	uint64_t mcfg;		/* 0: none */
 	size_t size;
 };
 
@@ -51,5 +76,17 @@ struct guest_acpi_layout {
 int guest_acpi_build(uint8_t *buf, size_t size, uint64_t gpa,
 		     const struct guest_acpi_platform *plat,
 		     unsigned int vcpu_count, struct guest_acpi_layout *out);
+
+/* No windows yet; the ECAM window and buses as the host has them. */
+void guest_acpi_pci_init(struct guest_acpi_pci *pci, uint64_t ecam_base,
+			 uint8_t bus_start, uint8_t bus_end);
+/*
+ * Adds a BAR to the windows: memory rounded out to whole 4 KiB pages,
+ * I/O as it is, merged with a window of its kind that it overlaps or
+ * touches. Returns 0, -EINVAL for an empty or wrapping range (or I/O
+ * above 0xffff), -ENOSPC when there are GUEST_ACPI_PCI_WINDOWS already.
+ */
+int guest_acpi_pci_add(struct guest_acpi_pci *pci, uint8_t kind,
+		       uint64_t base, uint64_t size);
 
 #endif

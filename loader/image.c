@@ -22,7 +22,8 @@
  */
 #define LINUX_PIT_GSI		2	/* ISA IRQ 0 on I/O APIC pin 2, as on PCs */
 
-static void linux_platform(unsigned int vcpus, struct guest_acpi_platform *pf)
+static void linux_platform(unsigned int vcpus, const struct guest_acpi_pci *pci,
+			   struct guest_acpi_platform *pf)
 {
 	*pf = (struct guest_acpi_platform){
 		.pm1a_evt_port = VPLATFORM_PM1A_EVT,
@@ -38,7 +39,35 @@ static void linux_platform(unsigned int vcpus, struct guest_acpi_platform *pf)
 		.rtc_century = VRTC_REG_CENTURY,
 		.pic_present = false,
 		.power_button = true,
+		.pci = pci,
 	};
+}
+
+_Static_assert(GUEST_ACPI_PCI_WINDOWS >= VPCI_MAX_DEVICES * PCI_BARS,
+	       "a window for every BAR of a partition's functions");
+
+/*
+ * The root bridge's windows: its functions' BARs where the host has them.
+ * Adding cannot run out (the assertion above), and pci_scan() sized
+ * every BAR.
+ */
+static const struct guest_acpi_pci *linux_pci(const struct vpci *v,
+					      struct guest_acpi_pci *pci)
+{
+	if (!v || !v->count)
+		return NULL;
+	guest_acpi_pci_init(pci, v->ecam_base, v->bus_start, v->bus_end);
+	for (unsigned int i = 0; i < v->count; i++)
+		for (unsigned int b = 0; b < PCI_BARS; b++) {
+			const struct pci_bar *bar = &v->dev[i].fn->bars[b];
+			uint8_t kind = bar->kind == PCI_BAR_IO ?
+				       GUEST_ACPI_IO : GUEST_ACPI_MEM;
+
+			if (bar->kind != PCI_BAR_NONE)
+				guest_acpi_pci_add(pci, kind, bar->base,
+						   bar->size);
+		}
+	return pci;
 }
 
 /* No libgcc in the hypervisor: __builtin_popcountll would call into it. */
@@ -70,11 +99,12 @@ static void linux_cmdline(const char *user, char *buf, size_t size)
 }
 
 static int load_linux(const struct partition_config *cfg,
-		      const struct partition_boot *boot, uint8_t *ram,
-		      uint64_t ram_size, struct vcpu_entry *entry,
+		      const struct partition_boot *boot, const struct vpci *pci,
+		      uint8_t *ram, uint64_t ram_size, struct vcpu_entry *entry,
 		      const char **why)
 {
 	struct guest_acpi_platform pf;
+	struct guest_acpi_pci windows;
 	char cmdline[CONFIG_CMDLINE_MAX + sizeof(TSC_HINT) + 20];
 	struct linux_boot_request req = {
 		.kernel = boot->kernel.data,
@@ -94,7 +124,7 @@ static int load_linux(const struct partition_config *cfg,
 		return -EINVAL;
 	}
 	linux_cmdline(cfg->cmdline, cmdline, sizeof(cmdline));
-	linux_platform(req.vcpu_count, &pf);
+	linux_platform(req.vcpu_count, linux_pci(pci, &windows), &pf);
 	err = linux_boot_load(ram, &req, &res, why);
 	if (err)
 		return err;
@@ -146,13 +176,21 @@ static int load_multiboot(const struct partition_config *cfg,
 	return 0;
 }
 
-int image_load(const struct partition_config *cfg,
-	       const struct partition_boot *boot, uint8_t *ram,
-	       uint64_t ram_size, struct vcpu_entry *entry, const char **why)
+int image_load_pci(const struct partition_config *cfg,
+		   const struct partition_boot *boot, const struct vpci *pci,
+		   uint8_t *ram, uint64_t ram_size, struct vcpu_entry *entry,
+		   const char **why)
 {
 	/* A restart starts from clean RAM, as a cold boot would. */
 	memset(ram, 0, ram_size);
 	if (linux_is_bzimage(boot->kernel.data, boot->kernel.size))
-		return load_linux(cfg, boot, ram, ram_size, entry, why);
+		return load_linux(cfg, boot, pci, ram, ram_size, entry, why);
 	return load_multiboot(cfg, boot, ram, ram_size, entry, why);
+}
+
+int image_load(const struct partition_config *cfg,
+	       const struct partition_boot *boot, uint8_t *ram,
+	       uint64_t ram_size, struct vcpu_entry *entry, const char **why)
+{
+	return image_load_pci(cfg, boot, NULL, ram, ram_size, entry, why);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "arch/x86/virt.h"
 #include "config/config.h"
+#include "drivers/emul/vpci.h"
 
 struct loaded_file {
 	const uint8_t *data;
@@ -23,5 +24,14 @@ struct partition_boot {
 int image_load(const struct partition_config *cfg,
 	       const struct partition_boot *boot, uint8_t *ram,
 	       uint64_t ram_size, struct vcpu_entry *entry, const char **why);
+/*
+ * The same for a partition that owns the PCI functions of pci (its
+ * config-space view; NULL or none for no devices): a Linux guest's ACPI
+ * tables and e820 map then describe them (docs/architecture.md).
+ */
+int image_load_pci(const struct partition_config *cfg,
+		   const struct partition_boot *boot, const struct vpci *pci,
+		   uint8_t *ram, uint64_t ram_size, struct vcpu_entry *entry,
+		   const char **why);
 
 #endif

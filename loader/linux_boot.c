@@ -61,6 +61,7 @@
 #define E820_RAM		1	/* ACPI 6.4 table 15.312 address ranges */
 #define E820_RESERVED		2
 #define E820_ACPI		3
+#define ECAM_BUS_SHIFT		20	/* PCIe 5.0 7.2.2: 1 MiB per bus */
 
 #define PAGE			0x1000ULL
 #define LEGACY_HOLE_START	0xa0000ULL	/* VGA, ROMs, BIOS */
@@ -261,13 +262,26 @@ static void e820_add(uint8_t *bp, uint64_t start, uint64_t end, uint32_t type)
 	bp[BP_E820_ENTRIES]++;
 }
 
-/* The partition's PC map; the stage-2 leaves part of the hole unmapped. */
-static void fill_e820(uint8_t *bp, uint64_t ram_size)
+/*
+ * The partition's PC map; the stage-2 leaves part of the hole unmapped.
+ * The ECAM window of its buses is reserved, as PC firmware does: Linux
+ * uses the MCFG only over reserved memory (its "MMCONFIG ... reserved in
+ * E820" check; the DSDT's motherboard resources say so too). The RAM
+ * ends below it (pci_check_ram at boot).
+ */
+static void fill_e820(uint8_t *bp, uint64_t ram_size,
+		      const struct guest_acpi_pci *pci)
 {
 	e820_add(bp, 0, LINUX_ACPI_GPA, E820_RAM);
 	e820_add(bp, LINUX_ACPI_GPA, ACPI_AREA_END, E820_ACPI);
 	e820_add(bp, LEGACY_HOLE_START, ONE_MIB, E820_RESERVED);
 	e820_add(bp, ONE_MIB, ram_size, E820_RAM);
+	if (pci && pci->ecam_base)
+		e820_add(bp, pci->ecam_base +
+			 ((uint64_t)pci->bus_start << ECAM_BUS_SHIFT),
+			 pci->ecam_base +
+			 (((uint64_t)pci->bus_end + 1) << ECAM_BUS_SHIFT),
+			 E820_RESERVED);
 }
 
 static void fill_boot_params(uint8_t *ram, const struct linux_boot_request *req,
@@ -288,7 +302,7 @@ static void fill_boot_params(uint8_t *ram, const struct linux_boot_request *req,
 	put32(bp + HDR_RAMDISK_IMAGE, res->initrd_start);
 	put32(bp + HDR_RAMDISK_SIZE, res->initrd_end - res->initrd_start);
 	put64(bp + BP_ACPI_RSDP_ADDR, res->rsdp);
-	fill_e820(bp, req->ram_size);
+	fill_e820(bp, req->ram_size, req->platform->pci);
 }
 
 static int build_acpi(uint8_t *ram, const struct linux_boot_request *req,

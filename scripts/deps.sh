@@ -9,6 +9,9 @@ mtools dosfstools python3 bochs bochsbios vgabios"
 # The Linux guest: Debian's stock kernel, a static busybox for its
 # initramfs, and cpio to list that archive (zcat build/linux/initrd.img | cpio -t).
 PACKAGES="$PACKAGES linux-image-amd64 busybox-static cpio"
+# iasl (acpica-tools) disassembles the guest ACPI tables in the tests, so
+# that ACPICA, the interpreter Linux uses, checks the AML we generate.
+PACKAGES="$PACKAGES acpica-tools"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -57,6 +57,9 @@ class Scenario:
     # prepare(scenario, workdir) -> None, or why the run cannot start; it
     # may fill in config_text from a probe run (addresses known only then).
     prepare: object = None
+    # qemu_extra_fn(workdir) -> more QEMU arguments, made just before the
+    # run (a disk image for a device, say).
+    qemu_extra_fn: object = None
 
 
 def clean(text):
@@ -123,17 +126,21 @@ class Matcher:
         return (self.pending or self.unordered)[0].pattern
 
 
-def qemu_command(s, image, serial):
+def console_args(s, serial):
+    if not s.send:
+        return ["-serial", "file:" + serial]
+    # Typing needs a two-way line: a socket, with the output logged.
+    return [
+        "-chardev", "socket,id=con,path=%s.sock,server=on,wait=off,"
+        "logfile=%s" % (serial, serial), "-serial", "chardev:con"]
+
+
+def qemu_command(s, image, serial, extra=()):
     args = subprocess.run([os.path.join(ROOT, "scripts/qemu-args.sh"), image,
                            str(s.smp), s.cpu], check=True, text=True,
                           stdout=subprocess.PIPE).stdout
-    args = shlex.split(args) + s.qemu_extra
-    if not s.send:
-        return args + ["-serial", "file:" + serial]
-    # Typing needs a two-way line: a socket, with the output logged.
-    return args + [
-        "-chardev", "socket,id=con,path=%s.sock,server=on,wait=off,"
-        "logfile=%s" % (serial, serial), "-serial", "chardev:con"]
+    args = shlex.split(args) + s.qemu_extra + list(extra)
+    return args + console_args(s, serial)
 
 
 class Keyboard:
@@ -175,7 +182,7 @@ class Keyboard:
             self.sock.close()
 
 
-def bare_command(s, serial):
+def bare_command(s, serial, extra=()):
     """The same QEMU machine, booting the kernel directly: the baseline."""
     args = subprocess.run([os.path.join(ROOT, "scripts/qemu-args.sh"),
                            "/dev/null", str(s.smp), s.cpu], check=True,
@@ -190,11 +197,11 @@ def bare_command(s, serial):
             continue
         keep.append(args[i])
         i += 1
-    cmd = keep + ["-kernel", os.path.join(BUILD, s.kernel),
-                  "-append", s.append, "-serial", "file:" + serial]
+    cmd = keep + s.qemu_extra + list(extra) + [
+        "-kernel", os.path.join(BUILD, s.kernel), "-append", s.append]
     if s.initrd:
         cmd += ["-initrd", os.path.join(BUILD, s.initrd)]
-    return cmd
+    return cmd + console_args(s, serial)
 
 
 def bochs_command(s, image, serial):
@@ -213,12 +220,13 @@ def run(s, workdir):
         image = build_image(s, workdir) if s.engine != "qemu-kernel" else None
     except subprocess.CalledProcessError:
         return False, "the image could not be built (mkimage said why)", "", 0
+    extra = s.qemu_extra_fn(workdir) if s.qemu_extra_fn else []
     if s.engine == "qemu-kernel":
-        cmd = bare_command(s, serial)
+        cmd = bare_command(s, serial, extra)
     elif s.engine == "bochs":
         cmd = bochs_command(s, image, serial)
     else:
-        cmd = qemu_command(s, image, serial)
+        cmd = qemu_command(s, image, serial, extra)
     start = time.monotonic()
     # Its own process group: stopping a runner script stops the emulator.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,

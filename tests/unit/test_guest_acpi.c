@@ -233,10 +233,10 @@ static uint64_t aml_integer(const uint8_t **p)
 	return v;
 }
 
-static void check_s5(const uint8_t *d, uint8_t typ)
+/* Checks \\_S5 at the start of the DSDT; returns the AML after it. */
+static const uint8_t *check_s5(const uint8_t *d, uint8_t typ)
 {
-	uint32_t len = get32(d + 4);
-	const uint8_t *p = d + 36, *end = d + len, *pkg_start, *pkg_end;
+	const uint8_t *p = d + 36, *pkg_start, *pkg_end;
 	unsigned int count;
 
 	assert_int_equal(*p++, 0x08);			/* NameOp */
@@ -245,7 +245,7 @@ static void check_s5(const uint8_t *d, uint8_t typ)
 	assert_int_equal(*p++, 0x12);			/* PackageOp */
 	pkg_start = p;
 	pkg_end = pkg_start + pkg_length(&p);
-	assert_ptr_equal(pkg_end, end);
+	assert_true(pkg_end <= d + get32(d + 4));
 	count = *p++;
 	assert_true(count >= 2);
 	assert_int_equal(aml_integer(&p), typ);		/* SLP_TYPa */
@@ -253,6 +253,7 @@ static void check_s5(const uint8_t *d, uint8_t typ)
 	for (unsigned int i = 2; i < count; i++)
 		(void)aml_integer(&p);
 	assert_ptr_equal(p, pkg_end);
+	return p;
 }
 
 static void test_dsdt_s5(void **state)
@@ -267,7 +268,8 @@ static void test_dsdt_s5(void **state)
 		build(&p, 1);
 		d = table(lay.dsdt, "DSDT");
 		assert_true(d[8] >= 2);		/* 64-bit AML integers */
-		check_s5(d, (uint8_t)typ);
+		/* Without PCI functions \\_S5 is all there is. */
+		assert_ptr_equal(check_s5(d, (uint8_t)typ), d + get32(d + 4));
 	}
 }
 
@@ -406,6 +408,337 @@ static void test_errors(void **state)
 	assert_int_equal(lay.size, need);
 }
 
+/* ---- PCI: MCFG, \_SB.PCI0 and \_SB.MRES ---- */
+
+#define ECAM		0xb0000000ULL
+
+static struct guest_acpi_pci pci;
+
+/* nvme-like BAR0 (16 KiB), a 64-bit BAR above 4 GiB, an I/O BAR. */
+static void pci_sample(uint64_t ecam, uint8_t start, uint8_t end)
+{
+	guest_acpi_pci_init(&pci, ecam, start, end);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    0xc0000000ULL, 0x4000), 0);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    0xe000000000ULL, 0x4000), 0);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_IO, 0x6000, 0x20),
+			 0);
+}
+
+static void build_pci(unsigned int vcpus)
+{
+	struct guest_acpi_platform p = plat;
+
+	p.pci = &pci;
+	build(&p, vcpus);
+}
+
+static const uint8_t *expect_name(const uint8_t *p, const char *seg)
+{
+	assert_int_equal(*p++, 0x08);			/* NameOp */
+	assert_memory_equal(p, seg, 4);
+	return p + 4;
+}
+
+/* 20.2.5.2 DefDevice: ExtOpPrefix DeviceOp PkgLength NameSeg TermList. */
+static const uint8_t *expect_device(const uint8_t *p, const char *seg,
+				    const uint8_t **end)
+{
+	const uint8_t *start;
+
+	assert_int_equal(*p++, 0x5b);
+	assert_int_equal(*p++, 0x82);
+	start = p;
+	*end = start + pkg_length(&p);
+	assert_memory_equal(p, seg, 4);
+	return p + 4;
+}
+
+struct res {
+	unsigned int count;
+	uint8_t tag[64];
+	uint8_t type[64], gflags[64], tflags[64];
+	uint64_t min[64], max[64], len[64];
+};
+
+static uint64_t getn(const uint8_t *p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* Name (_CRS, Buffer): walks the resource data (6.4) to its end tag. */
+static const uint8_t *expect_crs(const uint8_t *p, struct res *r)
+{
+	const uint8_t *start, *end, *data;
+	uint64_t size;
+
+	memset(r, 0, sizeof(*r));
+	p = expect_name(p, "_CRS");
+	assert_int_equal(*p++, 0x11);			/* BufferOp */
+	start = p;
+	end = start + pkg_length(&p);
+	size = aml_integer(&p);
+	assert_ptr_equal(p + size, end);
+	data = p;
+	while (p < end) {
+		unsigned int i = r->count++, w;
+
+		assert_true(i < 64);
+		r->tag[i] = p[0];
+		if (p[0] == 0x79) {			/* end tag */
+			assert_ptr_equal(p + 2, end);
+			p += 2;
+			break;
+		}
+		if (p[0] == 0x47) {			/* IO port */
+			r->min[i] = get16(p + 2);
+			r->max[i] = get16(p + 4);
+			assert_int_equal(p[6], 1);
+			r->len[i] = p[7];
+			p += 8;
+			continue;
+		}
+		assert_true(p[0] == 0x88 || p[0] == 0x87 || p[0] == 0x8a);
+		w = p[0] == 0x88 ? 2 : p[0] == 0x87 ? 4 : 8;
+		assert_int_equal(get16(p + 1), 3 + 5 * w);
+		r->type[i] = p[3];
+		r->gflags[i] = p[4];
+		r->tflags[i] = p[5];
+		assert_int_equal(getn(p + 6, w), 0);	/* granularity */
+		r->min[i] = getn(p + 6 + w, w);
+		r->max[i] = getn(p + 6 + 2 * w, w);
+		assert_int_equal(getn(p + 6 + 3 * w, w), 0);	/* offset */
+		r->len[i] = getn(p + 6 + 4 * w, w);
+		assert_int_equal(r->max[i] - r->min[i] + 1, r->len[i]);
+		p += 3 + get16(p + 1);
+	}
+	assert_true(p - data == (long)size);
+	assert_int_equal(r->tag[r->count - 1], 0x79);
+	return p;
+}
+
+/* Checks the DSDT after \_S5: Scope (\_SB) { PCI0 [, MRES] }. */
+static void check_pci_dsdt(const uint8_t *d, uint8_t start, uint8_t end,
+			   uint64_t ecam, struct res *root)
+{
+	const uint8_t *p = check_s5(d, plat.s5_slp_typ), *scope_end, *dev_end;
+	const uint8_t *t_end = d + get32(d + 4), *q;
+	struct res mres;
+
+	assert_int_equal(*p++, 0x10);			/* ScopeOp */
+	q = p;
+	scope_end = q + pkg_length(&p);
+	assert_ptr_equal(scope_end, t_end);
+	assert_int_equal(*p++, '\\');
+	assert_memory_equal(p, "_SB_", 4);
+	p = expect_device(p + 4, "PCI0", &dev_end);
+	p = expect_name(p, "_HID");
+	assert_int_equal(*p++, 0x0c);
+	assert_int_equal(get32(p), 0x080ad041);		/* EISAID PNP0A08 */
+	p = expect_name(p + 4, "_CID");
+	assert_int_equal(*p++, 0x0c);
+	assert_int_equal(get32(p), 0x030ad041);		/* EISAID PNP0A03 */
+	p = expect_name(p + 4, "_UID");
+	assert_int_equal(aml_integer(&p), 0);
+	p = expect_name(p, "_SEG");
+	assert_int_equal(aml_integer(&p), 0);
+	p = expect_name(p, "_BBN");
+	assert_int_equal(aml_integer(&p), start);
+	p = expect_crs(p, root);
+	assert_ptr_equal(p, dev_end);
+	/* Bus numbers first, then 0xCF8-0xCFF consumed by the bridge. */
+	assert_int_equal(root->tag[0], 0x88);
+	assert_int_equal(root->type[0], 2);
+	assert_int_equal(root->gflags[0], 0x0c);	/* producer, fixed */
+	assert_int_equal(root->min[0], start);
+	assert_int_equal(root->max[0], end);
+	assert_int_equal(root->tag[1], 0x47);
+	assert_int_equal(root->min[1], 0xcf8);
+	assert_int_equal(root->max[1], 0xcf8);
+	assert_int_equal(root->len[1], 8);
+	if (!ecam) {
+		assert_ptr_equal(p, t_end);
+		return;
+	}
+	p = expect_device(p, "MRES", &dev_end);
+	p = expect_name(p, "_HID");
+	assert_int_equal(*p++, 0x0c);
+	assert_int_equal(get32(p), 0x020cd041);		/* EISAID PNP0C02 */
+	p = expect_crs(p + 4, &mres);
+	assert_ptr_equal(p, dev_end);
+	assert_ptr_equal(p, t_end);
+	assert_int_equal(mres.count, 2);
+	assert_int_equal(mres.type[0], 0);
+	assert_int_equal(mres.gflags[0], 0x0d);		/* consumer, fixed */
+	assert_int_equal(mres.min[0], ecam + ((uint64_t)start << 20));
+	assert_int_equal(mres.len[0], (uint64_t)(end - start + 1) << 20);
+}
+
+static void test_pci_tables(void **state)
+{
+	const uint8_t *m, *x;
+	struct res r;
+
+	(void)state;
+	pci_sample(ECAM, 0, 255);
+	build_pci(2);
+	x = table(lay.xsdt, "XSDT");
+	assert_int_equal(get32(x + 4), 36 + 3 * 8);
+	m = xsdt_find("MCFG");
+	assert_ptr_equal(m, at(lay.mcfg, 60));
+	assert_int_equal(get32(m + 4), 60);
+	assert_int_equal(m[8], 1);
+	assert_int_equal(get64(m + 36), 0);		/* reserved */
+	assert_int_equal(get64(m + 44), ECAM);
+	assert_int_equal(get16(m + 52), 0);		/* segment */
+	assert_int_equal(m[54], 0);
+	assert_int_equal(m[55], 255);
+	assert_non_null(xsdt_find("APIC"));
+	check_pci_dsdt(table(lay.dsdt, "DSDT"), 0, 255, ECAM, &r);
+	/* The windows, memory by address, then I/O; end tag last. */
+	assert_int_equal(r.count, 2 + 3 + 1);
+	assert_int_equal(r.tag[2], 0x87);		/* DWordMemory */
+	assert_int_equal(r.type[2], 0);
+	assert_int_equal(r.gflags[2], 0x0c);
+	assert_int_equal(r.tflags[2], 1);		/* RW, non-cacheable */
+	assert_int_equal(r.min[2], 0xc0000000ULL);
+	assert_int_equal(r.len[2], 0x4000);
+	assert_int_equal(r.tag[3], 0x8a);		/* QWordMemory */
+	assert_int_equal(r.min[3], 0xe000000000ULL);
+	assert_int_equal(r.max[3], 0xe000003fffULL);
+	assert_int_equal(r.tag[4], 0x88);		/* WordIO */
+	assert_int_equal(r.type[4], 1);
+	assert_int_equal(r.tflags[4], 3);		/* entire range */
+	assert_int_equal(r.min[4], 0x6000);
+	assert_int_equal(r.len[4], 0x20);
+}
+
+static void test_pci_bus_range_and_ports_only(void **state)
+{
+	struct res r;
+
+	(void)state;
+	pci_sample(ECAM, 2, 5);
+	build_pci(1);
+	check_pci_dsdt(table(lay.dsdt, "DSDT"), 2, 5, ECAM, &r);
+	assert_int_equal(xsdt_find("MCFG")[54], 2);
+	assert_int_equal(xsdt_find("MCFG")[55], 5);
+	/* Without ECAM: no MCFG, no MRES; ports 0xCF8/0xCFC still work. */
+	pci_sample(0, 0, 0);
+	build_pci(1);
+	assert_null(xsdt_find("MCFG"));
+	assert_int_equal(lay.mcfg, 0);
+	assert_int_equal(get32(table(lay.xsdt, "XSDT") + 4), 36 + 2 * 8);
+	check_pci_dsdt(table(lay.dsdt, "DSDT"), 0, 0, 0, &r);
+}
+
+/* The most windows there can be: 2-byte PkgLengths (20.2.4), and the
+ * whole still fits in GUEST_ACPI_MAX_SIZE (build() checks). */
+static void test_pci_many_windows(void **state)
+{
+	struct res r;
+
+	(void)state;
+	guest_acpi_pci_init(&pci, ECAM, 0, 255);
+	for (unsigned int i = 0; i < GUEST_ACPI_PCI_WINDOWS; i++)
+		assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+						    0x100000000ULL +
+						    0x10000ULL * i, 0x1000), 0);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    0x200000000ULL, 0x1000), -ENOSPC);
+	build_pci(1);
+	check_pci_dsdt(table(lay.dsdt, "DSDT"), 0, 255, ECAM, &r);
+	assert_int_equal(r.count, 2 + GUEST_ACPI_PCI_WINDOWS + 1);
+	for (unsigned int i = 0; i < GUEST_ACPI_PCI_WINDOWS; i++) {
+		assert_int_equal(r.tag[2 + i], 0x8a);
+		assert_int_equal(r.min[2 + i], 0x100000000ULL + 0x10000ULL * i);
+	}
+}
+
+static void test_pci_windows(void **state)
+{
+	(void)state;
+	guest_acpi_pci_init(&pci, ECAM, 0, 255);
+	/* Rounded out to pages: 0xc0001010+0x10 is the page 0xc0001000. */
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    0xc0001010ULL, 0x10), 0);
+	assert_int_equal(pci.window_count, 1);
+	assert_int_equal(pci.window[0].base, 0xc0001000ULL);
+	assert_int_equal(pci.window[0].size, 0x1000);
+	/* Below, not touching: a second window, sorted first. */
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    0xbfffe000ULL, 0x1000), 0);
+	assert_int_equal(pci.window_count, 2);
+	assert_int_equal(pci.window[0].base, 0xbfffe000ULL);
+	/* The gap filled: all three become one window. */
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    0xbffff800ULL, 0x1000), 0);
+	assert_int_equal(pci.window_count, 1);
+	assert_int_equal(pci.window[0].base, 0xbfffe000ULL);
+	assert_int_equal(pci.window[0].size, 0x4000);
+	/* Inside an existing one: nothing changes. */
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    0xc0000000ULL, 4), 0);
+	assert_int_equal(pci.window_count, 1);
+	assert_int_equal(pci.window[0].size, 0x4000);
+	/* I/O is exact and never merged with memory. */
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_IO, 0x6020, 0x20),
+			 0);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_IO, 0x6000, 0x20),
+			 0);
+	assert_int_equal(pci.window_count, 2);
+	assert_int_equal(pci.window[1].kind, GUEST_ACPI_IO);
+	assert_int_equal(pci.window[1].base, 0x6000);
+	assert_int_equal(pci.window[1].size, 0x40);
+	/* Empty, wrapping, I/O beyond 64 KiB, beyond 52 address bits. */
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM, 0x1000, 0),
+			 -EINVAL);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM, ~0ULL, 2),
+			 -EINVAL);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_IO, 0xfff0, 0x20),
+			 -EINVAL);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    1ULL << 52, 0x1000), -EINVAL);
+	assert_int_equal(pci.window_count, 2);
+}
+
+static void test_pci_errors(void **state)
+{
+	struct guest_acpi_platform p = plat;
+	size_t need;
+
+	(void)state;
+	pci_sample(ECAM, 0, 255);
+	p.pci = &pci;
+	assert_int_equal(guest_acpi_build(buf, BUF_SIZE, GPA, &p, 4, &lay), 0);
+	need = lay.size;
+	for (size_t size = 0; size < need; size++) {
+		memset(buf, CANARY, sizeof(buf));
+		assert_int_equal(guest_acpi_build(buf, size, GPA, &p, 4, &lay),
+				 -ENOSPC);
+		for (size_t i = size; i < BUF_SIZE; i++)
+			assert_int_equal(buf[i], CANARY);
+	}
+	/* A hand-made description is checked too. */
+	pci.bus_start = 6;
+	pci.bus_end = 5;
+	assert_int_equal(guest_acpi_build(buf, BUF_SIZE, GPA, &p, 1, &lay),
+			 -EINVAL);
+	pci_sample(ECAM, 0, 255);
+	pci.window[0].size = 0;
+	assert_int_equal(guest_acpi_build(buf, BUF_SIZE, GPA, &p, 1, &lay),
+			 -EINVAL);
+	pci_sample(ECAM, 0, 255);
+	pci.window[2].size = 0x10000;		/* I/O past 0xffff */
+	assert_int_equal(guest_acpi_build(buf, BUF_SIZE, GPA, &p, 1, &lay),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +748,11 @@ int main(void)
 		cmocka_unit_test(test_madt),
 		cmocka_unit_test(test_platform_variants),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_pci_tables),
+		cmocka_unit_test(test_pci_bus_range_and_ports_only),
+		cmocka_unit_test(test_pci_many_windows),
+		cmocka_unit_test(test_pci_windows),
+		cmocka_unit_test(test_pci_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -308,6 +308,36 @@ static void test_no_initrd_no_cmdline(void **state)
 	check_acpi(bp, 1);
 }
 
+/* With PCI functions the ECAM window of their buses is reserved. */
+static void test_pci_ecam_reserved(void **state)
+{
+	struct guest_acpi_platform p = plat;
+	struct guest_acpi_pci pci;
+	struct e820 map[128];
+	const uint8_t *bp;
+	unsigned int n;
+
+	(void)state;
+	guest_acpi_pci_init(&pci, 0xb0000000ULL, 2, 5);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    0xc0000000ULL, 0x4000), 0);
+	p.pci = &pci;
+	req.platform = &p;
+	load_ok();
+	bp = ram + res.boot_params;
+	n = read_e820(bp, map);
+	assert_int_equal(map[n - 2].end, ram_size);
+	assert_int_equal(map[n - 1].start, 0xb0000000ULL + (2 << 20));
+	assert_int_equal(map[n - 1].end, 0xb0000000ULL + (6 << 20));
+	assert_int_equal(map[n - 1].type, 2);
+	check_acpi(bp, 3);
+	/* Ports only: nothing to reserve. */
+	pci.ecam_base = 0;
+	load_ok();
+	n = read_e820(bp, map);
+	assert_int_equal(map[n - 1].end, ram_size);
+}
+
 static void test_initrd_addr_max(void **state)
 {
 	(void)state;
@@ -474,6 +504,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_initrd_no_cmdline,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pci_ecam_reserved, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_initrd_addr_max, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_placement_without_pref,

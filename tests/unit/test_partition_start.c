@@ -78,11 +78,13 @@ void tsc_delay_us(uint64_t us)
 
 uint64_t tsc_deadline_us(uint64_t us) { return us; }
 int tsc_passed(uint64_t deadline) { (void)deadline; return 0; }
-int image_load(const struct partition_config *cfg,
-	       const struct partition_boot *boot, uint8_t *ram,
-	       uint64_t ram_size, struct vcpu_entry *entry, const char **why)
+int image_load_pci(const struct partition_config *cfg,
+		   const struct partition_boot *boot, const struct vpci *pci,
+		   uint8_t *ram, uint64_t ram_size, struct vcpu_entry *entry,
+		   const char **why)
 {
-	(void)cfg; (void)boot; (void)ram; (void)ram_size; (void)why;
+	(void)cfg; (void)boot; (void)pci; (void)ram; (void)ram_size;
+	(void)why;
 	*entry = (struct vcpu_entry){ .mode = ENTRY_PROTECTED32 };
 	return 0;
 }

@@ -225,7 +225,9 @@ static void decode_io(void *vmcb, struct vm_exit *x)
 	x->io.in = info & IOIO_IN;
 	x->io.string = info & IOIO_STRING;
 	x->io.rep = info & IOIO_REP;
-	x->io.addr_size = info & IOIO_A16 ? 2 : info & IOIO_A32 ? 4 : 8;
+	/* QEMU's TCG sets none of the three: then it is decoded. */
+	x->io.addr_size = info & IOIO_A16 ? 2 : info & IOIO_A32 ? 4 :
+			  info & IOIO_A64 ? 8 : 0;
 	x->io.seg = decode_assists ?
 		    (int8_t)((info >> IOIO_SEG_SHIFT) & IOIO_SEG_MASK) : -1;
 	/* EXITINFO2 holds the next RIP even without NRIP save (15.10.2). */

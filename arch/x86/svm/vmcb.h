@@ -106,6 +106,7 @@
 #define IOIO_SIZE_SHIFT		4	/* bits 6:4: SZ8, SZ16, SZ32 */
 #define IOIO_A16		(1ULL << 7)	/* bits 9:7: address size */
 #define IOIO_A32		(1ULL << 8)
+#define IOIO_A64		(1ULL << 9)
 #define IOIO_SEG_SHIFT		10	/* bits 12:10, with decode assists */
 #define IOIO_SEG_MASK		0x7ULL
 #define IOIO_PORT_SHIFT		16

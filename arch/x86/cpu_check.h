@@ -43,6 +43,7 @@ struct cpu_verdict {
 /* CPUID.80000001h:ECX and 8000000Ah:EDX (AMD APM vol. 3, appendix E). */
 #define CPUID_EXT1_ECX_SVM		(1U << 2)
 #define CPUID_SVM_EDX_NP		(1U << 0)
+#define CPUID_SVM_EDX_DECODE_ASSISTS	(1U << 7)
 /* IA32_FEATURE_CONTROL (Intel SDM vol. 3C 23.7). */
 #define FEATURE_CONTROL_LOCK		(1ULL << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX	(1ULL << 2)

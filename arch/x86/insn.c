@@ -41,13 +41,24 @@
 #define SIB_BASE_NONE	5	/* mod 0: no base, disp32 */
 #define RM16_DISP16	6	/* 16-bit addressing, mod 0: disp16 only */
 
-/* ModRM.reg as an opcode extension of groups 1, 3 and 11 (vol. 2D A.4). */
-#define GRP1_OR		1
-#define GRP1_AND	4
-#define GRP1_XOR	6
-#define GRP1_CMP	7
+/* ModRM.reg as an opcode extension of groups 3, 4, 5, 11 (vol. 2D A.4). */
 #define GRP3_TEST	0
+#define GRP3_NOT	2
+#define GRP3_NEG	3
+#define GRP45_INC	0
+#define GRP45_DEC	1
 #define GRP11_MOV	0
+
+/*
+ * The eight ALU operations in the order of both the 00-3F opcode rows
+ * (opcode >> 3) and group 1's ModRM.reg (vol. 2D tables A-2 and A-6).
+ */
+static const enum insn_kind alu_ops[8] = {
+	INSN_ADD_TO_MEM, INSN_OR_TO_MEM, INSN_ADC_TO_MEM, INSN_SBB_TO_MEM,
+	INSN_AND_TO_MEM, INSN_SUB_TO_MEM, INSN_XOR_TO_MEM, INSN_CMP_MEM,
+};
+#define ALU_OP_LAST	0x3b	/* 38-3B is CMP; 40 and up are not ALU */
+#define ALU_FORM_MASK	0x07	/* low bits: 0/1 r/m,reg  2/3 reg,r/m */
 
 /* Without REX, byte registers 4-7 are AH, CH, DH, BH (vol. 2A, 3.7.2.1). */
 #define HIGH8_FIRST	4
@@ -62,6 +73,8 @@ struct decoder {
 	unsigned int addrsize;
 	uint8_t rex;
 	bool lock;
+	bool rep;
+	enum insn_seg seg;
 	uint8_t modrm;
 };
 
@@ -123,6 +136,19 @@ static uint64_t sign_extend(uint64_t value, unsigned int from)
 	return (value ^ sign) - sign;
 }
 
+static int seg_override(uint8_t b)
+{
+	switch (b) {
+	case PFX_ES: return INSN_SEG_ES;
+	case PFX_CS: return INSN_SEG_CS;
+	case PFX_SS: return INSN_SEG_SS;
+	case PFX_DS: return INSN_SEG_DS;
+	case PFX_FS: return INSN_SEG_FS;
+	case PFX_GS: return INSN_SEG_GS;
+	default: return -1;
+	}
+}
+
 static bool is_legacy_prefix(uint8_t b)
 {
 	switch (b) {
@@ -137,9 +163,10 @@ static bool is_legacy_prefix(uint8_t b)
 }
 
 /*
- * Consumes the prefixes and returns the opcode byte. Segment overrides
- * only pick the linear address, which the fault already resolved. REP
- * forms of these opcodes are reserved or HLE hints: refused rather than
+ * Consumes the prefixes and returns the opcode byte. A segment override
+ * matters only to a string form's source: for the other operand the fault
+ * already resolved the address. REP is checked against the opcode later;
+ * REPNE on these opcodes is reserved or an HLE hint: refused rather than
  * guessed at.
  */
 static int read_prefixes(struct decoder *d, uint8_t *op)
@@ -159,8 +186,11 @@ static int read_prefixes(struct decoder *d, uint8_t *op)
 			break;
 		/* A REX prefix counts only right before the opcode (2.2.1). */
 		d->rex = 0;
-		if (*op == PFX_REPNE || *op == PFX_REP)
+		if (*op == PFX_REPNE)
 			return -EINVAL;
+		d->rep |= *op == PFX_REP;
+		if (seg_override(*op) >= 0)
+			d->seg = (enum insn_seg)seg_override(*op);
 		opsize |= *op == PFX_OPSIZE;
 		addrsize |= *op == PFX_ADDRSIZE;
 		d->lock |= *op == PFX_LOCK;
@@ -293,37 +323,61 @@ static unsigned int full_imm_size(unsigned int opsize)
 
 static int decode_group1(struct decoder *d, struct insn *out, uint8_t op)
 {
-	static const enum insn_kind kinds[8] = {
-		[GRP1_OR] = INSN_OR_TO_MEM, [GRP1_AND] = INSN_AND_TO_MEM,
-		[GRP1_XOR] = INSN_XOR_TO_MEM, [GRP1_CMP] = INSN_CMP_MEM,
-	};
-	unsigned int ext;
 	int err = read_modrm(d);
 
 	if (err)
 		return err;
-	ext = MODRM_REG(d->modrm);
-	if (ext != GRP1_OR && ext != GRP1_AND && ext != GRP1_XOR &&
-	    ext != GRP1_CMP)
-		return -EINVAL;
-	out->kind = kinds[ext];
+	out->kind = alu_ops[MODRM_REG(d->modrm)];
 	out->size = op == 0x80 || op == 0x82 ? 1 : d->opsize;
 	return read_imm(d, out, op == 0x81 ? full_imm_size(out->size) : 1);
 }
 
-/* C6 /0, C7 /0 (group 11) and F6 /0, F7 /0 (group 3). */
-static int decode_imm_op(struct decoder *d, struct insn *out, uint8_t op,
-			 enum insn_kind kind, unsigned int ext)
+/*
+ * C6/C7 /0 (group 11), F6/F7 /0 /2 /3 (group 3), FE/FF /0 /1 (groups 4
+ * and 5): ModRM.reg picks the kind; only TEST and MOV take an immediate.
+ */
+static int decode_group(struct decoder *d, struct insn *out, uint8_t op,
+			const enum insn_kind kinds[8])
 {
 	int err = read_modrm(d);
 
 	if (err)
 		return err;
-	if (MODRM_REG(d->modrm) != ext)
+	out->kind = kinds[MODRM_REG(d->modrm)];
+	if (out->kind == INSN_MOV_TO_MEM)	/* the table's empty slots */
 		return -EINVAL;
-	out->kind = kind;
 	out->size = op & 1 ? d->opsize : 1;
+	if (out->kind != INSN_MOV_IMM_TO_MEM && out->kind != INSN_TEST_MEM)
+		return 0;
 	return read_imm(d, out, op & 1 ? full_imm_size(out->size) : 1);
+}
+
+/* 00-3B: op r/m,reg writes memory; op reg,r/m only reads it. */
+static int decode_alu(struct decoder *d, struct insn *out, uint8_t op)
+{
+	enum insn_kind alu = alu_ops[op >> 3];
+	int err;
+
+	if ((op & ALU_FORM_MASK) < 2)
+		return decode_rm_reg(d, out, alu, op);
+	err = decode_rm_reg(d, out, INSN_ALU_TO_REG, op);
+	out->alu = alu;
+	return err;
+}
+
+/*
+ * A4-AF, 6C-6F: no ModRM. INS and OUTS move at most 4 bytes, REX.W or
+ * not (vol. 2A, INS/OUTS).
+ */
+static int decode_string(struct insn *out, const struct decoder *d,
+			 enum insn_kind kind, uint8_t op)
+{
+	out->kind = kind;
+	out->reg = 0;
+	out->size = op & 1 ? d->opsize : 1;
+	if ((kind == INSN_INS || kind == INSN_OUTS) && out->size == 8)
+		out->size = 4;
+	return 0;
 }
 
 /* A0-A3: the accumulator and an absolute address of address size. */
@@ -381,21 +435,23 @@ static int decode_two_byte(struct decoder *d, struct insn *out)
 
 static int decode_opcode(struct decoder *d, struct insn *out, uint8_t op)
 {
+	/* MOV_TO_MEM marks the slots that are not emulated. */
+	static const enum insn_kind grp11[8] = { INSN_MOV_IMM_TO_MEM };
+	static const enum insn_kind grp3[8] = {
+		[GRP3_TEST] = INSN_TEST_MEM, [GRP3_NOT] = INSN_NOT_MEM,
+		[GRP3_NEG] = INSN_NEG_MEM,
+	};
+	static const enum insn_kind grp45[8] = {
+		[GRP45_INC] = INSN_INC_MEM, [GRP45_DEC] = INSN_DEC_MEM,
+	};
+
+	if (op <= ALU_OP_LAST && (op & ALU_FORM_MASK) < 4)
+		return decode_alu(d, out, op);
 	switch (op) {
 	case 0x88: case 0x89:
 		return decode_rm_reg(d, out, INSN_MOV_TO_MEM, op);
 	case 0x8a: case 0x8b:
 		return decode_rm_reg(d, out, INSN_MOV_FROM_MEM, op);
-	case 0x08: case 0x09:
-		return decode_rm_reg(d, out, INSN_OR_TO_MEM, op);
-	case 0x20: case 0x21:
-		return decode_rm_reg(d, out, INSN_AND_TO_MEM, op);
-	case 0x30: case 0x31:
-		return decode_rm_reg(d, out, INSN_XOR_TO_MEM, op);
-	case 0x38: case 0x39:
-		return decode_rm_reg(d, out, INSN_CMP_MEM, op);
-	case 0x3a: case 0x3b:
-		return decode_rm_reg(d, out, INSN_CMP_REG_MEM, op);
 	case 0x84: case 0x85:
 		return decode_rm_reg(d, out, INSN_TEST_MEM, op);
 	case 0x86: case 0x87:
@@ -408,10 +464,21 @@ static int decode_opcode(struct decoder *d, struct insn *out, uint8_t op)
 	case 0x80: case 0x81: case 0x83:
 		return decode_group1(d, out, op);
 	case 0xc6: case 0xc7:
-		return decode_imm_op(d, out, op, INSN_MOV_IMM_TO_MEM,
-				     GRP11_MOV);
+		return decode_group(d, out, op, grp11);
 	case 0xf6: case 0xf7:
-		return decode_imm_op(d, out, op, INSN_TEST_MEM, GRP3_TEST);
+		return decode_group(d, out, op, grp3);
+	case 0xfe: case 0xff:
+		return decode_group(d, out, op, grp45);
+	case 0xa4: case 0xa5:
+		return decode_string(out, d, INSN_MOVS, op);
+	case 0xaa: case 0xab:
+		return decode_string(out, d, INSN_STOS, op);
+	case 0xac: case 0xad:
+		return decode_string(out, d, INSN_LODS, op);
+	case 0x6c: case 0x6d:
+		return decode_string(out, d, INSN_INS, op);
+	case 0x6e: case 0x6f:
+		return decode_string(out, d, INSN_OUTS, op);
 	case 0xa0: case 0xa1: case 0xa2: case 0xa3:
 		return decode_moffs(d, out, op);
 	case 0x63:
@@ -423,17 +490,35 @@ static int decode_opcode(struct decoder *d, struct insn *out, uint8_t op)
 	}
 }
 
+static bool is_string(enum insn_kind kind)
+{
+	return kind >= INSN_STOS && kind <= INSN_OUTS;
+}
+
+bool insn_writes_mem(enum insn_kind kind)
+{
+	switch (kind) {
+	case INSN_MOVZX_FROM_MEM: case INSN_MOVSX_FROM_MEM:
+	case INSN_MOV_FROM_MEM: case INSN_TEST_MEM: case INSN_CMP_MEM:
+	case INSN_ALU_TO_REG: case INSN_LODS: case INSN_OUTS:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* LOCK is valid only on read-modify-write of memory, else #UD (2.1.1). */
 static bool lock_allowed(enum insn_kind kind)
 {
-	return kind == INSN_AND_TO_MEM || kind == INSN_OR_TO_MEM ||
-	       kind == INSN_XOR_TO_MEM || kind == INSN_XCHG_MEM;
+	return insn_writes_mem(kind) && !is_string(kind) &&
+	       kind != INSN_MOV_TO_MEM && kind != INSN_MOV_IMM_TO_MEM;
 }
 
 int insn_decode(const uint8_t *bytes, size_t avail, enum insn_mode mode,
 		struct insn *out)
 {
-	struct decoder d = { .bytes = bytes, .avail = avail, .mode = mode };
+	struct decoder d = { .bytes = bytes, .avail = avail, .mode = mode,
+			     .seg = INSN_SEG_DS };
 	uint8_t op;
 	int err;
 
@@ -444,9 +529,13 @@ int insn_decode(const uint8_t *bytes, size_t avail, enum insn_mode mode,
 	err = decode_opcode(&d, out, op);
 	if (err)
 		return err;
-	if (d.lock && !lock_allowed(out->kind))
+	if ((d.lock && !lock_allowed(out->kind)) ||
+	    (d.rep && !is_string(out->kind)))
 		return -EINVAL;
 	out->length = (unsigned int)d.pos;
+	out->rep = d.rep;
+	out->addr_size = d.addrsize;
+	out->seg = d.seg;
 	return 0;
 }
 
@@ -488,4 +577,82 @@ void insn_reg_write(uint64_t regs[16], const struct insn *i, uint64_t value)
 	}
 	mask = size_mask(size);
 	regs[i->reg] = (regs[i->reg] & ~mask) | (value & mask);
+}
+
+/* PF: set when the low byte of the result has an even number of ones. */
+static bool even_parity(uint64_t value)
+{
+	uint8_t b = (uint8_t)value;
+
+	b ^= b >> 4;
+	b ^= b >> 2;
+	b ^= b >> 1;
+	return !(b & 1);
+}
+
+/*
+ * The carry out of every bit of an addition (borrow for subtraction)
+ * gives CF at the top bit and AF at bit 3; OF is a sign change the
+ * operands' signs cannot explain (SDM vol. 1, 3.4.3.1, appendix A).
+ */
+uint64_t insn_alu(enum insn_kind op, unsigned int size, uint64_t dst,
+		  uint64_t src, uint64_t *rflags)
+{
+	uint64_t mask = size_mask(size), top = 1ULL << (8 * size - 1);
+	uint64_t cf = *rflags & RFLAGS_CF, carries = 0, ovf = 0, r;
+	uint64_t flags = *rflags & ~RFLAGS_STATUS;
+	bool keep_cf = op == INSN_INC_MEM || op == INSN_DEC_MEM;
+
+	dst &= mask;
+	src &= mask;
+	switch (op) {
+	case INSN_NOT_MEM:
+		return ~dst & mask;
+	case INSN_INC_MEM: case INSN_DEC_MEM:
+		src = 1;
+		op = op == INSN_INC_MEM ? INSN_ADD_TO_MEM : INSN_SUB_TO_MEM;
+		break;
+	case INSN_NEG_MEM:
+		src = dst;
+		dst = 0;
+		op = INSN_SUB_TO_MEM;
+		break;
+	default:
+		break;
+	}
+	switch (op) {
+	case INSN_ADD_TO_MEM: case INSN_ADC_TO_MEM:
+		r = (dst + src + (op == INSN_ADC_TO_MEM ? cf : 0)) & mask;
+		carries = (dst & src) | ((dst | src) & ~r);
+		ovf = (dst ^ r) & (src ^ r);
+		break;
+	case INSN_SUB_TO_MEM: case INSN_SBB_TO_MEM: case INSN_CMP_MEM:
+		r = (dst - src - (op == INSN_SBB_TO_MEM ? cf : 0)) & mask;
+		carries = (~dst & src) | ((~dst | src) & r);
+		ovf = (dst ^ src) & (dst ^ r);
+		break;
+	case INSN_AND_TO_MEM: case INSN_TEST_MEM:
+		r = dst & src;
+		break;
+	case INSN_OR_TO_MEM:
+		r = dst | src;
+		break;
+	default:	/* XOR */
+		r = dst ^ src;
+		break;
+	}
+	if (keep_cf ? cf : carries & top)	/* INC and DEC keep CF */
+		flags |= RFLAGS_CF;
+	if (carries & 0x8)
+		flags |= RFLAGS_AF;
+	if (ovf & top)
+		flags |= RFLAGS_OF;
+	if (r & top)
+		flags |= RFLAGS_SF;
+	if (!r)
+		flags |= RFLAGS_ZF;
+	if (even_parity(r))
+		flags |= RFLAGS_PF;
+	*rflags = flags;
+	return op == INSN_CMP_MEM || op == INSN_TEST_MEM ? dst : r;
 }

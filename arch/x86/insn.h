@@ -27,8 +27,7 @@ enum insn_mode {
 
 /*
  * "Source" below is the register operand when reg >= 0, else imm. The
- * arithmetic kinds also set RFLAGS on the CPU; the decoder does not model
- * flags.
+ * arithmetic kinds set the status flags; insn_alu() computes them.
  */
 enum insn_kind {
 	INSN_MOV_TO_MEM,	/* mem = source */
@@ -41,9 +40,43 @@ enum insn_kind {
 	INSN_XOR_TO_MEM,	/* mem ^= source */
 	INSN_TEST_MEM,		/* flags of mem & source */
 	INSN_CMP_MEM,		/* flags of mem - source */
-	INSN_CMP_REG_MEM,	/* flags of reg - mem (CMP r, r/m) */
 	INSN_XCHG_MEM,		/* mem = reg and reg = old mem, atomically */
+	INSN_ADD_TO_MEM,	/* mem += source */
+	INSN_ADC_TO_MEM,	/* mem += source + CF */
+	INSN_SUB_TO_MEM,	/* mem -= source */
+	INSN_SBB_TO_MEM,	/* mem -= source + CF */
+	INSN_INC_MEM,		/* mem += 1, CF kept */
+	INSN_DEC_MEM,		/* mem -= 1, CF kept */
+	INSN_NOT_MEM,		/* mem = ~mem, no flags */
+	INSN_NEG_MEM,		/* mem = -mem */
+	INSN_ALU_TO_REG,	/* reg = reg alu mem (alu: a kind above) */
+	/*
+	 * String forms (reg is 0, the accumulator): the source is seg:rSI,
+	 * the destination ES:rDI, both stepped by size (down with DF).
+	 */
+	INSN_STOS,		/* ES:rDI = accumulator */
+	INSN_LODS,		/* accumulator = seg:rSI */
+	INSN_MOVS,		/* ES:rDI = seg:rSI */
+	INSN_INS,		/* ES:rDI = port DX */
+	INSN_OUTS,		/* port DX = seg:rSI */
 };
+
+/* Segment registers in their encoding order (SDM vol. 2A, 3.1.1.3). */
+enum insn_seg {
+	INSN_SEG_ES, INSN_SEG_CS, INSN_SEG_SS, INSN_SEG_DS, INSN_SEG_FS,
+	INSN_SEG_GS,
+};
+
+/* Status flags in RFLAGS (SDM vol. 1, 3.4.3.1) and the direction flag. */
+#define RFLAGS_CF	(1ULL << 0)
+#define RFLAGS_PF	(1ULL << 2)
+#define RFLAGS_AF	(1ULL << 4)
+#define RFLAGS_ZF	(1ULL << 6)
+#define RFLAGS_SF	(1ULL << 7)
+#define RFLAGS_DF	(1ULL << 10)
+#define RFLAGS_OF	(1ULL << 11)
+#define RFLAGS_STATUS	(RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | \
+			 RFLAGS_SF | RFLAGS_OF)
 
 struct insn {
 	enum insn_kind kind;
@@ -59,6 +92,10 @@ struct insn {
 	/* Immediate, sign-extended as the CPU does and truncated to size. */
 	uint64_t imm;
 	unsigned int ext_size;	/* MOVZX/MOVSX: destination size, else 0 */
+	enum insn_kind alu;	/* INSN_ALU_TO_REG: the operation */
+	bool rep;		/* F3 on a string form */
+	unsigned int addr_size;	/* 2, 4 or 8: the string registers' width */
+	enum insn_seg seg;	/* segment of a memory source (DS unless overridden) */
 };
 
 /*
@@ -78,5 +115,16 @@ uint64_t insn_reg_read(const uint64_t regs[16], const struct insn *i);
  * writes merge, 32-bit writes zero the upper half. No-op when reg < 0.
  */
 void insn_reg_write(uint64_t regs[16], const struct insn *i, uint64_t value);
+
+/*
+ * dst op src at size bytes, for op one of the arithmetic or logic kinds;
+ * sets the status flags in *rflags as the CPU does (AF, undefined after
+ * AND/OR/XOR/TEST, is cleared). CMP and TEST return dst unchanged.
+ */
+uint64_t insn_alu(enum insn_kind op, unsigned int size, uint64_t dst,
+		  uint64_t src, uint64_t *rflags);
+
+/* Whether the kind writes its result back to memory. */
+bool insn_writes_mem(enum insn_kind kind);
 
 #endif

@@ -47,6 +47,14 @@ struct vm_exit {
 			bool in;
 			bool string;
 			bool rep;
+			/*
+			 * String forms, when the CPU reports them (else 0
+			 * and -1, and the instruction must be decoded): the
+			 * address size, 2, 4 or 8, and OUTS's segment, as
+			 * encoded in instructions (ES 0, CS 1 ... GS 5).
+			 */
+			uint8_t addr_size;
+			int8_t seg;
 		} io;
 		struct {
 			uint32_t index;
@@ -92,6 +100,10 @@ struct virt_ops {
 	/* 16, 32 or 64: the default operand size of the code running. */
 	unsigned int (*code_bits)(struct vcpu *v);
 	uint64_t (*cs_base)(struct vcpu *v);
+	/* Segment base by encoding number (ES 0, CS 1, SS 2, DS 3, FS, GS). */
+	uint64_t (*seg_base)(struct vcpu *v, unsigned int seg);
+	uint64_t (*get_rflags)(struct vcpu *v);
+	void (*set_rflags)(struct vcpu *v, uint64_t rflags);
 	void (*inject_exception)(struct vcpu *v, uint8_t vector,
 				 bool has_error, uint32_t error);
 	/* MSRs whose value lives in the control structure (EFER, PAT). */

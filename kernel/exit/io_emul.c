@@ -10,8 +10,10 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/tsc.h"
 #include "kernel/exit/exit.h"
+#include "kernel/exit/guest_mem.h"
 #include "kernel/exit/lapic_emul.h"
 #include "kernel/partition.h"
+#include "lib/errno.h"
 #include "lib/scale.h"
 
 #define VUART_PORT		0x3f8
@@ -137,14 +139,83 @@ static void pci_port_io(struct vcpu *v, struct vm_exit *x, uint32_t mask)
 				(uint32_t)v->gpr[REG_RAX] & mask);
 }
 
+/*
+ * INS and OUTS reach the byte-wide devices (vUART, PIT, CMOS) and empty
+ * ports; the debug-exit, PM timer, reset, ACPI and PCI ports take only
+ * IN and OUT. The address size and OUTS's segment come from the exit, or
+ * from decoding the instruction where the CPU does not report them.
+ */
+static int string_io_operands(struct vcpu *v, struct vm_exit *x)
+{
+	struct insn in;
+	uint8_t bytes[INSN_MAX_LEN];
+	uint16_t port = x->io.port;
+
+	if (port == DEBUG_EXIT_PORT || port == VPLATFORM_PM_TMR ||
+	    vplatform_handles(port, x->io.size) ||
+	    (v->part->vpci.count && port >= VPCI_PORT_ADDRESS &&
+	     port <= VPCI_PORT_LAST))
+		return -EINVAL;
+	if (x->io.in)
+		x->io.seg = INSN_SEG_ES;	/* INS writes ES:rDI only */
+	if (x->io.addr_size && x->io.seg >= 0)
+		return 0;
+	if (guest_insn_decode(v, x->rip, &in, bytes) ||
+	    in.kind != (x->io.in ? INSN_INS : INSN_OUTS))
+		return -EINVAL;
+	x->io.addr_size = (uint8_t)in.addr_size;
+	x->io.seg = (int8_t)in.seg;
+	return 0;
+}
+
+/* One element per port access; guest RAM through its page tables. */
+static void emulate_string_io(struct vcpu *v, struct vm_exit *x)
+{
+	struct partition *p = v->part;
+	struct string_op s;
+	uint64_t n;
+	int err = string_io_operands(v, x);
+
+	if (!err)
+		string_begin(v, &s, x->io.size, x->io.addr_size,
+			     (unsigned int)x->io.seg, x->io.rep);
+	for (n = 0; !err && n < s.count; n++) {
+		uint8_t buf[4];
+
+		if (!x->io.in &&
+		    guest_linear_copy(v, string_src(v, &s), buf, s.size, false))
+			break;
+		spin_lock(&p->lock);
+		for (unsigned int i = 0; i < s.size; i++) {
+			if (x->io.in)
+				buf[i] = (uint8_t)port_read(p, x->io.port + i);
+			else
+				port_write(p, x->io.port + i, buf[i]);
+		}
+		spin_unlock(&p->lock);
+		if (x->io.in &&
+		    guest_linear_copy(v, string_dst(v, &s), buf, s.size, true))
+			break;
+		string_advance(v, &s, x->io.in ? REG_RDI : REG_RSI);
+	}
+	if (err || (!n && s.count)) {
+		partition_fault(p, v, "string I/O (%s) to port %#x at RIP %#llx: %s",
+				x->io.in ? "INS" : "OUTS", x->io.port,
+				(unsigned long long)x->rip,
+				err ? "not emulated on this port" :
+				"its memory operand is outside the partition's RAM");
+		return;
+	}
+	string_end(v, &s, n, x->rip + x->insn_len);
+}
+
 void emulate_io(struct vcpu *v, struct vm_exit *x)
 {
 	struct partition *p = v->part;
 	uint32_t mask = size_mask(x->io.size);
 
-	if (x->io.string || x->io.rep) {
-		partition_fault(p, v, "string I/O (INS/OUTS) to port %#x at RIP %#llx is not emulated",
-				x->io.port, (unsigned long long)x->rip);
+	if (x->io.string) {
+		emulate_string_io(v, x);
 		return;
 	}
 	if (!x->io.in && x->io.port == DEBUG_EXIT_PORT) {

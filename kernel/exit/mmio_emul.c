@@ -6,80 +6,20 @@
  * anything else stops the partition, naming the address.
  */
 #include "kernel/exit/mmio_emul.h"
-#include "arch/x86/guest_walk.h"
 #include "arch/x86/insn.h"
 #include "arch/x86/lapic.h"
 #include "drivers/emul/vlapic.h"
 #include "lib/errno.h"
 #include "kernel/exit/exit.h"
+#include "kernel/exit/guest_mem.h"
 #include "kernel/exit/lapic_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 #include "lib/string.h"
 
-#define MAX_INSN_BYTES		15
 #define APIC_REG_ALIGN		0xfU
-
-static int read_guest_ram(void *ctx, uint64_t gpa, void *buf, size_t len)
-{
-	struct partition *p = ctx;
-
-	if (gpa >= p->ram_size || len > p->ram_size - gpa)
-		return -EFAULT;
-	memcpy(buf, (const uint8_t *)(uintptr_t)p->boot->ram + gpa, len);
-	return 0;
-}
-
-/* Copies the bytes at CS:RIP, page by page through the guest's tables. */
-static int fetch_insn(struct vcpu *v, uint64_t rip, uint8_t *bytes,
-		      size_t *got)
-{
-	struct guest_paging paging;
-	uint64_t linear = virt()->cs_base(v) + rip;
-	size_t n = 0;
-
-	virt()->get_paging(v, &paging);
-	while (n < MAX_INSN_BYTES) {
-		uint64_t gpa;
-		size_t chunk = 0x1000 - ((linear + n) & 0xfff);
-
-		if (chunk > MAX_INSN_BYTES - n)
-			chunk = MAX_INSN_BYTES - n;
-		if (guest_virt_to_phys(&paging, linear + n, read_guest_ram,
-				       v->part, &gpa) ||
-		    read_guest_ram(v->part, gpa, bytes + n, chunk))
-			break;
-		n += chunk;
-	}
-	*got = n;
-	return n ? 0 : -EFAULT;
-}
-
-static enum insn_mode decode_mode(struct vcpu *v)
-{
-	switch (virt()->code_bits(v)) {
-	case 64:
-		return INSN_MODE_64;
-	case 32:
-		return INSN_MODE_32;
-	default:
-		return INSN_MODE_16;
-	}
-}
-
-static uint64_t combine(const struct insn *in, uint64_t old, uint64_t src)
-{
-	switch (in->kind) {
-	case INSN_AND_TO_MEM:
-		return old & src;
-	case INSN_OR_TO_MEM:
-		return old | src;
-	case INSN_XOR_TO_MEM:
-		return old ^ src;
-	default:
-		return src;
-	}
-}
+#define APIC_REG_BYTES		4	/* bytes 4-15 of each 16 are unused */
+#define MMIO_PAGE_MASK		0xfffULL
 
 static uint64_t source_value(struct vcpu *v, const struct insn *in)
 {
@@ -108,22 +48,52 @@ static bool apic_size_ok(unsigned int size, uint64_t offset)
 	return size == 4 && !(offset & APIC_REG_ALIGN);
 }
 
+/*
+ * The SDM (11.4.1) asks for aligned 32-bit accesses, calls narrower ones
+ * model specific and any touching bytes 4-15 of a register undefined. As
+ * KVM and the CPUs that take them do, any width at any offset in the page
+ * is taken here: reads see the register's bytes (zero beyond byte 3);
+ * a narrower write replaces its bytes of the register, the others kept,
+ * and is then one 32-bit write; bytes 4-15 ignore writes.
+ */
+static bool local_apic_size_ok(unsigned int size, uint64_t offset)
+{
+	return offset + size <= VLAPIC_SIZE;
+}
+
 static uint64_t local_apic_read(struct vcpu *v, uint64_t offset,
 				unsigned int size)
 {
-	(void)size;
-	return lapic_emul_read(v, (uint32_t)offset);
+	unsigned int byte = offset & APIC_REG_ALIGN;
+	uint64_t reg;
+
+	if (byte >= APIC_REG_BYTES)
+		return 0;
+	reg = lapic_emul_read(v, (uint32_t)(offset - byte));
+	return size >= 8 ? reg >> (8 * byte) :
+	       (reg >> (8 * byte)) & ((1ULL << (8 * size)) - 1);
 }
 
 static void local_apic_write(struct vcpu *v, uint64_t offset,
 			     unsigned int size, uint64_t value)
 {
-	(void)size;
-	lapic_emul_write(v, (uint32_t)offset, (uint32_t)value);
+	unsigned int byte = offset & APIC_REG_ALIGN;
+	uint32_t reg = (uint32_t)(offset - byte), mask = 0xffffffffU;
+
+	if (byte >= APIC_REG_BYTES)
+		return;
+	if (size < APIC_REG_BYTES)
+		mask = ((1U << (8 * size)) - 1) << (8 * byte);
+	else
+		mask <<= 8 * byte;
+	if (mask != 0xffffffffU)
+		value = (lapic_emul_read(v, reg) & ~mask) |
+			((uint32_t)(value << (8 * byte)) & mask);
+	lapic_emul_write(v, reg, (uint32_t)value);
 }
 
 static const struct mmio_device local_apic = {
-	"local APIC", VLAPIC_BASE, apic_size_ok, local_apic_read,
+	"local APIC", VLAPIC_BASE, local_apic_size_ok, local_apic_read,
 	local_apic_write,
 };
 
@@ -271,6 +241,27 @@ static bool pci_mmio_device(struct partition *p, uint64_t gpa,
 	return true;
 }
 
+/* The status flags come from insn_alu, as the instruction sets them. */
+static void alu_access(struct vcpu *v, const struct mmio_device *dev,
+		       const struct insn *in, uint64_t offset)
+{
+	uint64_t flags = virt()->get_rflags(v);
+	uint64_t mem = dev->read(v, offset, in->size), result;
+
+	if (in->kind == INSN_ALU_TO_REG) {
+		result = insn_alu(in->alu, in->size, insn_reg_read(v->gpr, in),
+				  mem, &flags);
+		if (in->alu != INSN_CMP_MEM)
+			insn_reg_write(v->gpr, in, result);
+	} else {
+		result = insn_alu(in->kind, in->size, mem,
+				  source_value(v, in), &flags);
+		if (insn_writes_mem(in->kind))
+			dev->write(v, offset, in->size, result);
+	}
+	virt()->set_rflags(v, flags);
+}
+
 /* Returns 0, or -EINVAL for an access the device model cannot take. */
 static int mmio_access(struct vcpu *v, const struct mmio_device *dev,
 		       const struct insn *in, uint64_t offset)
@@ -281,6 +272,8 @@ static int mmio_access(struct vcpu *v, const struct mmio_device *dev,
 		return -EINVAL;
 	switch (in->kind) {
 	case INSN_MOV_FROM_MEM:
+	case INSN_MOVZX_FROM_MEM:
+	case INSN_MOVSX_FROM_MEM:
 		insn_reg_write(v->gpr, in, dev->read(v, offset, in->size));
 		return 0;
 	case INSN_XCHG_MEM:
@@ -292,36 +285,102 @@ static int mmio_access(struct vcpu *v, const struct mmio_device *dev,
 	case INSN_MOV_IMM_TO_MEM:
 		dev->write(v, offset, in->size, source_value(v, in));
 		return 0;
-	case INSN_AND_TO_MEM:
-	case INSN_OR_TO_MEM:
-	case INSN_XOR_TO_MEM:
-		old = dev->read(v, offset, in->size);
-		dev->write(v, offset, in->size,
-			   combine(in, old, source_value(v, in)));
-		return 0;
-	default:
+	case INSN_STOS: case INSN_LODS: case INSN_MOVS:
+	case INSN_INS: case INSN_OUTS:
 		return -EINVAL;
+	default:
+		alu_access(v, dev, in, offset);
+		return 0;
 	}
+}
+
+/*
+ * One element of STOS, LODS or MOVS with the device at offset; MOVS's
+ * other side is RAM. A fault on a write means the device is the
+ * destination (a MOVS from one device page to another is refused there).
+ */
+static int string_element(struct vcpu *v, const struct mmio_device *dev,
+			  const struct insn *in, const struct string_op *s,
+			  uint64_t offset, bool write)
+{
+	uint64_t value = 0;
+
+	if (!dev->size_ok(in->size, offset))
+		return -EINVAL;
+	if (in->kind == INSN_STOS) {
+		dev->write(v, offset, in->size, insn_reg_read(v->gpr, in));
+	} else if (in->kind == INSN_LODS) {
+		insn_reg_write(v->gpr, in, dev->read(v, offset, in->size));
+	} else if (write) {
+		if (guest_linear_copy(v, string_src(v, s), &value, in->size,
+				      false))
+			return -EFAULT;
+		dev->write(v, offset, in->size, value);
+	} else {
+		value = dev->read(v, offset, in->size);
+		if (guest_linear_copy(v, string_dst(v, s), &value, in->size,
+				      true))
+			return -EFAULT;
+	}
+	if (in->kind != INSN_LODS)
+		string_advance(v, s, REG_RDI);
+	if (in->kind != INSN_STOS)
+		string_advance(v, s, REG_RSI);
+	return 0;
+}
+
+/*
+ * Elements are done while the device side stays in the page that
+ * faulted; past it the guest executes the instruction again, and the
+ * hardware goes on or faults anew.
+ */
+static int mmio_string(struct vcpu *v, struct vm_exit *x,
+		       const struct mmio_device *dev, const struct insn *in)
+{
+	struct string_op s;
+	uint64_t gpa = x->stage2.gpa, n;
+	bool write = x->stage2.write;
+
+	if ((in->kind == INSN_STOS && !write) ||
+	    (in->kind == INSN_LODS && write) || in->kind >= INSN_INS)
+		return -EINVAL;
+	string_begin(v, &s, in->size, in->addr_size, in->seg, in->rep);
+	for (n = 0; n < s.count; n++, gpa += (uint64_t)s.step) {
+		int err;
+
+		if ((gpa & ~MMIO_PAGE_MASK) != (x->stage2.gpa & ~MMIO_PAGE_MASK))
+			break;
+		err = string_element(v, dev, in, &s, gpa - dev->base, write);
+		if (err && !n)
+			return err;
+		if (err)
+			break;
+	}
+	string_end(v, &s, n, x->rip + in->length);
+	return 0;
 }
 
 static void emulate_mmio(struct vcpu *v, struct vm_exit *x,
 			 const struct mmio_device *dev)
 {
-	uint8_t bytes[MAX_INSN_BYTES] = { 0 };
+	uint8_t bytes[INSN_MAX_LEN];
 	struct insn in;
-	size_t got;
 	uint64_t offset = x->stage2.gpa - dev->base;
+	int err = guest_insn_decode(v, x->rip, &in, bytes);
 
-	if (fetch_insn(v, x->rip, bytes, &got) ||
-	    insn_decode(bytes, got, decode_mode(v), &in) ||
-	    mmio_access(v, dev, &in, offset)) {
+	if (!err && in.kind >= INSN_STOS)
+		err = mmio_string(v, x, dev, &in);
+	else if (!err)
+		err = mmio_access(v, dev, &in, offset);
+	if (err) {
 		partition_fault(v->part, v, "%s access at offset %#llx by an instruction that is not emulated (RIP %#llx, bytes %02x %02x %02x %02x)",
 				dev->name, (unsigned long long)offset,
 				(unsigned long long)x->rip, bytes[0],
 				bytes[1], bytes[2], bytes[3]);
 		return;
 	}
-	virt()->set_rip(v, x->rip + in.length);
+	if (in.kind < INSN_STOS)
+		virt()->set_rip(v, x->rip + in.length);
 }
 
 void emulate_stage2_fault(struct vcpu *v, struct vm_exit *x)

@@ -280,10 +280,10 @@ static const struct insn_case cases[] = {
 	  INSN_CMP_MEM, 4, 0, 0, 0, 0,
 	  B(0x39, 0x03) },
 	{ "cmp (%rbx),%eax", M64,
-	  INSN_CMP_REG_MEM, 4, 0, 0, 0, 0,
+	  INSN_ALU_TO_REG, 4, 0, 0, 0, 0,
 	  B(0x3b, 0x03) },
 	{ "cmp (%rbx),%cl", M64,
-	  INSN_CMP_REG_MEM, 1, 1, 0, 0, 0,
+	  INSN_ALU_TO_REG, 1, 1, 0, 0, 0,
 	  B(0x3a, 0x0b) },
 	{ "cmp %r9b,(%rbx)", M64,
 	  INSN_CMP_MEM, 1, 9, 0, 0, 0,
@@ -579,6 +579,232 @@ static const struct insn_case cases[] = {
 	{ "cmp %ax,(%bx)", M16,
 	  INSN_CMP_MEM, 2, 0, 0, 0, 0,
 	  B(0x39, 0x07) },
+	/* Widths, RMW and string forms (gcc/clang output and GNU as). */
+	{ "mov %sil,(%rcx)", M64,
+	  INSN_MOV_TO_MEM, 1, 6, 0, 0, 0,
+	  B(0x40, 0x88, 0x31) },
+	{ "mov %bpl,0x80(%rcx)", M64,
+	  INSN_MOV_TO_MEM, 1, 5, 0, 0, 0,
+	  B(0x40, 0x88, 0xa9, 0x80, 0x00, 0x00, 0x00) },
+	{ "mov %ch,0x80(%rcx)", M64,
+	  INSN_MOV_TO_MEM, 1, 1, 1, 0, 0,
+	  B(0x88, 0xa9, 0x80, 0x00, 0x00, 0x00) },
+	{ "mov 0x20(%rdi),%sil", M64,
+	  INSN_MOV_FROM_MEM, 1, 6, 0, 0, 0,
+	  B(0x40, 0x8a, 0x77, 0x20) },
+	{ "mov 0x20(%rdi),%dh", M64,
+	  INSN_MOV_FROM_MEM, 1, 2, 1, 0, 0,
+	  B(0x8a, 0x77, 0x20) },
+	{ "movw $0x10,%gs:0x80(%rcx)", M64,
+	  INSN_MOV_IMM_TO_MEM, 2, -1, 0, 0x10, 0,
+	  B(0x65, 0x66, 0xc7, 0x81, 0x80, 0x00, 0x00, 0x00, 0x10, 0x00) },
+	{ "addl $0x1,(%rdi)", M64,
+	  INSN_ADD_TO_MEM, 4, -1, 0, 0x1, 0,
+	  B(0x83, 0x07, 0x01) },
+	{ "add %esi,(%rdi)", M64,
+	  INSN_ADD_TO_MEM, 4, 6, 0, 0, 0,
+	  B(0x01, 0x37) },
+	{ "add %r8b,(%rdi)", M64,
+	  INSN_ADD_TO_MEM, 1, 8, 0, 0, 0,
+	  B(0x44, 0x00, 0x07) },
+	{ "subq $0x10,0x8(%rdi)", M64,
+	  INSN_SUB_TO_MEM, 8, -1, 0, 0x10, 0,
+	  B(0x48, 0x83, 0x6f, 0x08, 0x10) },
+	{ "sub %ax,(%rdi)", M64,
+	  INSN_SUB_TO_MEM, 2, 0, 0, 0, 0,
+	  B(0x66, 0x29, 0x07) },
+	{ "adcl $0x12345678,(%rdi)", M64,
+	  INSN_ADC_TO_MEM, 4, -1, 0, 0x12345678, 0,
+	  B(0x81, 0x17, 0x78, 0x56, 0x34, 0x12) },
+	{ "adc %ecx,(%rdi)", M64,
+	  INSN_ADC_TO_MEM, 4, 1, 0, 0, 0,
+	  B(0x11, 0x0f) },
+	{ "sbbb $0x1,(%rdi)", M64,
+	  INSN_SBB_TO_MEM, 1, -1, 0, 0x1, 0,
+	  B(0x80, 0x1f, 0x01) },
+	{ "sbb %rdx,(%rdi)", M64,
+	  INSN_SBB_TO_MEM, 8, 2, 0, 0, 0,
+	  B(0x48, 0x19, 0x17) },
+	{ "lock addl $0x1,(%rdi)", M64,
+	  INSN_ADD_TO_MEM, 4, -1, 0, 0x1, 0,
+	  B(0xf0, 0x83, 0x07, 0x01) },
+	{ "andw $0xfffb,(%rdi)", M64,
+	  INSN_AND_TO_MEM, 2, -1, 0, 0xfffb, 0,
+	  B(0x66, 0x83, 0x27, 0xfb) },
+	{ "and (%rdi),%eax", M64,
+	  INSN_ALU_TO_REG, 4, 0, 0, 0, 0,
+	  B(0x23, 0x07) },
+	{ "or 0x10(%rdi),%r9", M64,
+	  INSN_ALU_TO_REG, 8, 9, 0, 0, 0,
+	  B(0x4c, 0x0b, 0x4f, 0x10) },
+	{ "add (%rdi),%bh", M64,
+	  INSN_ALU_TO_REG, 1, 3, 1, 0, 0,
+	  B(0x02, 0x3f) },
+	{ "sub (%rdi),%dil", M64,
+	  INSN_ALU_TO_REG, 1, 7, 0, 0, 0,
+	  B(0x40, 0x2a, 0x3f) },
+	{ "xor (%rdi),%cx", M64,
+	  INSN_ALU_TO_REG, 2, 1, 0, 0, 0,
+	  B(0x66, 0x33, 0x0f) },
+	{ "notl (%rdi)", M64,
+	  INSN_NOT_MEM, 4, -1, 0, 0, 0,
+	  B(0xf7, 0x17) },
+	{ "negb 0x3(%rdi)", M64,
+	  INSN_NEG_MEM, 1, -1, 0, 0, 0,
+	  B(0xf6, 0x5f, 0x03) },
+	{ "incl (%rdi)", M64,
+	  INSN_INC_MEM, 4, -1, 0, 0, 0,
+	  B(0xff, 0x07) },
+	{ "decw (%rdi)", M64,
+	  INSN_DEC_MEM, 2, -1, 0, 0, 0,
+	  B(0x66, 0xff, 0x0f) },
+	{ "incb (%rdi)", M64,
+	  INSN_INC_MEM, 1, -1, 0, 0, 0,
+	  B(0xfe, 0x07) },
+	{ "lock decq (%rdi)", M64,
+	  INSN_DEC_MEM, 8, -1, 0, 0, 0,
+	  B(0xf0, 0x48, 0xff, 0x0f) },
+	{ "xchg %sil,(%rdi)", M64,
+	  INSN_XCHG_MEM, 1, 6, 0, 0, 0,
+	  B(0x40, 0x86, 0x37) },
+	{ "xchg %ax,(%rdi)", M64,
+	  INSN_XCHG_MEM, 2, 0, 0, 0, 0,
+	  B(0x66, 0x87, 0x07) },
+	{ "movzbq 0x30(%rdi),%rsi", M64,
+	  INSN_MOVZX_FROM_MEM, 1, 6, 0, 0, 8,
+	  B(0x48, 0x0f, 0xb6, 0x77, 0x30) },
+	{ "movzwl (%rdi),%r10d", M64,
+	  INSN_MOVZX_FROM_MEM, 2, 10, 0, 0, 4,
+	  B(0x44, 0x0f, 0xb7, 0x17) },
+	{ "movsbq (%rdi),%rbx", M64,
+	  INSN_MOVSX_FROM_MEM, 1, 3, 0, 0, 8,
+	  B(0x48, 0x0f, 0xbe, 0x1f) },
+	{ "movswl (%rdi),%eax", M64,
+	  INSN_MOVSX_FROM_MEM, 2, 0, 0, 0, 4,
+	  B(0x0f, 0xbf, 0x07) },
+	{ "stos %al,%es:(%rdi)", M64,
+	  INSN_STOS, 1, 0, 0, 0, 0,
+	  B(0xaa) },
+	{ "stos %eax,%es:(%rdi)", M64,
+	  INSN_STOS, 4, 0, 0, 0, 0,
+	  B(0xab) },
+	{ "stos %rax,%es:(%rdi)", M64,
+	  INSN_STOS, 8, 0, 0, 0, 0,
+	  B(0x48, 0xab) },
+	{ "rep stos %eax,%es:(%rdi)", M64,
+	  INSN_STOS, 4, 0, 0, 0, 0,
+	  B(0xf3, 0xab) },
+	{ "rep stos %ax,%es:(%edi)", M64,
+	  INSN_STOS, 2, 0, 0, 0, 0,
+	  B(0x67, 0x66, 0xf3, 0xab) },
+	{ "movsb %ds:(%rsi),%es:(%rdi)", M64,
+	  INSN_MOVS, 1, 0, 0, 0, 0,
+	  B(0xa4) },
+	{ "rep movsl %ds:(%rsi),%es:(%rdi)", M64,
+	  INSN_MOVS, 4, 0, 0, 0, 0,
+	  B(0xf3, 0xa5) },
+	{ "rep movsq %ds:(%rsi),%es:(%rdi)", M64,
+	  INSN_MOVS, 8, 0, 0, 0, 0,
+	  B(0xf3, 0x48, 0xa5) },
+	{ "rep movsl %fs:(%rsi),%es:(%rdi)", M64,
+	  INSN_MOVS, 4, 0, 0, 0, 0,
+	  B(0x64, 0xf3, 0xa5) },
+	{ "lods %ds:(%rsi),%al", M64,
+	  INSN_LODS, 1, 0, 0, 0, 0,
+	  B(0xac) },
+	{ "lods %ds:(%rsi),%rax", M64,
+	  INSN_LODS, 8, 0, 0, 0, 0,
+	  B(0x48, 0xad) },
+	{ "rep lods %gs:(%rsi),%eax", M64,
+	  INSN_LODS, 4, 0, 0, 0, 0,
+	  B(0x65, 0xf3, 0xad) },
+	{ "rep insb (%dx),%es:(%rdi)", M64,
+	  INSN_INS, 1, 0, 0, 0, 0,
+	  B(0xf3, 0x6c) },
+	{ "outsl %ds:(%rsi),(%dx)", M64,
+	  INSN_OUTS, 4, 0, 0, 0, 0,
+	  B(0x6f) },
+	{ "rex.W outsl %ds:(%rsi),(%dx)", M64,
+	  INSN_OUTS, 4, 0, 0, 0, 0,
+	  B(0x48, 0x6f) },
+	{ "mov %dl,0xfee00080", M32,
+	  INSN_MOV_TO_MEM, 1, 2, 0, 0, 0,
+	  B(0x88, 0x15, 0x80, 0x00, 0xe0, 0xfe) },
+	{ "movb $0x20,0xfee00080", M32,
+	  INSN_MOV_IMM_TO_MEM, 1, -1, 0, 0x20, 0,
+	  B(0xc6, 0x05, 0x80, 0x00, 0xe0, 0xfe, 0x20) },
+	{ "mov 0xfee00030,%ax", M32,
+	  INSN_MOV_FROM_MEM, 2, 0, 0, 0, 0,
+	  B(0x66, 0xa1, 0x30, 0x00, 0xe0, 0xfe) },
+	{ "addl $0x10,0xfee00080", M32,
+	  INSN_ADD_TO_MEM, 4, -1, 0, 0x10, 0,
+	  B(0x83, 0x05, 0x80, 0x00, 0xe0, 0xfe, 0x10) },
+	{ "subb $0x10,0xfee00080", M32,
+	  INSN_SUB_TO_MEM, 1, -1, 0, 0x10, 0,
+	  B(0x80, 0x2d, 0x80, 0x00, 0xe0, 0xfe, 0x10) },
+	{ "add (%ebx),%ecx", M32,
+	  INSN_ALU_TO_REG, 4, 1, 0, 0, 0,
+	  B(0x03, 0x0b) },
+	{ "cmp (%ebx),%ah", M32,
+	  INSN_ALU_TO_REG, 1, 0, 1, 0, 0,
+	  B(0x3a, 0x23) },
+	{ "notw (%ebx)", M32,
+	  INSN_NOT_MEM, 2, -1, 0, 0, 0,
+	  B(0x66, 0xf7, 0x13) },
+	{ "incl 0xfee00080", M32,
+	  INSN_INC_MEM, 4, -1, 0, 0, 0,
+	  B(0xff, 0x05, 0x80, 0x00, 0xe0, 0xfe) },
+	{ "stos %eax,%es:(%edi)", M32,
+	  INSN_STOS, 4, 0, 0, 0, 0,
+	  B(0xab) },
+	{ "rep stos %al,%es:(%edi)", M32,
+	  INSN_STOS, 1, 0, 0, 0, 0,
+	  B(0xf3, 0xaa) },
+	{ "rep movsw %ds:(%esi),%es:(%edi)", M32,
+	  INSN_MOVS, 2, 0, 0, 0, 0,
+	  B(0x66, 0xf3, 0xa5) },
+	{ "rep movsl %ds:(%si),%es:(%di)", M32,
+	  INSN_MOVS, 4, 0, 0, 0, 0,
+	  B(0x67, 0xf3, 0xa5) },
+	{ "lods %ds:(%esi),%ax", M32,
+	  INSN_LODS, 2, 0, 0, 0, 0,
+	  B(0x66, 0xad) },
+	{ "rep outsb %ds:(%esi),(%dx)", M32,
+	  INSN_OUTS, 1, 0, 0, 0, 0,
+	  B(0xf3, 0x6e) },
+	{ "rep outsb %es:(%esi),(%dx)", M32,
+	  INSN_OUTS, 1, 0, 0, 0, 0,
+	  B(0x26, 0xf3, 0x6e) },
+	{ "rep insw (%dx),%es:(%edi)", M32,
+	  INSN_INS, 2, 0, 0, 0, 0,
+	  B(0x66, 0xf3, 0x6d) },
+	{ "rep insl (%dx),%es:(%di)", M32,
+	  INSN_INS, 4, 0, 0, 0, 0,
+	  B(0x67, 0xf3, 0x6d) },
+	{ "rep stos %al,%es:(%di)", M16,
+	  INSN_STOS, 1, 0, 0, 0, 0,
+	  B(0xf3, 0xaa) },
+	{ "rep movsl %ds:(%si),%es:(%di)", M16,
+	  INSN_MOVS, 4, 0, 0, 0, 0,
+	  B(0x66, 0xf3, 0xa5) },
+	{ "rep movsw %ds:(%esi),%es:(%edi)", M16,
+	  INSN_MOVS, 2, 0, 0, 0, 0,
+	  B(0x67, 0xf3, 0xa5) },
+	{ "rep outsw %cs:(%si),(%dx)", M16,
+	  INSN_OUTS, 2, 0, 0, 0, 0,
+	  B(0x2e, 0xf3, 0x6f) },
+	{ "insb (%dx),%es:(%di)", M16,
+	  INSN_INS, 1, 0, 0, 0, 0,
+	  B(0x6c) },
+	{ "addb $0x1,(%bx)", M16,
+	  INSN_ADD_TO_MEM, 1, -1, 0, 0x1, 0,
+	  B(0x80, 0x07, 0x01) },
+	{ "sub %ax,0x80(%bx)", M16,
+	  INSN_SUB_TO_MEM, 2, 0, 0, 0, 0,
+	  B(0x29, 0x87, 0x80, 0x00) },
+	{ "negw (%si)", M16,
+	  INSN_NEG_MEM, 2, -1, 0, 0, 0,
+	  B(0xf7, 0x1c) },
 };
 
 static void check_case(const struct insn_case *c, const struct insn *in)
@@ -659,30 +885,39 @@ static const struct reject_case rejects[] = {
 	{ "movzbl %al,%eax", M64, B(0x0f, 0xb6, 0xc0) },
 	{ "or $1,%al (80 /1)", M32, B(0x80, 0xc8, 0x01) },
 	{ "mov %ax,%bx (16)", M16, B(0x89, 0xc3) },
+	{ "add %eax,%ecx", M64, B(0x01, 0xc1) },
+	{ "incl %eax (ff /0)", M32, B(0xff, 0xc0) },
 	/* Group members that are not emulated. */
-	{ "addl $0x1,(%rax)", M64, B(0x83, 0x00, 0x01) },
-	{ "subl $0x1,(%rax)", M64, B(0x83, 0x28, 0x01) },
-	{ "adcb $0x1,(%rax)", M64, B(0x80, 0x10, 0x01) },
 	{ "(bad) c6 /1", M64, B(0xc6, 0x08, 0x01) },
-	{ "notl (%rax)", M64, B(0xf7, 0x10) },
+	{ "mull (%rax)", M64, B(0xf7, 0x20) },
 	{ "testb $0x1,(%rax) as f6 /1", M64, B(0xf6, 0x08, 0x01) },
+	{ "call *(%rax)", M64, B(0xff, 0x10) },
+	{ "push (%rax)", M64, B(0xff, 0x30) },
+	{ "(bad) fe /2", M64, B(0xfe, 0x10) },
 	/* Opcodes outside the set. */
 	{ "nop", M64, B(0x90) },
 	{ "syscall", M64, B(0x0f, 0x05) },
-	{ "add %eax,(%rax)", M64, B(0x01, 0x00) },
+	{ "add $0x1,%al", M64, B(0x04, 0x01) },
 	{ "lea (%rax),%eax", M64, B(0x8d, 0x00) },
 	{ "movnti %eax,(%rax)", M64, B(0x0f, 0xc3, 0x00) },
 	{ "mov %es,(%rax)", M64, B(0x8c, 0x00) },
-	{ "movsb", M64, B(0xa4) },
+	{ "cmpsb", M64, B(0xa6) },
+	{ "scas %es:(%rdi),%al", M64, B(0xae) },
+	{ "xadd %eax,(%rax)", M64, B(0x0f, 0xc1, 0x00) },
 	{ "vmovdqa (%rax),%ymm0", M64, B(0xc5, 0xfd, 0x6f, 0x00) },
 	/* LOCK only on read-modify-write. */
 	{ "lock mov %eax,(%rax)", M64, B(0xf0, 0x89, 0x00) },
 	{ "lock cmp %eax,(%rax)", M64, B(0xf0, 0x39, 0x00) },
 	{ "lock testl $0x1,(%rax)", M64,
 	  B(0xf0, 0xf7, 0x00, 0x01, 0x00, 0x00, 0x00) },
-	/* REP/REPNE (also XACQUIRE/XRELEASE) are refused. */
+	{ "lock movsb", M64, B(0xf0, 0xa4) },
+	{ "lock stos %al,%es:(%rdi)", M64, B(0xf0, 0xaa) },
+	{ "lock notl %eax", M64, B(0xf0, 0xf7, 0xd0) },
+	/* REP only on string forms; REPNE (also XACQUIRE) never. */
 	{ "xrelease mov %eax,(%rax)", M64, B(0xf3, 0x89, 0x00) },
 	{ "repnz mov %eax,(%rax)", M64, B(0xf2, 0x89, 0x00) },
+	{ "repnz movsb", M64, B(0xf2, 0xa4) },
+	{ "repz and %eax,(%rax)", M32, B(0xf3, 0x21, 0x00) },
 	/* Mode-dependent opcodes. */
 	{ "movsxd (%rax),%ax", M64, B(0x66, 0x63, 0x00) },
 	{ "arpl %ax,(%eax)", M32, B(0x63, 0x00) },
@@ -915,6 +1150,164 @@ static void test_decode_then_apply(void **state)
 	assert_int_equal(insn_reg_read(regs, &in), 0xdef0);
 }
 
+/* String forms: REP, the address size and the source segment. */
+static void test_string_fields(void **state)
+{
+	static const struct {
+		enum insn_mode mode;
+		uint8_t bytes[4];
+		unsigned int len;
+		bool rep;
+		unsigned int addr_size;
+		enum insn_seg seg;
+	} t[] = {
+		{ M64, { 0xf3, 0xab }, 2, true, 8, INSN_SEG_DS },
+		{ M64, { 0x67, 0xaa }, 2, false, 4, INSN_SEG_DS },
+		{ M64, { 0x64, 0xf3, 0xa5 }, 3, true, 8, INSN_SEG_FS },
+		{ M32, { 0xf3, 0x26, 0x6e }, 3, true, 4, INSN_SEG_ES },
+		{ M32, { 0x67, 0xf3, 0xa5 }, 3, true, 2, INSN_SEG_DS },
+		{ M16, { 0xf3, 0x2e, 0x6f }, 3, true, 2, INSN_SEG_CS },
+		{ M16, { 0x67, 0x65, 0xac }, 3, false, 4, INSN_SEG_GS },
+	};
+	struct insn in;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(insn_decode(t[i].bytes, t[i].len, t[i].mode,
+					     &in), 0);
+		assert_int_equal(in.length, t[i].len);
+		assert_int_equal(in.rep, t[i].rep);
+		assert_int_equal(in.addr_size, t[i].addr_size);
+		assert_int_equal(in.seg, t[i].seg);
+	}
+}
+
+/* The operation of the reg,r/m ALU forms: one per opcode row. */
+static void test_alu_to_reg(void **state)
+{
+	static const enum insn_kind want[8] = {
+		INSN_ADD_TO_MEM, INSN_OR_TO_MEM, INSN_ADC_TO_MEM,
+		INSN_SBB_TO_MEM, INSN_AND_TO_MEM, INSN_SUB_TO_MEM,
+		INSN_XOR_TO_MEM, INSN_CMP_MEM,
+	};
+	struct insn in;
+
+	(void)state;
+	for (unsigned int row = 0; row < 8; row++) {
+		uint8_t b[2] = { (uint8_t)(row << 3 | 3), 0x07 };
+
+		assert_int_equal(insn_decode(b, 2, M64, &in), 0);
+		assert_int_equal(in.kind, INSN_ALU_TO_REG);
+		assert_int_equal(in.alu, want[row]);
+		b[0] = (uint8_t)(row << 3 | 1);
+		assert_int_equal(insn_decode(b, 2, M64, &in), 0);
+		assert_int_equal(in.kind, want[row]);
+	}
+}
+
+/*
+ * insn_alu against this very CPU: the host runs each operation at each
+ * size and its RFLAGS is the reference. The pushes step over the red zone.
+ */
+#define HW_BINARY(name, mnem, T)					\
+static uint64_t name(uint64_t d, uint64_t s, uint64_t *fl)		\
+{									\
+	T dd = (T)d, ss = (T)s;						\
+	uint64_t f = *fl;						\
+	__asm__("lea -128(%%rsp),%%rsp; push %[f]; popfq; "		\
+		mnem " %[s],%[d]; pushfq; pop %[f]; lea 128(%%rsp),%%rsp" \
+		: [d] "+r"(dd), [f] "+r"(f) : [s] "r"(ss) : "cc");	\
+	*fl = f;							\
+	return dd;							\
+}
+#define HW_UNARY(name, mnem, T)						\
+static uint64_t name(uint64_t d, uint64_t s, uint64_t *fl)		\
+{									\
+	T dd = (T)d;							\
+	uint64_t f = *fl;						\
+	(void)s;							\
+	__asm__("lea -128(%%rsp),%%rsp; push %[f]; popfq; "		\
+		mnem " %[d]; pushfq; pop %[f]; lea 128(%%rsp),%%rsp"	\
+		: [d] "+r"(dd), [f] "+r"(f) : : "cc");			\
+	*fl = f;							\
+	return dd;							\
+}
+#define HW_ALL(mac, op, mnem)						\
+	mac(hw_##op##1, mnem, uint8_t) mac(hw_##op##2, mnem, uint16_t)	\
+	mac(hw_##op##4, mnem, uint32_t) mac(hw_##op##8, mnem, uint64_t)
+HW_ALL(HW_BINARY, add, "add") HW_ALL(HW_BINARY, adc, "adc")
+HW_ALL(HW_BINARY, sub, "sub") HW_ALL(HW_BINARY, sbb, "sbb")
+HW_ALL(HW_BINARY, and, "and") HW_ALL(HW_BINARY, or, "or")
+HW_ALL(HW_BINARY, xor, "xor") HW_ALL(HW_BINARY, cmp, "cmp")
+HW_ALL(HW_BINARY, test, "test") HW_ALL(HW_UNARY, not, "not")
+HW_ALL(HW_UNARY, neg, "neg") HW_ALL(HW_UNARY, inc, "inc")
+HW_ALL(HW_UNARY, dec, "dec")
+
+typedef uint64_t (*hw_fn)(uint64_t, uint64_t, uint64_t *);
+#define HW_ROW(kind, op, logic)						\
+	{ kind, logic, { hw_##op##1, hw_##op##2, hw_##op##4, hw_##op##8 } }
+
+static void test_alu_flags(void **state)
+{
+	static const struct {
+		enum insn_kind kind;
+		bool logic;	/* AF undefined */
+		hw_fn hw[4];
+	} ops[] = {
+		HW_ROW(INSN_ADD_TO_MEM, add, false),
+		HW_ROW(INSN_ADC_TO_MEM, adc, false),
+		HW_ROW(INSN_SUB_TO_MEM, sub, false),
+		HW_ROW(INSN_SBB_TO_MEM, sbb, false),
+		HW_ROW(INSN_AND_TO_MEM, and, true),
+		HW_ROW(INSN_OR_TO_MEM, or, true),
+		HW_ROW(INSN_XOR_TO_MEM, xor, true),
+		HW_ROW(INSN_CMP_MEM, cmp, false),
+		HW_ROW(INSN_TEST_MEM, test, true),
+		HW_ROW(INSN_NOT_MEM, not, false),
+		HW_ROW(INSN_NEG_MEM, neg, false),
+		HW_ROW(INSN_INC_MEM, inc, false),
+		HW_ROW(INSN_DEC_MEM, dec, false),
+	};
+	static const uint64_t vals[] = {
+		0, 1, 2, 0xf, 0x10, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff,
+		0x7fffffff, 0x80000000, 0xffffffff, 0x7fffffffffffffffULL,
+		0x8000000000000000ULL, 0xffffffffffffffffULL,
+		0x123456789abcdef0ULL,
+	};
+	static const unsigned int sizes[4] = { 1, 2, 4, 8 };
+	const size_t nv = sizeof(vals) / sizeof(vals[0]);
+
+	(void)state;
+	for (size_t o = 0; o < sizeof(ops) / sizeof(ops[0]); o++)
+	for (unsigned int z = 0; z < 4; z++)
+	for (size_t a = 0; a < nv; a++)
+	for (size_t b = 0; b < nv; b++)
+	for (uint64_t in_fl = 0x2; in_fl <= 0x2 + RFLAGS_STATUS;
+	     in_fl += RFLAGS_STATUS) {
+		uint64_t mask = sizes[z] == 8 ? ~0ULL :
+				(1ULL << (8 * sizes[z])) - 1;
+		uint64_t hw_fl = in_fl, sw_fl = in_fl;
+		uint64_t hw = ops[o].hw[z](vals[a], vals[b], &hw_fl) & mask;
+		uint64_t sw = insn_alu(ops[o].kind, sizes[z], vals[a],
+				       vals[b], &sw_fl);
+		uint64_t cmp = RFLAGS_STATUS & ~(ops[o].logic ? RFLAGS_AF : 0);
+
+		if (ops[o].kind == INSN_CMP_MEM || ops[o].kind == INSN_TEST_MEM)
+			hw = vals[a] & mask;	/* the destination stays */
+		if (hw != sw || (hw_fl & cmp) != (sw_fl & cmp))
+			print_message("kind %d size %u %#llx %#llx: hw %#llx fl %#llx, sw %#llx fl %#llx\n",
+				      ops[o].kind, sizes[z],
+				      (unsigned long long)vals[a],
+				      (unsigned long long)vals[b],
+				      (unsigned long long)hw,
+				      (unsigned long long)hw_fl,
+				      (unsigned long long)sw,
+				      (unsigned long long)sw_fl);
+		assert_int_equal(hw, sw);
+		assert_int_equal(hw_fl & cmp, sw_fl & cmp);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -929,6 +1322,9 @@ int main(void)
 		cmocka_unit_test(test_reg_write_mov),
 		cmocka_unit_test(test_reg_write_extend),
 		cmocka_unit_test(test_decode_then_apply),
+		cmocka_unit_test(test_string_fields),
+		cmocka_unit_test(test_alu_to_reg),
+		cmocka_unit_test(test_alu_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

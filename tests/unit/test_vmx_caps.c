@@ -399,6 +399,17 @@ static void test_io_qualification(void **state)
 	assert_false(x.io.in);
 	assert_true(x.io.string);
 	assert_true(x.io.rep);
+	assert_int_equal(x.io.seg, -1);
+	/* Its instruction info: 32-bit addressing (1 << 7), FS (4 << 15). */
+	vmx_decode_io_string(0x00020080U, &x);
+	assert_int_equal(x.io.addr_size, 4);
+	assert_int_equal(x.io.seg, 4);
+	vmx_decode_io_string(0x00018100U, &x);	/* 64-bit, DS */
+	assert_int_equal(x.io.addr_size, 8);
+	assert_int_equal(x.io.seg, 3);
+	vmx_decode_io_string(0, &x);		/* 16-bit, ES */
+	assert_int_equal(x.io.addr_size, 2);
+	assert_int_equal(x.io.seg, 0);
 }
 
 static void test_ept_violation_qualification(void **state)

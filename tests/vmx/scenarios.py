@@ -88,3 +88,20 @@ SCENARIOS = [
         anywhere=[r"steady: memory intact",
                   r"partition steady exited with code 0"]),
 ]
+
+# MMIO forms and string I/O on the Intel path: every row of the guest.
+SCENARIOS.append(
+    vmx("vmx-mmio-forms",
+        smp=1,
+        config_text=HEAD + PART % ("forms", "0", "8M",
+                                   "guests/mmio-forms.elf"),
+        expect=[r"forms: PASS movb load \(a0\)",
+                r"forms: PASS addb 0xff to 0x01: CF ZF",
+                r"forms: PASS rep movsl 1024 dwords: ECX",
+                r"forms: PASS 64-bit mov %sil,\(%rcx\) \(40 88 31\)",
+                r"forms: hello from rep outsb",
+                r"forms: PASS addr16 rep insb: data",
+                r"forms: 0 failed",
+                r"partition forms exited with code 0",
+                r"run finished: success"],
+        forbid=[r"FAIL", r"not emulated", r"stopped: ", r"error:"]))

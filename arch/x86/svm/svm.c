@@ -45,6 +45,8 @@ void svm_enter(uint64_t *gprs, uint64_t vmcb_pa, uint64_t host_area_pa);
 static uint64_t iopm_pa, msrpm_pa;
 static struct svm_vcpu svm_vcpus[MAX_CPUS];
 static unsigned int svm_vcpu_count;
+/* IOIO exits name the segment of OUTS (APM vol. 2 15.33). */
+static bool decode_assists;
 
 /*
  * AMD APM vol. 2 15.4: SVM is enabled by EFER.SVME; VMRUN saves host state
@@ -63,6 +65,7 @@ static int svm_cpu_enable(struct per_cpu *cpu)
 				  "this CPU reports no AMD-V";
 		return -ENODEV;
 	}
+	decode_assists = facts.svm_features_edx & CPUID_SVM_EDX_DECODE_ASSISTS;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, cpu->virt_page);
 	return 0;
@@ -222,6 +225,11 @@ static void decode_io(void *vmcb, struct vm_exit *x)
 	x->io.in = info & IOIO_IN;
 	x->io.string = info & IOIO_STRING;
 	x->io.rep = info & IOIO_REP;
+	/* QEMU's TCG sets none of the three: then it is decoded. */
+	x->io.addr_size = info & IOIO_A16 ? 2 : info & IOIO_A32 ? 4 :
+			  info & IOIO_A64 ? 8 : 0;
+	x->io.seg = decode_assists ?
+		    (int8_t)((info >> IOIO_SEG_SHIFT) & IOIO_SEG_MASK) : -1;
 	/* EXITINFO2 holds the next RIP even without NRIP save (15.10.2). */
 	x->insn_len = vmcb_r64(vmcb, VMCB_EXIT_INFO2) - x->rip;
 }
@@ -327,6 +335,22 @@ static uint64_t svm_cs_base(struct vcpu *v)
 	return vmcb_r64(svm(v)->vmcb, VMCB_CS + SEG_BASE);
 }
 
+static uint64_t svm_seg_base(struct vcpu *v, unsigned int seg)
+{
+	return vmcb_r64(svm(v)->vmcb, VMCB_ES + seg * VMCB_SEG_STRIDE +
+			SEG_BASE);
+}
+
+static uint64_t svm_get_rflags(struct vcpu *v)
+{
+	return vmcb_r64(svm(v)->vmcb, VMCB_RFLAGS);
+}
+
+static void svm_set_rflags(struct vcpu *v, uint64_t rflags)
+{
+	vmcb_w64(svm(v)->vmcb, VMCB_RFLAGS, rflags);
+}
+
 static void svm_inject_exception(struct vcpu *v, uint8_t vector,
 				 bool has_error, uint32_t error)
 {
@@ -383,6 +407,9 @@ const struct virt_ops svm_ops = {
 	.get_paging = svm_get_paging,
 	.code_bits = svm_code_bits,
 	.cs_base = svm_cs_base,
+	.seg_base = svm_seg_base,
+	.get_rflags = svm_get_rflags,
+	.set_rflags = svm_set_rflags,
 	.inject_exception = svm_inject_exception,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,

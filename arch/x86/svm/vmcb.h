@@ -28,7 +28,11 @@
 #define VMCB_CLEAN		0x0c0
 #define VMCB_NEXT_RIP		0x0c8
 
-/* State save area: segments are {u16 selector, u16 attrib, u32 limit, u64 base}. */
+/*
+ * State save area: segments are {u16 selector, u16 attrib, u32 limit, u64
+ * base}, ES to GS in their encoding order.
+ */
+#define VMCB_SEG_STRIDE		0x10
 #define VMCB_ES			0x400
 #define VMCB_CS			0x410
 #define VMCB_SS			0x420
@@ -100,6 +104,11 @@
 #define IOIO_STRING		(1ULL << 2)
 #define IOIO_REP		(1ULL << 3)
 #define IOIO_SIZE_SHIFT		4	/* bits 6:4: SZ8, SZ16, SZ32 */
+#define IOIO_A16		(1ULL << 7)	/* bits 9:7: address size */
+#define IOIO_A32		(1ULL << 8)
+#define IOIO_A64		(1ULL << 9)
+#define IOIO_SEG_SHIFT		10	/* bits 12:10, with decode assists */
+#define IOIO_SEG_MASK		0x7ULL
 #define IOIO_PORT_SHIFT		16
 /* EXITINFO1 of NPF exits: a #PF-style error code (15.25.6). */
 #define NPF_WRITE		(1ULL << 1)

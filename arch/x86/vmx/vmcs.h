@@ -57,6 +57,7 @@
 #define VMCS_IDT_VECTORING_INFO		0x4408
 #define VMCS_IDT_VECTORING_ERROR	0x440a
 #define VMCS_EXIT_INSN_LEN		0x440c
+#define VMCS_EXIT_INSN_INFO		0x440e
 #define VMCS_GUEST_LIMIT(seg)		(0x4800 + 2 * (seg))
 #define VMCS_GUEST_GDTR_LIMIT		0x4810
 #define VMCS_GUEST_IDTR_LIMIT		0x4812
@@ -226,6 +227,11 @@ enum vmx_seg {
 #define IO_QUAL_STRING			(1ULL << 4)
 #define IO_QUAL_REP			(1ULL << 5)
 #define IO_QUAL_PORT_SHIFT		16
+/* VM-exit instruction information of INS/OUTS (27.2.5, table 27-8). */
+#define IO_INFO_ADDR_SHIFT		7	/* bits 9:7: 0 16, 1 32, 2 64 */
+#define IO_INFO_ADDR_MASK		0x7U
+#define IO_INFO_SEG_SHIFT		15	/* bits 17:15, OUTS only */
+#define IO_INFO_SEG_MASK		0x7U
 
 /* Exit qualification of control-register accesses (27.2.1, table 27-3). */
 #define CR_QUAL_CR_MASK			0xfULL

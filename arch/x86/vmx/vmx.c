@@ -145,6 +145,9 @@ static uint64_t read_msr(uint32_t msr)
 	return rdmsr(msr);
 }
 
+/* INS/OUTS exits describe their operands (IA32_VMX_BASIC[54], A.1). */
+static bool ins_outs_info;
+
 static int vmx_cpu_enable(struct per_cpu *cpu)
 {
 	struct cpu_facts facts;
@@ -171,6 +174,7 @@ static int vmx_cpu_enable(struct per_cpu *cpu)
 	write_cr4(apply_fixed(read_cr4() | CR4_VMXE, MSR_IA32_VMX_CR4_FIXED0,
 			      MSR_IA32_VMX_CR4_FIXED1));
 	region[0] = caps.basic & VMX_BASIC_REVISION_MASK;
+	ins_outs_info = caps.basic & VMX_BASIC_INS_OUTS_INFO;
 	if (vmxon(cpu->virt_page)) {
 		cpu->virt_error = "VMXON failed";
 		return -EIO;
@@ -725,6 +729,9 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 		break;
 	case VMX_EXIT_IO:
 		vmx_decode_io(q, x);
+		if (x->io.string && ins_outs_info)
+			vmx_decode_io_string((uint32_t)vmread(VMCS_EXIT_INSN_INFO),
+					     x);
 		break;
 	case VMX_EXIT_RDMSR:
 	case VMX_EXIT_WRMSR:
@@ -839,6 +846,24 @@ static uint64_t vmx_cs_base(struct vcpu *v)
 	return vmread(VMCS_GUEST_BASE(SEG_CS));
 }
 
+static uint64_t vmx_seg_base(struct vcpu *v, unsigned int seg)
+{
+	(void)v;
+	return vmread(VMCS_GUEST_BASE(seg));
+}
+
+static uint64_t vmx_get_rflags(struct vcpu *v)
+{
+	(void)v;
+	return vmread(VMCS_GUEST_RFLAGS);
+}
+
+static void vmx_set_rflags(struct vcpu *v, uint64_t rflags)
+{
+	(void)v;
+	vmwrite(VMCS_GUEST_RFLAGS, rflags);
+}
+
 /*
  * SDM vol. 3C 26.2.1.3: an error code goes with exactly the exceptions
  * that push one, and never in real mode (unrestricted guest, PE = 0).
@@ -910,6 +935,9 @@ const struct virt_ops vmx_ops = {
 	.get_paging = vmx_get_paging,
 	.code_bits = vmx_code_bits,
 	.cs_base = vmx_cs_base,
+	.seg_base = vmx_seg_base,
+	.get_rflags = vmx_get_rflags,
+	.set_rflags = vmx_set_rflags,
 	.inject_exception = vmx_inject_exception,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,

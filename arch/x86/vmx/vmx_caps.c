@@ -300,6 +300,14 @@ void vmx_decode_io(uint64_t q, struct vm_exit *x)
 	x->io.in = q & IO_QUAL_IN;
 	x->io.string = q & IO_QUAL_STRING;
 	x->io.rep = q & IO_QUAL_REP;
+	x->io.seg = -1;		/* unknown until the instruction info says */
+}
+
+void vmx_decode_io_string(uint32_t info, struct vm_exit *x)
+{
+	x->io.addr_size = (uint8_t)(2U << ((info >> IO_INFO_ADDR_SHIFT) &
+					   IO_INFO_ADDR_MASK));
+	x->io.seg = (int8_t)((info >> IO_INFO_SEG_SHIFT) & IO_INFO_SEG_MASK);
 }
 
 void vmx_decode_ept_violation(uint64_t q, uint64_t gpa, struct vm_exit *x)

@@ -24,6 +24,7 @@
 
 /* IA32_VMX_BASIC (A.1). */
 #define VMX_BASIC_REVISION_MASK		0x7fffffffULL
+#define VMX_BASIC_INS_OUTS_INFO		(1ULL << 54)
 #define VMX_BASIC_TRUE_CTLS		(1ULL << 55)
 
 /* IA32_VMX_EPT_VPID_CAP (A.10). */
@@ -92,6 +93,8 @@ bool vmx_xcr0_valid(uint64_t value, uint64_t supported);
 /* Exit information in vendor-neutral terms. */
 enum exit_reason vmx_exit_kind(uint32_t basic_reason);
 void vmx_decode_io(uint64_t qualification, struct vm_exit *x);
+/* The address size and segment of INS/OUTS, from the instruction info. */
+void vmx_decode_io_string(uint32_t insn_info, struct vm_exit *x);
 void vmx_decode_ept_violation(uint64_t qualification, uint64_t gpa,
 			      struct vm_exit *x);
 /* A control-register access exit (SDM vol. 3C 27.2.1, table 27-3). */

@@ -8,7 +8,8 @@ sys.dont_write_bytecode = True
 from harness import main             # noqa: E402
 from scenarios import SCENARIOS      # noqa: E402
 from pci_scenarios import PCI_SCENARIOS  # noqa: E402
+from msr_scenarios import MSR_SCENARIOS  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main("integration", SCENARIOS + PCI_SCENARIOS,
+    sys.exit(main("integration", SCENARIOS + PCI_SCENARIOS + MSR_SCENARIOS,
                   sys.argv[1:]))

@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/exit/exit.h"
 #include "kernel/exit/lapic_emul.h"
+#include "kernel/exit/msr_emul.h"
 #include "kernel/partition.h"
 
 /* The vendor entry code addresses gprs[] with these offsets. */
@@ -47,8 +48,10 @@ static void serve_requests(struct vcpu *v)
 		__atomic_store_n(&v->stop_request, false, __ATOMIC_SEQ_CST);
 		return;
 	}
-	if (take(&v->lapic_reset))
+	if (take(&v->lapic_reset)) {
 		lapic_emul_reset(v);
+		msr_emul_reset(v);
+	}
 	if (take(&v->reset_pending))
 		virt()->vcpu_reset(v, &v->reset_entry);
 	/* A SIPI that arrived while the vCPU ran is void: wait for a new one. */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "arch/x86/virt.h"
 #include "drivers/emul/vlapic.h"
+#include "kernel/exit/msr_policy.h"
 
 struct partition;
 
@@ -93,7 +94,8 @@ struct vcpu {
 	volatile bool reset_pending;
 	/* Clean the core's LAPIC of the last run, on the core itself. */
 	volatile bool lapic_reset;
-	uint64_t tsc_deadline;	/* IA32_TSC_DEADLINE as the guest set it */
+	uint64_t tsc_deadline;	/* IA32_TSC_DEADLINE, in host TSC ticks */
+	struct msr_tsc tsc;	/* the guest's TSC offset and TSC_ADJUST */
 	struct vcpu_entry reset_entry;
 	void *arch;		/* VMCB or VMCS state */
 	struct vlapic lapic;

@@ -12,6 +12,7 @@
 #define MSR_PLATFORM_ID		0x00000017U
 #define MSR_APIC_BASE		0x0000001bU
 #define MSR_FEATURE_CONTROL	0x0000003aU
+#define MSR_TSC_ADJUST		0x0000003bU	/* SDM vol. 3B 17.17.3 */
 #define MSR_BIOS_SIGN_ID	0x0000008bU
 #define MSR_MTRR_CAP		0x000000feU
 #define MSR_SYSENTER_CS		0x00000174U
@@ -38,16 +39,26 @@
 #define MSR_GS_BASE		0xc0000101U
 #define MSR_KERNEL_GS_BASE	0xc0000102U
 #define MSR_AMD_HWCR		0xc0010015U
+/* Intel architectural PMU (SDM vol. 3B 20.2, vol. 4 table 2-2). */
+#define MSR_PMC0		0x000000c1U
+#define MSR_PERFEVTSEL0		0x00000186U
+#define MSR_FIXED_CTR0		0x00000309U
+#define MSR_FIXED_CTR_CTRL	0x0000038dU
+#define MSR_PERF_GLOBAL_STATUS	0x0000038eU
+#define MSR_PERF_GLOBAL_CTRL	0x0000038fU
+#define MSR_PERF_GLOBAL_OVF_CTRL 0x00000390U
+#define MSR_PERF_GLOBAL_INUSE	0x00000392U
+#define MSR_A_PMC0		0x000004c1U	/* full-width writes */
+/* AMD PMU (APM vol. 2 13.2): legacy, core extension, PerfMonV2. */
+#define MSR_AMD_PERF_CTL0	0xc0010000U
+#define MSR_AMD_PERF_CTR0	0xc0010004U
+#define MSR_AMD_PERF_CTL_EXT0	0xc0010200U	/* CTL at even, CTR at odd */
+#define MSR_AMD_PERF_GLOBAL_STATUS 0xc0000300U
+#define MSR_AMD_PERF_GLOBAL_CTL	0xc0000301U
+#define MSR_AMD_PERF_GLOBAL_CLR	0xc0000302U
+#define MSR_AMD_PERF_GLOBAL_SET	0xc0000303U
 /* AMD APM vol. 2, 15.30 SVM-related MSRs. */
 #define MSR_VM_CR		0xc0010114U
 #define MSR_VM_HSAVE_PA		0xc0010117U
-
-/*
- * MSRs a guest reads and writes without an exit: their state is switched
- * with the guest's own (VMCB save area and VMLOAD/VMSAVE, or the VMCS guest
- * area), so no other partition or the hypervisor ever sees the values.
- */
-extern const uint32_t guest_msr_passthrough[];
-extern const unsigned int guest_msr_passthrough_count;
 
 #endif

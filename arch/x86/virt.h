@@ -106,9 +106,15 @@ struct virt_ops {
 	void (*set_rflags)(struct vcpu *v, uint64_t rflags);
 	void (*inject_exception)(struct vcpu *v, uint8_t vector,
 				 bool has_error, uint32_t error);
-	/* MSRs whose value lives in the control structure (EFER, PAT). */
+	/*
+	 * MSRs whose value lives in the control structure or is switched with
+	 * the guest (EFER, PAT, FS/GS bases, LSTAR, ...): the policy has
+	 * checked the value; false means #GP.
+	 */
 	bool (*msr_read)(struct vcpu *v, uint32_t index, uint64_t *value);
 	bool (*msr_write)(struct vcpu *v, uint32_t index, uint64_t value);
+	/* Guest TSC = host TSC + offset, for RDTSC(P) too, with no exit. */
+	void (*set_tsc_offset)(struct vcpu *v, uint64_t offset);
 };
 
 int virt_select(enum virt_kind kind);

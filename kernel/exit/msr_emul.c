@@ -1,80 +1,58 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * MSR policy (docs/guest-interface.md). Passed through without exits: the
- * MSRs whose state is switched with the guest's (arch/x86/msr.c). Emulated
- * here: EFER and PAT (kept in the vCPU's control structure), the APIC base,
- * the TSC deadline (on the core's one-shot timer, kernel/exit/lapic_emul.c),
- * and a few read-as-zero identification and MTRR registers that kernels
- * probe. Everything else raises #GP in the guest, as a missing MSR does.
+ * RDMSR and WRMSR exits: kernel/exit/msr_policy.c decides (which MSRs
+ * exist for the partition's CPUID, which values #GP), this file carries
+ * the decision out on the vCPU's own core: the VMCB/VMCS, the TSC offset,
+ * the emulated deadline timer or the core's own register.
  */
 #include "kernel/exit/msr_emul.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/exception.h"
 #include "arch/x86/msr.h"
-#include "drivers/emul/vlapic.h"
+#include "kernel/exit/cpuid_policy.h"
 #include "kernel/exit/exit.h"
 #include "kernel/exit/lapic_emul.h"
+#include "kernel/exit/msr_policy.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 
-#define APIC_BASE_BSP		(1ULL << 8)
-#define APIC_BASE_ENABLE	(1ULL << 11)
-#define FEATURE_CONTROL_LOCKED	1ULL	/* locked, VMX off: VT-x hidden */
-#define VM_CR_SVM_DISABLED	((1ULL << 3) | (1ULL << 4))
-#define MISC_ENABLE_FAST_STRING	1ULL
-
-static bool read_as_zero(uint32_t msr)
+/* The partition's CPUID, as handle_cpuid answers it. */
+static struct cpuid_regs view_cpuid(const void *ctx, uint32_t leaf,
+				    uint32_t subleaf)
 {
-	return msr == MSR_PLATFORM_ID || msr == MSR_BIOS_SIGN_ID ||
-	       msr == MSR_MTRR_CAP || msr == MSR_MTRR_DEF_TYPE ||
-	       msr == MSR_MCG_CAP || msr == MSR_MCG_STATUS ||
-	       msr == MSR_AMD_HWCR || msr == MSR_AMD_INT_PENDING ||
-	       (msr >= MSR_MTRR_PHYS_FIRST && msr <= MSR_MTRR_PHYS_LAST) ||
-	       (msr >= MSR_MTRR_FIX_FIRST && msr <= MSR_MTRR_FIX_LAST);
+	const struct vcpu *v = ctx;
+	struct cpuid_view view = { v->index, v->part->vcpu_count,
+				   v->part->boot_count };
+	struct cpuid_regs r = cpuid(leaf, subleaf);
+
+	cpuid_policy_apply(leaf, subleaf, &view, &r);
+	return r;
 }
 
-static bool policy_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+static struct msr_view view_of(const struct vcpu *v)
 {
-	if (virt()->msr_read(v, msr, value))
-		return true;
-	switch (msr) {
-	case MSR_TSC:
-		*value = rdtsc();
-		return true;
-	case MSR_TSC_DEADLINE:
-		*value = lapic_emul_get_deadline(v);
-		return true;
-	case MSR_TSC_AUX:
-		*value = rdmsr(MSR_TSC_AUX);
-		return true;
-	case MSR_APIC_BASE:
-		*value = VLAPIC_BASE | APIC_BASE_ENABLE |
-			 (v->index == 0 ? APIC_BASE_BSP : 0);
-		return true;
-	case MSR_FEATURE_CONTROL:
-		*value = FEATURE_CONTROL_LOCKED;
-		return true;
-	case MSR_VM_CR:
-		*value = VM_CR_SVM_DISABLED;
-		return true;
-	case MSR_MISC_ENABLE:
-		*value = MISC_ENABLE_FAST_STRING;
-		return true;
-	default:
-		*value = 0;
-		return read_as_zero(msr);
-	}
+	struct cpuid_regs leaf0 = cpuid(0, 0);
+
+	return (struct msr_view){ msr_vendor_of(&leaf0), v->index,
+				  view_cpuid, v };
 }
 
-/* Writes that are accepted and ignored: the value changes nothing here. */
-static bool write_ignored(uint32_t msr, uint64_t value)
+/*
+ * Power-on state of what the partition's core keeps between runs: its
+ * performance counters, TSC offset and TSC_ADJUST, and TSC_AUX.
+ */
+void msr_emul_reset(struct vcpu *v)
 {
-	if (msr == MSR_APIC_BASE)	/* moving the APIC is not supported */
-		return (value & ~0xfffULL) == VLAPIC_BASE;
-	return msr == MSR_MISC_ENABLE || msr == MSR_BIOS_SIGN_ID ||
-	       msr == MSR_MCG_STATUS || msr == MSR_MTRR_DEF_TYPE ||
-	       (msr >= MSR_MTRR_PHYS_FIRST && msr <= MSR_MTRR_PHYS_LAST) ||
-	       (msr >= MSR_MTRR_FIX_FIRST && msr <= MSR_MTRR_FIX_LAST);
+	struct msr_view pv = view_of(v);
+	struct msr_write w[MSR_PMU_RESET_MAX];
+	unsigned int n = msr_policy_pmu_reset(&pv, w);
+
+	for (unsigned int i = 0; i < n; i++)
+		wrmsr(w[i].msr, w[i].value);
+	v->tsc = (struct msr_tsc){ 0, 0 };
+	virt()->set_tsc_offset(v, 0);
+	if (msr_policy_read(&pv, MSR_TSC_AUX).action == MSR_DO_CORE)
+		wrmsr(MSR_TSC_AUX, 0);
 }
 
 static void refuse(struct vcpu *v, const char *op, uint32_t msr)
@@ -84,11 +62,35 @@ static void refuse(struct vcpu *v, const char *op, uint32_t msr)
 	virt()->inject_exception(v, EXC_GP, true, 0);
 }
 
+static bool read_value(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	struct msr_view pv = view_of(v);
+	struct msr_decision d = msr_policy_read(&pv, msr);
+
+	*value = d.value;
+	switch (d.action) {
+	case MSR_DO_CORE:
+		*value = rdmsr(msr);
+		return true;
+	case MSR_DO_GUEST:
+		return virt()->msr_read(v, msr, value);
+	case MSR_DO_TSC:
+		*value = msr_tsc_read(&v->tsc, msr, rdtsc());
+		return true;
+	case MSR_DO_DEADLINE:	/* 0 once it has fired */
+		*value = lapic_emul_get_deadline(v);
+		*value += *value ? v->tsc.offset : 0;
+		return true;
+	default:
+		return d.action == MSR_DO_VALUE;
+	}
+}
+
 void emulate_msr_read(struct vcpu *v, struct vm_exit *x)
 {
 	uint64_t value;
 
-	if (!policy_read(v, x->msr.index, &value)) {
+	if (!read_value(v, x->msr.index, &value)) {
 		refuse(v, "read", x->msr.index);
 		return;
 	}
@@ -97,20 +99,35 @@ void emulate_msr_read(struct vcpu *v, struct vm_exit *x)
 	exit_skip_insn(v, x);
 }
 
+static bool write_value(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	struct msr_view pv = view_of(v);
+	struct msr_decision d = msr_policy_write(&pv, msr, value);
+
+	switch (d.action) {
+	case MSR_DO_CORE:
+		wrmsr(msr, d.value);
+		return true;
+	case MSR_DO_GUEST:
+		return virt()->msr_write(v, msr, d.value);
+	case MSR_DO_TSC:
+		msr_tsc_write(&v->tsc, msr, rdtsc(), d.value);
+		virt()->set_tsc_offset(v, v->tsc.offset);
+		return true;
+	case MSR_DO_DEADLINE:	/* armed in host TSC ticks */
+		lapic_emul_set_deadline(v, d.value ?
+			msr_tsc_to_host(&v->tsc, rdtsc(), d.value) : 0);
+		return true;
+	default:
+		return d.action == MSR_DO_VALUE;
+	}
+}
+
 void emulate_msr_write(struct vcpu *v, struct vm_exit *x)
 {
 	uint64_t value = (v->gpr[REG_RDX] << 32) | (uint32_t)v->gpr[REG_RAX];
 
-	/*
-	 * RDTSCP and RDPID read TSC_AUX without an exit: the guest's value
-	 * lives in the core's register, which the hypervisor never uses.
-	 */
-	if (x->msr.index == MSR_TSC_DEADLINE) {
-		lapic_emul_set_deadline(v, value);
-	} else if (x->msr.index == MSR_TSC_AUX) {
-		wrmsr(MSR_TSC_AUX, (uint32_t)value);
-	} else if (!virt()->msr_write(v, x->msr.index, value) &&
-		   !write_ignored(x->msr.index, value)) {
+	if (!write_value(v, x->msr.index, value)) {
 		refuse(v, "write", x->msr.index);
 		return;
 	}

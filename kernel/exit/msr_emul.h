@@ -7,5 +7,7 @@
 /* RDMSR and WRMSR exits: the MSR policy (docs/guest-interface.md). */
 void emulate_msr_read(struct vcpu *v, struct vm_exit *x);
 void emulate_msr_write(struct vcpu *v, struct vm_exit *x);
+/* On the vCPU's core at each (re)start: counters, TSC offset, TSC_AUX. */
+void msr_emul_reset(struct vcpu *v);
 
 #endif

@@ -61,6 +61,30 @@ static void test_svm_hidden(void **state)
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
+/* No MSR a partition lacks is advertised: thermal, DS, PDCM, shared PMCs. */
+static void test_msr_backed_features_hidden(void **state)
+{
+	struct cpuid_regs r = { 0x506e3, 0, 0x7ffafbbf, 0xbfebfbff };
+
+	(void)state;
+	cpuid_policy_apply(1, 0, &view, &r);
+	assert_int_equal(r.edx & ((1U << 21) | (1U << 22) | (1U << 29)), 0);
+	assert_int_equal(r.ecx & ((1U << 2) | (1U << 4) | (1U << 7) |
+				  (1U << 8) | (1U << 15)), 0);
+	assert_true(r.edx & (1U << 4));			/* TSC kept */
+	r = (struct cpuid_regs){ 0x27f7, 2, 9, 0 };
+	cpuid_policy_apply(6, 0, &view, &r);
+	assert_int_equal(r.eax, 1U << 2);		/* ARAT only */
+	assert_int_equal(r.ebx | r.ecx | r.edx, 0);
+	r = (struct cpuid_regs){ 0, 0, 0x11800000, 0 };
+	cpuid_policy_apply(0x80000001U, 0, &view, &r);
+	assert_int_equal(r.ecx, 1U << 23);		/* core PMCs kept */
+	r = (struct cpuid_regs){ 7, 0x1c36, 0, 0 };
+	cpuid_policy_apply(0x80000022U, 0, &view, &r);
+	assert_int_equal(r.eax, 1);			/* PerfMonV2 */
+	assert_int_equal(r.ebx, 6);			/* core counters */
+}
+
 static void test_bulkhead_leaves(void **state)
 {
 	struct cpuid_regs r = { 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d };
@@ -100,6 +124,7 @@ int main(void)
 		cmocka_unit_test(test_leaf1_hides_vmx_and_sets_hypervisor),
 		cmocka_unit_test(test_timer_and_tsc_reported_reliable),
 		cmocka_unit_test(test_svm_hidden),
+		cmocka_unit_test(test_msr_backed_features_hidden),
 		cmocka_unit_test(test_bulkhead_leaves),
 		cmocka_unit_test(test_topology_reports_own_id),
 	};

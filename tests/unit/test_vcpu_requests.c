@@ -36,6 +36,11 @@ void lapic_emul_reset(struct vcpu *v)
 	lapic_resets++;
 }
 
+void msr_emul_reset(struct vcpu *v)
+{
+	(void)v;
+}
+
 void console_input_service(bool kicked)
 {
 	(void)kicked;

@@ -59,7 +59,7 @@ static void test_controls_of_a_skylake(void **state)
 	/* Reserved default1 bits forced on, NMI exiting, no interrupt exits. */
 	assert_int_equal(cfg.pin, 0x16 | PIN_NMI_EXITING);
 	assert_int_equal(cfg.proc, 0x04006172U | PROC_USE_IO_BITMAPS |
-				   PROC_USE_MSR_BITMAPS |
+				   PROC_USE_MSR_BITMAPS | PROC_USE_TSC_OFFSETTING |
 				   PROC_SECONDARY_CONTROLS);
 	assert_false(cfg.proc & (PROC_HLT_EXITING | PROC_CR3_LOAD_EXITING |
 				 PROC_RDTSC_EXITING));

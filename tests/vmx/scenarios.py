@@ -87,6 +87,23 @@ SCENARIOS = [
         expect=CRASH_RESTARTS,
         anywhere=[r"steady: memory intact",
                   r"partition steady exited with code 0"]),
+    # The MSR policy on the Intel path (guests/msr-check): PMU as CPUID
+    # leaf 0xA says, TSC writes through the VMCS offset, canonical checks,
+    # and IA32_MISC_ENABLE as SDM table 2-2 has it.
+    vmx("vmx-msr-policy",
+        config_text=HEAD + PART % ("msr", "1", "8M", "guests/msr-check.elf"),
+        expect=[r"msr: msr-check: PASS pmu",
+                r"msr: msr-check: PASS tsc-write",
+                r"msr: msr-check: PASS tsc-adjust",
+                r"msr: msr-check: PASS fs-base: non-canonical 800000000000: "
+                r"#GP",
+                r"msr: msr-check: PASS lstar",
+                r"msr: msr-check: PASS misc-enable: IA32_MISC_ENABLE = 1881|"
+                r"msr: msr-check: PASS misc-enable: IA32_MISC_ENABLE = 1801",
+                r"msr: msr-check: \d+ passed, 0 failed",
+                r"partition msr exited with code 0",
+                r"run finished: success"],
+        forbid=[r"FAIL", r"stopped: ", r"error:"]),
 ]
 
 # MMIO forms and string I/O on the Intel path: every row of the guest.

@@ -6,6 +6,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/svm/vmcb.h"
 #include "lib/errno.h"
+#include "kernel/exit/msr_policy.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
 #include "lib/string.h"
@@ -71,9 +72,13 @@ static int svm_cpu_enable(struct per_cpu *cpu)
 	return 0;
 }
 
-/* MSRPM: ranges 0-1FFF, C0000000-C0001FFF, C0010000-C0011FFF (15.11). */
-static void msrpm_allow(uint8_t *pm, uint32_t msr)
+/*
+ * MSRPM: ranges 0-1FFF, C0000000-C0001FFF, C0010000-C0011FFF, two bits per
+ * MSR: read intercept, then write intercept (15.11).
+ */
+static void msrpm_allow(void *arg, uint32_t msr, bool writes)
 {
+	uint8_t *pm = arg;
 	static const struct { uint32_t base; uint32_t offset; } ranges[] = {
 		{ 0x00000000U, 0x0000 },
 		{ 0xc0000000U, 0x0800 },
@@ -84,7 +89,8 @@ static void msrpm_allow(uint8_t *pm, uint32_t msr)
 		uint32_t n = msr - ranges[i].base;
 
 		if (msr >= ranges[i].base && n < 0x2000) {
-			pm[ranges[i].offset + n / 4] &= ~(3U << (2 * (n % 4)));
+			pm[ranges[i].offset + n / 4] &=
+				~((writes ? 3U : 1U) << (2 * (n % 4)));
 			return;
 		}
 	}
@@ -99,8 +105,7 @@ static int create_bitmaps(void)
 	/* Every port and MSR exits unless listed: a deny-by-default policy. */
 	memset((void *)iopm_pa, 0xff, IOPM_PAGES * PAGE_SIZE);
 	memset((void *)msrpm_pa, 0xff, MSRPM_PAGES * PAGE_SIZE);
-	for (unsigned int i = 0; i < guest_msr_passthrough_count; i++)
-		msrpm_allow((uint8_t *)msrpm_pa, guest_msr_passthrough[i]);
+	msr_policy_direct(MSR_AMD, msrpm_allow, (void *)msrpm_pa);
 	return 0;
 }
 
@@ -361,14 +366,36 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector,
 	vmcb_w64(svm(v)->vmcb, VMCB_EVENT_INJ, ev);
 }
 
+/* Guest MSRs in the save area, kept there by VMSAVE/VMLOAD (15.5.1). */
+static unsigned int save_area_offset(uint32_t index)
+{
+	switch (index) {
+	case MSR_FS_BASE:
+		return VMCB_FS + SEG_BASE;
+	case MSR_GS_BASE:
+		return VMCB_GS + SEG_BASE;
+	case MSR_KERNEL_GS_BASE:
+		return VMCB_KERNEL_GS_BASE;
+	case MSR_LSTAR:
+		return VMCB_LSTAR;
+	case MSR_CSTAR:
+		return VMCB_CSTAR;
+	case MSR_PAT:
+		return VMCB_G_PAT;
+	default:
+		return 0;
+	}
+}
+
 static bool svm_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 {
 	void *vmcb = svm(v)->vmcb;
+	unsigned int offset = save_area_offset(index);
 
 	if (index == MSR_EFER)
 		*value = vmcb_r64(vmcb, VMCB_EFER) & ~EFER_SVME;
-	else if (index == MSR_PAT)
-		*value = vmcb_r64(vmcb, VMCB_G_PAT);
+	else if (offset)
+		*value = vmcb_r64(vmcb, offset);
 	else
 		return false;
 	return true;
@@ -377,16 +404,23 @@ static bool svm_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 static bool svm_msr_write(struct vcpu *v, uint32_t index, uint64_t value)
 {
 	void *vmcb = svm(v)->vmcb;
+	unsigned int offset = save_area_offset(index);
 
 	/* LMA is read-only: a write made in long mode must keep it. */
 	if (index == MSR_EFER)
 		vmcb_w64(vmcb, VMCB_EFER, (value & GUEST_EFER_WRITABLE) |
 			 (vmcb_r64(vmcb, VMCB_EFER) & EFER_LMA) | EFER_SVME);
-	else if (index == MSR_PAT)
-		vmcb_w64(vmcb, VMCB_G_PAT, value);
+	else if (offset)
+		vmcb_w64(vmcb, offset, value);
 	else
 		return false;
 	return true;
+}
+
+/* Added to the TSC for RDTSC, RDTSCP and RDMSR in the guest (15.30.5). */
+static void svm_set_tsc_offset(struct vcpu *v, uint64_t offset)
+{
+	vmcb_w64(svm(v)->vmcb, VMCB_TSC_OFFSET, offset);
 }
 
 /* 1 GiB nested pages need the host CPU's 1 GiB page support. */
@@ -413,5 +447,6 @@ const struct virt_ops svm_ops = {
 	.inject_exception = svm_inject_exception,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
+	.set_tsc_offset = svm_set_tsc_offset,
 };
 

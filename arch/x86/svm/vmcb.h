@@ -54,6 +54,9 @@
 #define VMCB_RIP		0x578
 #define VMCB_RSP		0x5d8
 #define VMCB_RAX		0x5f8
+#define VMCB_LSTAR		0x608
+#define VMCB_CSTAR		0x610
+#define VMCB_KERNEL_GS_BASE	0x620
 #define VMCB_CR2		0x640
 #define VMCB_G_PAT		0x668
 

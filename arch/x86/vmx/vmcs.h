@@ -128,6 +128,7 @@ enum vmx_seg {
 
 /* Primary processor-based VM-execution controls (24.6.2, table 24-6). */
 #define PROC_INTR_WINDOW_EXITING	(1U << 2)
+#define PROC_USE_TSC_OFFSETTING		(1U << 3)
 #define PROC_HLT_EXITING		(1U << 7)
 #define PROC_INVLPG_EXITING		(1U << 9)
 #define PROC_MWAIT_EXITING		(1U << 10)

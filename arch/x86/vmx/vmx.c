@@ -10,6 +10,7 @@
 #include "arch/x86/vmx/vmx_caps.h"
 #include "lib/errno.h"
 #include "lib/format.h"
+#include "kernel/exit/msr_policy.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
 #include "lib/string.h"
@@ -53,6 +54,7 @@ struct vmx_vcpu {
 	bool launched;		/* VMRESUME from now on */
 	bool flush_pending;	/* INVEPT before the next entry */
 	uint32_t entry_controls;
+	uint64_t tsc_offset;	/* written when the VMCS is (re)loaded too */
 	const struct vmx_config *cfg;
 	char detail[DETAIL_MAX];	/* vendor_detail of the last exit */
 };
@@ -184,8 +186,9 @@ static int vmx_cpu_enable(struct per_cpu *cpu)
 
 /* --- vCPU creation and the VMCS set-up on the owning CPU --- */
 
-static void msr_bitmap_allow(uint8_t *bm, uint32_t msr)
+static void msr_bitmap_allow(void *arg, uint32_t msr, bool writes)
 {
+	uint8_t *bm = arg;
 	unsigned int base;
 
 	if (msr < MSR_RANGE_SIZE) {
@@ -197,7 +200,9 @@ static void msr_bitmap_allow(uint8_t *bm, uint32_t msr)
 		return;		/* outside both ranges: always exits */
 	}
 	bm[base + msr / 8] &= ~(1U << (msr % 8));
-	bm[base + MSR_BITMAP_WRITE_OFFSET + msr / 8] &= ~(1U << (msr % 8));
+	if (writes)
+		bm[base + MSR_BITMAP_WRITE_OFFSET + msr / 8] &=
+			~(1U << (msr % 8));
 }
 
 static int create_bitmaps(void)
@@ -209,9 +214,7 @@ static int create_bitmaps(void)
 	/* Every port and MSR exits unless listed: the SVM path's policy. */
 	memset((void *)io_bitmap_pa, 0xff, IO_BITMAP_PAGES * PAGE_SIZE);
 	memset((void *)msr_bitmap_pa, 0xff, PAGE_SIZE);
-	for (unsigned int i = 0; i < guest_msr_passthrough_count; i++)
-		msr_bitmap_allow((uint8_t *)msr_bitmap_pa,
-				 guest_msr_passthrough[i]);
+	msr_policy_direct(MSR_INTEL, msr_bitmap_allow, (void *)msr_bitmap_pa);
 	return 0;
 }
 
@@ -264,7 +267,7 @@ static void setup_controls(struct vmx_vcpu *s)
 	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
 	vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
 	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
-	vmwrite(VMCS_TSC_OFFSET, 0);
+	vmwrite(VMCS_TSC_OFFSET, s->tsc_offset);
 	vmwrite(VMCS_IO_BITMAP_A, io_bitmap_pa);
 	vmwrite(VMCS_IO_BITMAP_B, io_bitmap_pa + PAGE_SIZE);
 	vmwrite(VMCS_MSR_BITMAP, msr_bitmap_pa);
@@ -881,13 +884,44 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector,
 	vmwrite(VMCS_ENTRY_INTR_INFO, info);
 }
 
+/*
+ * Guest MSRs kept in the VMCS guest area (SDM vol. 3C 24.4.1), or, for
+ * those VMX does not switch, left live in the core while the hypervisor
+ * runs (reset_unswitched_state).
+ */
+static uint32_t guest_area_field(uint32_t index)
+{
+	switch (index) {
+	case MSR_FS_BASE:
+		return VMCS_GUEST_BASE(SEG_FS);
+	case MSR_GS_BASE:
+		return VMCS_GUEST_BASE(SEG_GS);
+	case MSR_SYSENTER_ESP:
+		return VMCS_GUEST_SYSENTER_ESP;
+	case MSR_SYSENTER_EIP:
+		return VMCS_GUEST_SYSENTER_EIP;
+	case MSR_EFER:
+		return VMCS_GUEST_EFER;
+	case MSR_PAT:
+		return VMCS_GUEST_PAT;
+	default:
+		return 0;
+	}
+}
+
+static bool unswitched(uint32_t index)
+{
+	return index == MSR_LSTAR || index == MSR_CSTAR ||
+	       index == MSR_KERNEL_GS_BASE;
+}
+
 static bool vmx_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 {
 	(void)v;
-	if (index == MSR_EFER)
-		*value = vmread(VMCS_GUEST_EFER);
-	else if (index == MSR_PAT)
-		*value = vmread(VMCS_GUEST_PAT);
+	if (guest_area_field(index))
+		*value = vmread(guest_area_field(index));
+	else if (unswitched(index))
+		*value = rdmsr(index);
 	else
 		return false;
 	return true;
@@ -905,8 +939,16 @@ static bool vmx_msr_write(struct vcpu *v, uint32_t index, uint64_t value)
 		vmwrite(VMCS_GUEST_PAT, value);
 		return true;
 	}
-	if (index != MSR_EFER)
-		return false;
+	if (unswitched(index)) {
+		wrmsr(index, value);
+		return true;
+	}
+	if (index != MSR_EFER) {
+		if (!guest_area_field(index))
+			return false;
+		vmwrite(guest_area_field(index), value);
+		return true;
+	}
 	old = vmread(VMCS_GUEST_EFER);
 	/* LMA is read-only; LME cannot change while paging is on. */
 	if ((value & ~(GUEST_EFER_WRITABLE | EFER_LMA)) ||
@@ -915,6 +957,17 @@ static bool vmx_msr_write(struct vcpu *v, uint32_t index, uint64_t value)
 	vmwrite(VMCS_GUEST_EFER,
 		(value & GUEST_EFER_WRITABLE) | (old & EFER_LMA));
 	return true;
+}
+
+/*
+ * RDTSC, RDTSCP and RDMSR of the TSC add the offset (SDM vol. 3C 25.3);
+ * a VMCS not yet current on its CPU takes it when it is set up.
+ */
+static void vmx_set_tsc_offset(struct vcpu *v, uint64_t offset)
+{
+	vmx(v)->tsc_offset = offset;
+	if (vmx(v)->loaded)
+		vmwrite(VMCS_TSC_OFFSET, offset);
 }
 
 /* SDM vol. 3D A.10: IA32_VMX_EPT_VPID_CAP bit 17. */
@@ -941,4 +994,5 @@ const struct virt_ops vmx_ops = {
 	.inject_exception = vmx_inject_exception,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,
+	.set_tsc_offset = vmx_set_tsc_offset,
 };

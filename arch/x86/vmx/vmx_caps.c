@@ -21,6 +21,9 @@ static const struct requirement required[] = {
 	  "the CPU's VT-x has no NMI exiting, which CPUs use to stop each other's guests (SDM 24.6.1)" },
 	{ CTL_PROC, PROC_USE_IO_BITMAPS,
 	  "the CPU's VT-x has no I/O bitmaps (SDM 24.6.2)" },
+	/* Guests write their TSC through the offset (SDM 25.3). */
+	{ CTL_PROC, PROC_USE_TSC_OFFSETTING,
+	  "the CPU's VT-x has no TSC offsetting (SDM 24.6.2)" },
 	{ CTL_PROC, PROC_USE_MSR_BITMAPS,
 	  "the CPU's VT-x has no MSR bitmaps (SDM 24.6.2)" },
 	{ CTL_PROC, PROC_SECONDARY_CONTROLS,

@@ -84,18 +84,27 @@ static unsigned int cpu_count_of(uint64_t cpus)
  * Linux on AMD measures the TSC against the PIT or the PM timer, reading
  * them through exits; when exits are slow or irregular (under emulation,
  * or an SMI) both give up and the kernel marks its TSC unstable. The rate
- * the hypervisor measured at boot is handed over instead, unless the
- * user's command line already sets it (docs/config.md).
+ * the hypervisor measured at boot is handed over instead. And the TSC of
+ * a partition is the invariant TSC of cores it owns, while the jiffies its
+ * early clocksource watchdog compares it with can lose ticks when the
+ * partition's cores are themselves emulated: tsc=reliable turns that
+ * watchdog off. A user's own tsc_early_khz= or tsc= wins (docs/config.md).
  */
-#define TSC_HINT	"tsc_early_khz="
+#define TSC_RATE_HINT	"tsc_early_khz="
+#define TSC_TRUST_HINT	"tsc="
+#define TSC_TRUST	"tsc=reliable"
+#define TSC_HINTS_MAX	(sizeof(TSC_RATE_HINT) + 20 + sizeof(TSC_TRUST) + 1)
 
 static void linux_cmdline(const char *user, char *buf, size_t size)
 {
-	if (strstr(user, TSC_HINT))
-		snformat(buf, size, "%s", user);
-	else
-		snformat(buf, size, "%s%s" TSC_HINT "%llu", user,
-			 *user ? " " : "", (unsigned long long)(tsc_hz / 1000));
+	size_t n = (size_t)snformat(buf, size, "%s", user);
+
+	if (!strstr(user, TSC_RATE_HINT) && n < size)
+		n += (size_t)snformat(buf + n, size - n, "%s" TSC_RATE_HINT "%llu",
+				      n ? " " : "",
+				      (unsigned long long)(tsc_hz / 1000));
+	if (!strstr(user, TSC_TRUST_HINT) && n < size)
+		snformat(buf + n, size - n, "%s" TSC_TRUST, n ? " " : "");
 }
 
 static int load_linux(const struct partition_config *cfg,
@@ -105,7 +114,7 @@ static int load_linux(const struct partition_config *cfg,
 {
 	struct guest_acpi_platform pf;
 	struct guest_acpi_pci windows;
-	char cmdline[CONFIG_CMDLINE_MAX + sizeof(TSC_HINT) + 20];
+	char cmdline[CONFIG_CMDLINE_MAX + TSC_HINTS_MAX];
 	struct linux_boot_request req = {
 		.kernel = boot->kernel.data,
 		.kernel_size = boot->kernel.size,

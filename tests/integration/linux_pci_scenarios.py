@@ -132,12 +132,9 @@ LINUX_PCI_SCENARIOS = [
         qemu_extra_fn=e1000e_pair, **BARE),
 ]
 
-# tsc=reliable: two kernels booting at once on TCG vCPUs that share two
-# host cores lose timer ticks, and the early clocksource watchdog (TSC
-# against jiffies) then marked the TSC unstable in one run of three.
 LINUX_PCI = ("[partition %s]\ncpus = %s\nmemory = 192M\n"
              "kernel = linux/vmlinuz\ninitrd = linux/initrd-pci.img\n"
-             "cmdline = \"console=ttyS0 tsc=reliable\"\n"
+             "cmdline = \"console=ttyS0\"\n"
              "devices = 00:%02x.0\n")
 NVME_CFG = LINUX_PCI % ("nvme", "1", NVME_SLOT)
 NET_CFG = (LINUX_PCI % ("neta", "1", NET_SLOTS[0]) +

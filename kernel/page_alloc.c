@@ -22,3 +22,17 @@ uint64_t hv_allocated_bytes(void)
 {
 	return allocated;
 }
+
+static uint64_t table_page(void *ctx)
+{
+	(void)ctx;
+	return hv_alloc_pages(1, FRAME_NO_LIMIT);
+}
+
+static void *identity(uint64_t phys, void *ctx)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)phys;
+}
+
+const struct pt_memory hv_pt_memory = { table_page, identity, NULL };

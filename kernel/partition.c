@@ -36,26 +36,13 @@ static unsigned int vcpu_pool_used;
 static bool exit_when_done;
 static struct spinlock done_lock;
 
-static uint64_t stage2_table_page(void *ctx)
-{
-	(void)ctx;
-	return hv_alloc_pages(1, FRAME_NO_LIMIT);
-}
-
-static void *identity(uint64_t phys, void *ctx)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)phys;
-}
-
 /* Guest RAM from GPA 0, minus the legacy VGA hole, as on a PC. */
 static int build_stage2(struct partition *p)
 {
-	const struct pt_memory mem = { stage2_table_page, identity, NULL };
 	unsigned int rwx = PT_ATTR_WRITE | PT_ATTR_EXEC;
 	int err;
 
-	err = pt_init(&p->stage2, virt()->stage2_format, &mem,
+	err = pt_init(&p->stage2, virt()->stage2_format, &hv_pt_memory,
 		      virt()->stage2_1g());
 	if (!err)
 		err = pt_map(&p->stage2, 0, p->boot->ram, p->ram_size, rwx);

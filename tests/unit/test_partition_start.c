@@ -88,11 +88,7 @@ int image_load_pci(const struct partition_config *cfg,
 	*entry = (struct vcpu_entry){ .mode = ENTRY_PROTECTED32 };
 	return 0;
 }
-uint64_t hv_alloc_pages(uint64_t pages, uint64_t limit)
-{
-	(void)pages; (void)limit;
-	return 0;
-}
+const struct pt_memory hv_pt_memory;
 int pt_init(struct page_table *pt, const struct pt_format *fmt,
 	    const struct pt_memory *mem, bool use_1g)
 {

@@ -393,26 +393,12 @@ static int amd_vi_init(const uint8_t *table, uint32_t len,
 	return err;
 }
 
-static uint64_t pt_page(void *ctx)
-{
-	(void)ctx;
-	return hv_alloc_pages(1, FRAME_NO_LIMIT);
-}
-
-static void *pt_virt(uint64_t p, void *ctx)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)p;
-}
-
 static struct page_table *domain_pt(unsigned int domain)
 {
-	static const struct pt_memory mem = { pt_page, pt_virt, NULL };
-
 	if (domain >= IOMMU_MAX_DOMAINS)
 		return NULL;
 	if (!amd.pt_ready[domain] &&
-	    pt_init(&amd.pt[domain], &amd_vi_pt_format, &mem, true))
+	    pt_init(&amd.pt[domain], &amd_vi_pt_format, &hv_pt_memory, true))
 		return NULL;
 	amd.pt_ready[domain] = true;
 	return &amd.pt[domain];

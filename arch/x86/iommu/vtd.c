@@ -161,19 +161,6 @@ static int flush_all(struct vtd_entry d)
 	return err;
 }
 
-static uint64_t alloc_table(void *ctx)
-{
-	(void)ctx;
-	return hv_alloc_pages(1, FRAME_NO_LIMIT);
-}
-
-static void *table_virt(uint64_t phys, void *ctx)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)phys;
-}
-
-static const struct pt_memory table_memory = { alloc_table, table_virt, NULL };
 
 /*
  * Every domain's table, at boot. 3-level units start at the table under
@@ -183,12 +170,12 @@ static int init_domains(void)
 {
 	for (unsigned int d = 0; d < IOMMU_MAX_DOMAINS; d++) {
 		struct page_table *pt = &domains[d];
-		uint64_t below = alloc_table(NULL);
+		uint64_t below = hv_alloc_pages(1, FRAME_NO_LIMIT);
 
-		if (!below || pt_init(pt, &pt_format_vtd, &table_memory, false))
+		if (!below || pt_init(pt, &pt_format_vtd, &hv_pt_memory, false))
 			return -ENOMEM;
 		pt->max_leaf_level = max_leaf_level;
-		*(uint64_t *)table_virt(pt->root, NULL) =
+		*(uint64_t *)(uintptr_t)pt->root =
 			pt_format_vtd.table_entry(below, 3);
 	}
 	return 0;
@@ -198,7 +185,7 @@ static uint64_t table_root(const struct vtd_unit *u, unsigned int domain)
 {
 	uint64_t top = domains[domain].root;
 
-	return u->aw == 1 ? *(uint64_t *)table_virt(top, NULL) & PT_ADDR_MASK :
+	return u->aw == 1 ? *(uint64_t *)(uintptr_t)top & PT_ADDR_MASK :
 			    top;
 }
 

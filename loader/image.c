@@ -23,8 +23,9 @@
  */
 #define PIT_GSI			2	/* ISA IRQ 0 on I/O APIC pin 2, as on PCs */
 
-static void partition_platform(unsigned int vcpus, const struct guest_acpi_pci *pci,
-			   struct guest_acpi_platform *pf)
+static void partition_platform(unsigned int vcpus,
+			       const struct guest_acpi_pci *pci,
+			       struct guest_acpi_platform *pf)
 {
 	*pf = (struct guest_acpi_platform){
 		.pm1a_evt_port = VPLATFORM_PM1A_EVT,
@@ -53,7 +54,7 @@ _Static_assert(GUEST_ACPI_PCI_WINDOWS >= VPCI_MAX_DEVICES * PCI_BARS,
  * every BAR.
  */
 static const struct guest_acpi_pci *partition_pci(const struct vpci *v,
-					      struct guest_acpi_pci *pci)
+						  struct guest_acpi_pci *pci)
 {
 	if (!v || !v->count)
 		return NULL;

@@ -449,13 +449,7 @@ static int put_module_list(const struct loader *ld, uint64_t *cursor,
 	return 0;
 }
 
-/*
- * The partition's conventional PC map (DESIGN.md "Partitions"). The BIOS
- * area holds the ACPI tables; it stays "reserved" rather than "ACPI
- * reclaimable" because the FACS among them must outlive the OS's parsing
- * (ACPI 6.4 15.3.2 puts it in NVS). A partition with PCI functions also
- * gets its ECAM window reserved, as PC firmware reports it.
- */
+/* The ECAM window of the partition's buses (bus 0's base + bus << 20). */
 static uint64_t ecam_start(const struct guest_acpi_pci *pci)
 {
 	return pci->ecam_base + ((uint64_t)pci->bus_start << ECAM_BUS_SHIFT);
@@ -466,6 +460,13 @@ static uint64_t ecam_end(const struct guest_acpi_pci *pci)
 	return pci->ecam_base + (((uint64_t)pci->bus_end + 1) << ECAM_BUS_SHIFT);
 }
 
+/*
+ * The partition's conventional PC map (DESIGN.md "Partitions"). The BIOS
+ * area holds the ACPI tables; it stays "reserved" rather than "ACPI
+ * reclaimable" because the FACS among them must outlive the OS's parsing
+ * (ACPI 6.4 15.3.2 puts it in NVS). A partition with PCI functions also
+ * gets its ECAM window reserved, as PC firmware reports it.
+ */
 static unsigned int fill_mmap(const struct mb_boot_request *req,
 			      struct mb_mmap_entry *map)
 {

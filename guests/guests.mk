@@ -7,7 +7,7 @@
 
 BUILD ?= build
 
-GUEST_NAMES := hello smp probe crash edu-dma mmio-forms msr-check
+GUEST_NAMES := hello smp probe crash edu-dma mmio-forms msr-check conformance
 GUEST_NAMES += bench-exits bench-compute bench-memory bench-idle
 GUEST_ELFS  := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
 

@@ -2,12 +2,13 @@
 /*
  * ACPI tables for a partition (ACPI Specification 6.4, chapter 5). The
  * machine they describe is a PC without firmware services: no SMI command
- * port (so the guest finds itself in ACPI mode already), no GPE blocks, no
- * PM timer (no device model provides one; Linux then calibrates against
- * the PIT), no fixed sleep button, no 8042 and no VGA; the fixed power
- * button is there when the platform model has one. A partition with PCI
- * functions also gets the MCFG and a root bridge in the DSDT (AML written
- * here byte by byte: chapter 20 for the terms, 6.4 for resource data).
+ * port (so the guest finds itself in ACPI mode already), no GPE blocks, a
+ * PM timer when the platform model has one, no fixed sleep button, no
+ * 8042 and no VGA; the fixed power button is there when the platform
+ * model has one. Every partition gets them, Linux (loader/linux_boot.c)
+ * or Multiboot (loader/multiboot.c). A partition with PCI functions also
+ * gets the MCFG and a root bridge in the DSDT (AML written here byte by
+ * byte: chapter 20 for the terms, 6.4 for resource data).
  */
 #include "loader/guest_acpi.h"
 #include "drivers/acpi/acpi.h"

@@ -16,14 +16,16 @@
 #include "loader/multiboot.h"
 
 /*
- * The platform a Linux guest's ACPI tables describe: the numbers of the
- * device models (drivers/emul/) and of io_emul_reset(), which gives the
- * I/O APIC the ID after the vCPUs' local APIC IDs.
+ * The platform every partition's ACPI tables describe, whichever boot
+ * protocol its kernel takes: the numbers of the device models
+ * (drivers/emul/) and of io_emul_reset(), which gives the I/O APIC the ID
+ * after the vCPUs' local APIC IDs.
  */
-#define LINUX_PIT_GSI		2	/* ISA IRQ 0 on I/O APIC pin 2, as on PCs */
+#define PIT_GSI			2	/* ISA IRQ 0 on I/O APIC pin 2, as on PCs */
 
-static void linux_platform(unsigned int vcpus, const struct guest_acpi_pci *pci,
-			   struct guest_acpi_platform *pf)
+static void partition_platform(unsigned int vcpus,
+			       const struct guest_acpi_pci *pci,
+			       struct guest_acpi_platform *pf)
 {
 	*pf = (struct guest_acpi_platform){
 		.pm1a_evt_port = VPLATFORM_PM1A_EVT,
@@ -33,7 +35,7 @@ static void linux_platform(unsigned int vcpus, const struct guest_acpi_pci *pci,
 		.reset_value = VPLATFORM_RESET_VALUE,
 		.s5_slp_typ = VPLATFORM_SLP_TYP_S5,
 		.sci_irq = VPLATFORM_SCI_IRQ,
-		.pit_gsi = LINUX_PIT_GSI,
+		.pit_gsi = PIT_GSI,
 		.ioapic_id = (uint8_t)vcpus,
 		.ioapic_addr = (uint32_t)VIOAPIC_BASE,
 		.rtc_century = VRTC_REG_CENTURY,
@@ -51,8 +53,8 @@ _Static_assert(GUEST_ACPI_PCI_WINDOWS >= VPCI_MAX_DEVICES * PCI_BARS,
  * Adding cannot run out (the assertion above), and pci_scan() sized
  * every BAR.
  */
-static const struct guest_acpi_pci *linux_pci(const struct vpci *v,
-					      struct guest_acpi_pci *pci)
+static const struct guest_acpi_pci *partition_pci(const struct vpci *v,
+						  struct guest_acpi_pci *pci)
 {
 	if (!v || !v->count)
 		return NULL;
@@ -133,7 +135,7 @@ static int load_linux(const struct partition_config *cfg,
 		return -EINVAL;
 	}
 	linux_cmdline(cfg->cmdline, cmdline, sizeof(cmdline));
-	linux_platform(req.vcpu_count, linux_pci(pci, &windows), &pf);
+	partition_platform(req.vcpu_count, partition_pci(pci, &windows), &pf);
 	err = linux_boot_load(ram, &req, &res, why);
 	if (err)
 		return err;
@@ -146,10 +148,13 @@ static int load_linux(const struct partition_config *cfg,
 }
 
 static int load_multiboot(const struct partition_config *cfg,
-			  const struct partition_boot *boot, uint8_t *ram,
+			  const struct partition_boot *boot,
+			  const struct vpci *pci, uint8_t *ram,
 			  uint64_t ram_size, struct vcpu_entry *entry,
 			  const char **why)
 {
+	struct guest_acpi_platform pf;
+	struct guest_acpi_pci windows;
 	struct mb_module mods[CONFIG_MAX_MODULES];
 	struct mb_boot_request req = {
 		.kernel = boot->kernel.data,
@@ -158,6 +163,8 @@ static int load_multiboot(const struct partition_config *cfg,
 		.modules = mods,
 		.module_count = cfg->module_count,
 		.ram_size = ram_size,
+		.platform = &pf,
+		.vcpu_count = cpu_count_of(cfg->cpus),
 	};
 	struct mb_boot_result res;
 	int err;
@@ -173,6 +180,7 @@ static int load_multiboot(const struct partition_config *cfg,
 			.size = (uint32_t)boot->modules[i].size,
 			.string = cfg->modules[i].path,
 		};
+	partition_platform(req.vcpu_count, partition_pci(pci, &windows), &pf);
 	err = multiboot_load(ram, &req, &res, why);
 	if (err)
 		return err;
@@ -194,7 +202,7 @@ int image_load_pci(const struct partition_config *cfg,
 	memset(ram, 0, ram_size);
 	if (linux_is_bzimage(boot->kernel.data, boot->kernel.size))
 		return load_linux(cfg, boot, pci, ram, ram_size, entry, why);
-	return load_multiboot(cfg, boot, ram, ram_size, entry, why);
+	return load_multiboot(cfg, boot, pci, ram, ram_size, entry, why);
 }
 
 int image_load(const struct partition_config *cfg,

@@ -26,8 +26,9 @@ int image_load(const struct partition_config *cfg,
 	       uint64_t ram_size, struct vcpu_entry *entry, const char **why);
 /*
  * The same for a partition that owns the PCI functions of pci (its
- * config-space view; NULL or none for no devices): a Linux guest's ACPI
- * tables and e820 map then describe them (docs/architecture.md).
+ * config-space view; NULL or none for no devices): the guest's ACPI
+ * tables and memory map (e820 or Multiboot) then describe them
+ * (docs/architecture.md).
  */
 int image_load_pci(const struct partition_config *cfg,
 		   const struct partition_boot *boot, const struct vpci *pci,

@@ -33,7 +33,12 @@
 #define BIOS_START		0xf0000ULL
 #define HOLE_START		EBDA_START
 #define HOLE_END		ONE_MIB
-#define MMAP_ENTRIES		4
+#define MMAP_ENTRIES		5	/* the PC map, then the ECAM window */
+#define ECAM_BUS_SHIFT		20	/* PCIe 5.0 7.2.2: 1 MiB per bus */
+
+_Static_assert(MB_ACPI_GPA >= BIOS_START &&
+	       MB_ACPI_GPA + GUEST_ACPI_MAX_SIZE <= HOLE_END,
+	       "the ACPI tables lie in the reserved BIOS area");
 
 /* ELF (System V ABI gABI and its Intel386 supplement). */
 #define EI_CLASS		4
@@ -444,14 +449,37 @@ static int put_module_list(const struct loader *ld, uint64_t *cursor,
 	return 0;
 }
 
-/* The partition's conventional PC map (DESIGN.md "Partitions"). */
-static unsigned int fill_mmap(uint64_t ram_size, struct mb_mmap_entry *map)
+/* The ECAM window of the partition's buses (bus 0's base + bus << 20). */
+static uint64_t ecam_start(const struct guest_acpi_pci *pci)
 {
+	return pci->ecam_base + ((uint64_t)pci->bus_start << ECAM_BUS_SHIFT);
+}
+
+static uint64_t ecam_end(const struct guest_acpi_pci *pci)
+{
+	return pci->ecam_base + (((uint64_t)pci->bus_end + 1) << ECAM_BUS_SHIFT);
+}
+
+/*
+ * The partition's conventional PC map (DESIGN.md "Partitions"). The BIOS
+ * area holds the ACPI tables; it stays "reserved" rather than "ACPI
+ * reclaimable" because the FACS among them must outlive the OS's parsing
+ * (ACPI 6.4 15.3.2 puts it in NVS). A partition with PCI functions also
+ * gets its ECAM window reserved, as PC firmware reports it.
+ */
+static unsigned int fill_mmap(const struct mb_boot_request *req,
+			      struct mb_mmap_entry *map)
+{
+	const struct guest_acpi_pci *pci =
+		req->platform ? req->platform->pci : NULL;
+	bool ecam = pci && pci->ecam_base;
 	const struct { uint64_t base, end; uint32_t type; } ranges[] = {
 		{ 0, EBDA_START, MB_MMAP_AVAILABLE },
 		{ EBDA_START, VGA_START, MB_MMAP_RESERVED },
 		{ BIOS_START, HOLE_END, MB_MMAP_RESERVED },
-		{ HOLE_END, ram_size, MB_MMAP_AVAILABLE },
+		{ HOLE_END, req->ram_size, MB_MMAP_AVAILABLE },
+		{ ecam ? ecam_start(pci) : 0, ecam ? ecam_end(pci) : 0,
+		  MB_MMAP_RESERVED },
 	};
 	unsigned int n = 0;
 
@@ -496,7 +524,7 @@ static int build_info(const struct loader *ld, const struct image *img,
 {
 	const struct mb_boot_request *req = ld->req;
 	struct mb_mmap_entry map[MMAP_ENTRIES];
-	unsigned int entries = fill_mmap(req->ram_size, map);
+	unsigned int entries = fill_mmap(req, map);
 	uint64_t cursor = align_up(img->end, PAGE_SIZE);
 	uint64_t data_cursor = cursor;
 	uint64_t info_gpa = 0, list_gpa = 0;
@@ -546,6 +574,27 @@ static int check_request(const struct loader *ld)
 	return 0;
 }
 
+/* The tables sit in the BIOS area, which nothing placed above can reach. */
+static int build_acpi(const struct loader *ld, uint32_t *rsdp)
+{
+	const struct mb_boot_request *req = ld->req;
+	struct guest_acpi_layout lay;
+	int err;
+
+	if (!req->platform) {
+		*rsdp = 0;
+		return 0;
+	}
+	err = guest_acpi_build(ld->ram + MB_ACPI_GPA, GUEST_ACPI_MAX_SIZE,
+			       MB_ACPI_GPA, req->platform, req->vcpu_count,
+			       &lay);
+	if (err)
+		return fail(ld, -err, "cannot build the ACPI tables for %u vCPUs (error %d)",
+			    req->vcpu_count, err);
+	*rsdp = (uint32_t)lay.rsdp;
+	return 0;
+}
+
 int multiboot_load(uint8_t *ram, const struct mb_boot_request *req,
 		   struct mb_boot_result *res, const char **why)
 {
@@ -559,7 +608,7 @@ int multiboot_load(uint8_t *ram, const struct mb_boot_request *req,
 	struct mb_header h = { 0 };
 	struct image img = { 0 };
 	size_t header_off = 0;
-	uint32_t mbi_addr = 0;
+	uint32_t mbi_addr = 0, rsdp = 0;
 	int err;
 
 	err = check_request(&ld);
@@ -575,6 +624,8 @@ int multiboot_load(uint8_t *ram, const struct mb_boot_request *req,
 		err = load_elf(&ld, &img);
 	if (!err)
 		err = build_info(&ld, &img, &mbi_addr);
+	if (!err)
+		err = build_acpi(&ld, &rsdp);
 	if (err)
 		return err;
 	*res = (struct mb_boot_result){
@@ -582,6 +633,7 @@ int multiboot_load(uint8_t *ram, const struct mb_boot_request *req,
 		.mbi_addr = mbi_addr,
 		.kernel_start = (uint32_t)img.start,
 		.kernel_end = (uint32_t)img.end,
+		.rsdp = rsdp,
 	};
 	return 0;
 }

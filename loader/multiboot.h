@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "loader/guest_acpi.h"
 
 /*
  * Multiboot version 1 (Multiboot Specification 0.6.96) loader: puts a kernel
@@ -31,6 +32,16 @@
 #define MB_MMAP_AVAILABLE	1
 #define MB_MMAP_RESERVED	2
 
+/*
+ * Where a Multiboot partition's ACPI tables go: the start of the BIOS
+ * area, which the memory map already reserves and which no kernel, module
+ * or info lands in (the loader steps over 0x9FC00-0xFFFFF). The RSDP is
+ * their first table, on a 16-byte boundary inside 0xE0000-0xFFFFF, where
+ * a BIOS-booted OS searches for it (ACPI 6.4 5.2.5.1): Multiboot v1 has
+ * no field to pass it by pointer.
+ */
+#define MB_ACPI_GPA		0xf0000U
+
 #define MB_LOADER_NAME		"Bulkhead"
 
 struct mb_module {
@@ -46,19 +57,26 @@ struct mb_boot_request {
 	const struct mb_module *modules;
 	unsigned int module_count;
 	uint64_t ram_size;	/* bytes of RAM from GPA 0 */
+	/* The machine the ACPI tables describe; NULL: no tables. */
+	const struct guest_acpi_platform *platform;
+	unsigned int vcpu_count;
 };
 
 struct mb_boot_result {
 	uint32_t entry;
 	uint32_t mbi_addr;
 	uint32_t kernel_start, kernel_end;	/* GPA range loaded incl. bss */
+	uint32_t rsdp;		/* the RSDP's GPA; 0 without tables */
 };
 
 /*
  * Loads req->kernel into ram (GPA g is ram[g]), places the modules and the
- * Multiboot information above the kernel and fills *res. On failure returns
+ * Multiboot information above the kernel, the ACPI tables (when
+ * req->platform is set) at MB_ACPI_GPA, and fills *res. On failure returns
  * -EINVAL (malformed image), -ENOTSUP (a feature we do not offer), -ERANGE
- * (kernel outside usable RAM) or -ENOSPC (modules or info do not fit), with
+ * (kernel outside usable RAM) or -ENOSPC (modules or info do not fit), or
+ * -EINVAL for tables no partition can have (vCPU count 0 or above
+ * GUEST_ACPI_MAX_VCPUS), with
  * *why explaining it. *why may point to a static buffer that the next failing
  * load reuses.
  */

@@ -2,7 +2,9 @@
 """loader/guest_acpi.c's tables as ACPICA sees them: a host build of the
 loader (tests/scripts/acpi_dump.c) writes a PCI partition's DSDT, MCFG,
 FADT and MADT, and `iasl -d` (Debian acpica-tools) must disassemble each
-with no error and find the PCI root bridge and its resources."""
+with no error and find the PCI root bridge and its resources. The same
+partition booted through loader/multiboot.c must have them all, found by
+the BIOS-area search for the RSDP a Multiboot kernel does."""
 import os
 import re
 import shutil
@@ -18,7 +20,9 @@ def compile_dumper(out):
     subprocess.run(["gcc", "-std=gnu11", "-O1", "-Wall", "-Wextra",
                     "-Werror", "-I", ROOT, "-o", out,
                     os.path.join(ROOT, "tests/scripts/acpi_dump.c"),
-                    os.path.join(ROOT, "loader/guest_acpi.c")], check=True)
+                    os.path.join(ROOT, "loader/guest_acpi.c"),
+                    os.path.join(ROOT, "loader/multiboot.c"),
+                    os.path.join(ROOT, "lib/format.c")], check=True)
 
 
 def disassemble(path):
@@ -124,6 +128,38 @@ class GuestAcpiIasl(unittest.TestCase):
         self.clean(out)
         self.assertIn("_S5", dsl)
         self.assertNotIn("PCI0", dsl)
+
+    def test_multiboot_layout(self):
+        """Every table of a Multiboot partition, from the RSDP on."""
+        d = self.tables("multiboot")
+        names = sorted(f[:-4] for f in os.listdir(d) if f.endswith(".dat"))
+        self.assertEqual(names, ["apic", "dsdt", "facp", "facs", "mcfg",
+                                 "rsdp", "xsdt"])
+        # iasl -d takes no RSDP from a file (not a table header): it is
+        # checked here, byte by byte (ACPI 6.4 5.2.5.3).
+        with open(os.path.join(d, "rsdp.dat"), "rb") as f:
+            rsdp = f.read()
+        self.assertEqual(len(rsdp), 36)
+        self.assertEqual(rsdp[:8], b"RSD PTR ")
+        self.assertEqual(sum(rsdp[:20]) % 256, 0)
+        self.assertEqual(sum(rsdp) % 256, 0)
+        self.assertEqual(rsdp[15], 2)
+        self.assertEqual(int.from_bytes(rsdp[24:32], "little") >> 12, 0xF0)
+        want = {"xsdt": r"ACPI Table Address   2 : 00000000000F0",
+                "facp": r"FACS Address : 000F0",
+                "facs": r'Signature : "FACS"',
+                "apic": r"Local Apic ID : 01",
+                "mcfg": r"Base Address : 00000000B0000000"}
+        for name in names:
+            if name == "rsdp":
+                continue
+            out, dsl = disassemble(os.path.join(d, name + ".dat"))
+            self.clean(out)
+            self.assertNotIn("Invalid", dsl)
+            if name == "dsdt":
+                self.assertIn("Device (PCI0)", dsl)
+            else:
+                self.assertRegex(dsl, want[name])
 
 
 if __name__ == "__main__":

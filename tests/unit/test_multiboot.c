@@ -572,6 +572,146 @@ static void test_module_without_data(void **state)
 	assert_fails(EINVAL, "module 0 has no data");
 }
 
+/*
+ * ACPI tables: found the way a BIOS-booted OS finds them (ACPI 6.4
+ * 5.2.5.1: 16-byte boundaries of 0xE0000-0xFFFFF), checksummed, inside
+ * the reserved BIOS area, and untouched by what the loader places.
+ */
+static const struct guest_acpi_platform acpi_plat = {
+	.pm1a_evt_port = 0x600, .pm1a_cnt_port = 0x604, .pm_tmr_port = 0x608,
+	.reset_port = 0xcf9, .reset_value = 0x06, .s5_slp_typ = 5,
+	.sci_irq = 9, .pit_gsi = 2, .ioapic_id = 3,
+	.ioapic_addr = 0xfec00000U, .rtc_century = 0x32,
+	.power_button = true,
+};
+
+static uint8_t sum(uint64_t gpa, size_t len)
+{
+	uint8_t s = 0;
+
+	while (len--)
+		s = (uint8_t)(s + ram[gpa++]);
+	return s;
+}
+
+static uint64_t find_rsdp(void)
+{
+	for (uint64_t g = 0xe0000; g < 0x100000; g += 16)
+		if (!memcmp(ram + g, "RSD PTR ", 8) && !sum(g, 20) &&
+		    !sum(g, get32(g + 20)))
+			return g;
+	return 0;
+}
+
+/* A table the XSDT lists, by signature; checksummed, in the BIOS area. */
+static uint64_t xsdt_table(uint64_t rsdp, const char *sig)
+{
+	uint64_t xsdt = get64(rsdp + 24);
+	uint32_t len = get32(xsdt + 4);
+
+	assert_memory_equal(ram + xsdt, "XSDT", 4);
+	assert_int_equal(sum(xsdt, len), 0);
+	for (uint32_t off = 36; off < len; off += 8) {
+		uint64_t t = get64(xsdt + off);
+
+		if (memcmp(ram + t, sig, 4))
+			continue;
+		assert_true(t >= 0xf0000 && t + get32(t + 4) <= 0x100000);
+		assert_int_equal(sum(t, get32(t + 4)), 0);
+		return t;
+	}
+	return 0;
+}
+
+static unsigned int madt_lapics(uint64_t madt)
+{
+	unsigned int n = 0;
+
+	for (uint64_t e = madt + 44; e < madt + get32(madt + 4);
+	     e += ram[e + 1])
+		n += ram[e] == 0;	/* 5.2.12.2 processor local APIC */
+	return n;
+}
+
+static void test_acpi_tables_in_bios_area(void **state)
+{
+	static uint8_t data[0x2000];
+	const struct seg low = { 1, 0x1000, 0x90000, 0x90000, 0x100, 0xf000 };
+	const struct mb_module mod = { data, sizeof(data), "m" };
+	uint64_t rsdp, fadt, madt;
+
+	(void)state;
+	/* A kernel right below the EBDA, and a module: all still clear. */
+	req.kernel_size = build_elf(0x90000, &low, 1, 0);
+	req.modules = &mod;
+	req.module_count = 1;
+	req.platform = &acpi_plat;
+	req.vcpu_count = 3;
+	assert_int_equal(load(), 0);
+	rsdp = find_rsdp();
+	assert_int_equal(rsdp, 0xf0000);
+	assert_int_equal(res.rsdp, rsdp);
+	assert_int_equal(ram[rsdp + 15], 2);	/* revision 2: XSDT */
+	fadt = xsdt_table(rsdp, "FACP");
+	madt = xsdt_table(rsdp, "APIC");
+	assert_true(fadt && madt);
+	assert_false(xsdt_table(rsdp, "MCFG"));
+	assert_memory_equal(ram + get32(fadt + 36), "FACS", 4);
+	assert_memory_equal(ram + get64(fadt + 140), "DSDT", 4);
+	assert_int_equal(sum(get64(fadt + 140), get32(get64(fadt + 140) + 4)),
+			 0);
+	assert_int_equal(madt_lapics(madt), 3);
+	/* Loader-placed things kept out of the tables' area. */
+	assert_int_equal(res.kernel_end, 0x9f000);
+	assert_int_equal(get32(get32(res.mbi_addr + 24)), 0x100000);
+	assert_int_equal(res.mbi_addr, 0x102000);
+	/* And the map still says reserved over them. */
+	assert_info_common(MBI_FLAGS_BASE | MBI_FLAG_MODS, RAM_SIZE);
+}
+
+/* PCI functions: an MCFG, and its ECAM window reserved in the map. */
+static void test_acpi_pci_ecam_reserved(void **state)
+{
+	struct guest_acpi_platform pf = acpi_plat;
+	struct guest_acpi_pci pci;
+	uint32_t map, len;
+	uint64_t mcfg;
+
+	(void)state;
+	guest_acpi_pci_init(&pci, 0xb0000000ULL, 0, 3);
+	assert_int_equal(guest_acpi_pci_add(&pci, GUEST_ACPI_MEM,
+					    0xc0000000ULL, 0x1000), 0);
+	pf.pci = &pci;
+	req.kernel_size = build_elf(0xc0100000, two_segs, 1, 0);
+	req.platform = &pf;
+	req.vcpu_count = 1;
+	assert_int_equal(load(), 0);
+	mcfg = xsdt_table(find_rsdp(), "MCFG");
+	assert_true(mcfg);
+	assert_int_equal(get64(mcfg + 44), 0xb0000000ULL);
+	map = get32(res.mbi_addr + 48);
+	len = get32(res.mbi_addr + 44);
+	assert_int_equal(len, 5 * 24);
+	assert_int_equal(get64(map + 4 * 24 + 4), 0xb0000000ULL);
+	assert_int_equal(get64(map + 4 * 24 + 12), 4ULL << 20);
+	assert_int_equal(get32(map + 4 * 24 + 20), 2);
+}
+
+static void test_acpi_errors(void **state)
+{
+	(void)state;
+	req.kernel_size = build_elf(0xc0100000, two_segs, 1, 0);
+	req.platform = &acpi_plat;
+	req.vcpu_count = 0;
+	assert_fails(EINVAL, "ACPI tables for 0 vCPUs");
+	req.vcpu_count = GUEST_ACPI_MAX_VCPUS + 1;
+	assert_fails(EINVAL, "ACPI tables for 256 vCPUs");
+	req.vcpu_count = GUEST_ACPI_MAX_VCPUS;
+	assert_int_equal(load(), 0);
+	assert_int_equal(madt_lapics(xsdt_table(find_rsdp(), "APIC")),
+			 GUEST_ACPI_MAX_VCPUS);
+}
+
 #define TEST(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -593,6 +733,9 @@ int main(void)
 		TEST(test_info_must_fit),
 		TEST(test_request_errors),
 		TEST(test_module_without_data),
+		TEST(test_acpi_tables_in_bios_area),
+		TEST(test_acpi_pci_ecam_reserved),
+		TEST(test_acpi_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

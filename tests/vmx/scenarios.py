@@ -8,6 +8,7 @@ OVMF has no ACPI tables in Bochs: CPUs come from the firmware's MP
 services. Bochs always exits with status 1 (run-bochs.sh turns it into
 0), so a run's result is read from its log lines, never its status."""
 from common import BANNER, CRASH_RESTARTS, HELLO, MINIMAL, PART
+from conformance_scenarios import bulkhead_lines, rows
 from harness import Scenario
 
 HEAD = "[hypervisor]\nexit_when_done = yes\n"
@@ -122,3 +123,18 @@ SCENARIOS.append(
                 r"partition forms exited with code 0",
                 r"run finished: success"],
         forbid=[r"FAIL", r"not emulated", r"stopped: ", r"error:"]))
+
+# docs/guest-interface.md row by row on the Intel path (guests/conformance):
+# every row passes, two vCPUs (only the BSP runs; the count is checked in
+# CPUID, the MADT and the I/O APIC ID). One run: Bochs is slow.
+SCENARIOS.append(
+    vmx("vmx-conformance",
+        config_text=HEAD + PART % ("conf", "0-1", "8M",
+                                   "guests/conformance.elf") +
+        'cmdline = "cpus=2"\n',
+        expect=[r"partition conf: 2 vCPU\(s\), 8 MiB RAM"] +
+        bulkhead_lines("intel", "conf: ") +
+        [r"conf: conformance: %d passed, 0 failed" % len(rows("intel")),
+         r"partition conf exited with code 0",
+         r"run finished: success"],
+        forbid=[r"FAIL", r"stopped: ", r"error:"]))

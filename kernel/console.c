@@ -22,6 +22,11 @@ static volatile unsigned int console_cpu = ~0U;
 static struct console_keys keys;
 /* The vUART's FIFO was full: bytes wait in the UART, drain at each exit. */
 static volatile bool backlog;
+/*
+ * No I/O APIC carries the UART's interrupt (Bochs' OVMF publishes no MADT):
+ * the console CPU looks at the UART at every exit instead, one LSR read.
+ */
+static volatile bool polled;
 
 static void set_focus(unsigned int index)
 {
@@ -30,8 +35,9 @@ static void set_focus(unsigned int index)
 
 	focus = index;
 	__atomic_store_n(&console_cpu, boot_vcpu->cpu, __ATOMIC_SEQ_CST);
-	if (irq_route_nmi(COM1_GSI, boot_vcpu->phys_apic_id,
-			  passthrough_nmi_remap()))
+	polled = irq_route_nmi(COM1_GSI, boot_vcpu->phys_apic_id,
+			       passthrough_nmi_remap()) != 0;
+	if (polled)
 		pr_warn("console: no I/O APIC input for the serial port; input is read only when partition %s's CPU exits",
 			p->cfg->name);
 	pr_info("console: keyboard input goes to partition %s (Ctrl-A three times switches)",
@@ -72,8 +78,8 @@ void console_input_service(bool kicked)
 
 	if (cpu->index != __atomic_load_n(&console_cpu, __ATOMIC_SEQ_CST))
 		return;
-	if (!kicked && !backlog && !__atomic_exchange_n(&cpu->nmi_seen, false,
-							  __ATOMIC_SEQ_CST))
+	if (!kicked && !backlog && !polled &&
+	    !__atomic_exchange_n(&cpu->nmi_seen, false, __ATOMIC_SEQ_CST))
 		return;
 	for (;;) {
 		uint8_t out[CONSOLE_SWITCH_PRESSES];

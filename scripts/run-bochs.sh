@@ -3,7 +3,9 @@
 # Boots a Bulkhead image in Bochs, which emulates Intel VMX with EPT.
 #   scripts/run-bochs.sh IMAGE [CPUS] [SERIAL_FILE]
 # Without SERIAL_FILE the serial console is this terminal, or standard
-# output when there is no terminal (make run-vmx from a script). Bochs' display
+# output when there is no terminal (make run-vmx from a script). A
+# SERIAL_FILE that is a terminal (a pty the test harness holds) is a
+# two-way console: what is typed there reaches the machine's COM1. Bochs' display
 # is a VNC server (rfb) on port 5900 or the next free one. Bochs always
 # exits with status 1, so this script exits 0 once Bochs has ended: judge
 # a run by its serial output.
@@ -22,7 +24,9 @@ if [ -z "$serial" ] && ! (: </dev/tty) 2>/dev/null; then
 	: >"$serial"
 	follow=yes
 fi
-if [ -n "$serial" ]; then
+if [ -c "$serial" ]; then
+	com1="com1: enabled=1, mode=term, dev=$serial"
+elif [ -n "$serial" ]; then
 	com1="com1: enabled=1, mode=file, dev=$serial"
 else
 	com1="com1: enabled=1, mode=term, dev=/dev/tty"

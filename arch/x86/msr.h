@@ -31,6 +31,7 @@
 #define MSR_MTRR_FIX_LAST	0x0000026fU
 #define MSR_PAT			0x00000277U
 #define MSR_MTRR_DEF_TYPE	0x000002ffU
+#define MSR_XSS			0x00000da0U	/* SDM vol. 1 13.3, vol. 4 2-2 */
 #define MSR_STAR		0xc0000081U
 #define MSR_LSTAR		0xc0000082U
 #define MSR_CSTAR		0xc0000083U

@@ -17,6 +17,8 @@
 #define LEAF1_ECX_HYPERVISOR	(1U << 31)
 #define LEAF6_EAX_ARAT		(1U << 2)	/* APIC timer always running */
 #define LEAF7_ECX_LA57		(1U << 16)	/* 5-level paging */
+#define LEAF_XSAVE		0x0000000dU
+#define XSAVE_SUB_SUPERVISOR	1	/* ECX:EDX: the IA32_XSS bits */
 #define LEAF_POWER_MGMT		0x80000007U
 #define POWER_EDX_INVARIANT_TSC	(1U << 8)
 #define LEAF1_EBX_APIC_ID_SHIFT	24
@@ -85,6 +87,15 @@ void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
 		 */
 		if (subleaf == 0)
 			r->ecx &= ~LEAF7_ECX_LA57;
+		break;
+	case LEAF_XSAVE:
+		/*
+		 * Supervisor state components (processor trace, PASID, CET,
+		 * arch. LBRs) need MSRs a partition is not given: IA32_XSS
+		 * keeps its only value, 0 (msr_policy.c), and XSAVES stays.
+		 */
+		if (subleaf == XSAVE_SUB_SUPERVISOR)
+			r->ecx = r->edx = 0;
 		break;
 	case LEAF_POWER_MGMT:
 		/*

@@ -30,12 +30,13 @@
 #define TSC_AUX_WRITABLE	0xffffffffULL	/* APM vol. 2 13.2.4 */
 
 /* CPUID bits that make an MSR exist (SDM vol. 2A CPUID, APM vol. 3 E). */
-enum gate { ALWAYS, TSC_ADJUST, RDTSCP, DEADLINE, GATE_COUNT };
+enum gate { ALWAYS, TSC_ADJUST, RDTSCP, DEADLINE, XSAVES, GATE_COUNT };
 enum reg { EAX, EBX, ECX, EDX };
 static const struct { uint32_t leaf, sub; uint8_t reg, bit; } gates[] = {
 	[TSC_ADJUST] = { 7, 0, EBX, 1 },
 	[RDTSCP] = { 0x80000001U, 0, EDX, 27 },
 	[DEADLINE] = { 1, 0, ECX, 24 },
+	[XSAVES] = { 0xd, 1, EAX, 3 },	/* XSAVES/XRSTORS and IA32_XSS */
 };
 
 enum kind {
@@ -76,6 +77,13 @@ static const struct msr_rule rules[] = {
 	/* RDTSCP and RDPID read it: the core's register, which is ours. */
 	{ MSR_TSC_AUX, MSR_TSC_AUX, BOTH, CORE, RDTSCP, 0, TSC_AUX_WRITABLE },
 	{ MSR_APIC_BASE, MSR_APIC_BASE, BOTH, APIC, ALWAYS, 0, 0 },
+	/*
+	 * IA32_XSS: no supervisor state component is offered (CPUID 0xD.1
+	 * ECX:EDX read 0, cpuid_policy.c), so 0 is its only value, which is
+	 * what the core holds: XSAVES still runs natively. Linux writes it
+	 * whenever XSAVES is there.
+	 */
+	{ MSR_XSS, MSR_XSS, BOTH, IGNORED, XSAVES, 0, 0 },
 	{ MSR_MISC_ENABLE, MSR_MISC_ENABLE, MSR_INTEL, MISC, ALWAYS, 0, 0 },
 	/*
 	 * The core's performance counters: the core is the partition's

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import tty
 from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -182,6 +183,39 @@ class Keyboard:
             self.sock.close()
 
 
+class PtyConsole:
+    """A two-way COM1 for Bochs, whose only such mode is a terminal: a
+    pty whose far end Bochs opens ("term" mode), its output copied to the
+    serial log the matcher reads; Keyboard types into it."""
+
+    def __init__(self, serial):
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)          # no echo, no CR/LF translation
+        self.path = os.ttyname(self.slave)
+        self.log = open(serial, "ab", buffering=0)
+        threading.Thread(target=self.copy, daemon=True).start()
+
+    def copy(self):
+        try:
+            while True:
+                data = os.read(self.master, 4096)
+                if not data:
+                    break
+                self.log.write(data)
+        except OSError:
+            pass
+
+    def sendall(self, data):
+        os.write(self.master, data)
+
+    def close(self):
+        for fd in (self.slave, self.master):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 def bare_command(s, serial, extra=()):
     """The same QEMU machine, booting the kernel directly: the baseline."""
     args = subprocess.run([os.path.join(ROOT, "scripts/qemu-args.sh"),
@@ -221,8 +255,12 @@ def run(s, workdir):
     except subprocess.CalledProcessError:
         return False, "the image could not be built (mkimage said why)", "", 0
     extra = s.qemu_extra_fn(workdir) if s.qemu_extra_fn else []
+    pty = None
     if s.engine == "qemu-kernel":
         cmd = bare_command(s, serial, extra)
+    elif s.engine == "bochs" and s.send:
+        pty = PtyConsole(serial)
+        cmd = bochs_command(s, image, pty.path)
     elif s.engine == "bochs":
         cmd = bochs_command(s, image, serial)
     else:
@@ -234,6 +272,8 @@ def run(s, workdir):
                             start_new_session=True)
     matcher = Matcher(s)
     keyboard = Keyboard(s, serial)
+    if pty:
+        keyboard.sock = pty
     seen = 0
     text = ""
     status = None
@@ -259,6 +299,7 @@ def run(s, workdir):
         if elapsed > s.timeout:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+            keyboard.close()
             return False, "timeout after %d s, still waiting for /%s/" % (
                 s.timeout, matcher.waiting_for if not matcher.done
                 else "QEMU to exit"), text, elapsed

@@ -3,7 +3,9 @@
 under QEMU TCG; each run is judged by its serial console."""
 import re
 
-from common import BANNER, CRASH_RESTARTS, HELLO, MINIMAL, PART
+from common import (ASK, BANNER, CRASH_RESTARTS, HELLO, LINUX,  # noqa: F401
+                    LINUX_FORBID, MINIMAL, PART, PROMPT, READY, SWITCH,
+                    both, mem_kib_between, tsc_agrees)
 from harness import Scenario, qemu_exit_status
 # What OVMF prints when our boot option returns: proof it has control again.
 FIRMWARE_BACK = r'BdsDxe: failed to start Boot\d+ "UEFI QEMU QEMU USB HARDDRIVE'
@@ -217,62 +219,6 @@ SCENARIOS += [
                  r"Bulkhead can start: the kernel is a Linux bzImage, which "
                  r"takes no modules: give it one initrd = file instead"),
 ]
-
-# Linux partitions: Debian's unmodified kernel (build/linux/vmlinuz) with
-# the busybox initramfs of guests/linux, beside bare-metal partitions.
-LINUX = ("[partition %s]\ncpus = %s\nmemory = %s\nkernel = linux/vmlinuz\n"
-         "initrd = linux/initrd.img\ncmdline = \"console=ttyS0\"\n"
-         "on_fault = restart\n")
-READY = r"%s: bulkhead-initramfs: ready \(%d CPUs"
-PROMPT = r"%s: bulkhead:/root# "
-SWITCH = "\x01\x01\x01"
-# What a kernel must not say under Bulkhead: its clock or CPUs went wrong.
-LINUX_FORBID = [r"EXCEPTION", r"(?<!Fast )TSC calibration failed",
-                r"Marking TSC unstable", r"Kernel panic",
-                r"partition \S+ stopped", r"IO-APIC \+ timer doesn't work",
-                r"BUG:", r"Oops"]
-# The same two questions for each shell: its CPUs and its memory.
-ASK = "echo CPUS=$(grep -c ^processor /proc/cpuinfo) MEM=$(sed -n " \
-      "'s/^MemTotal: *//p' /proc/meminfo)\n"
-
-
-def mem_kib_between(name, low, high):
-    """A check that the partition's MemTotal is within [low, high] KiB."""
-    def check(text):
-        m = re.search(r"%s: CPUS=\d+ MEM=(\d+) kB" % name, text)
-        if not m:
-            return "%s never answered with its memory" % name
-        kib = int(m.group(1))
-        if not low <= kib <= high:
-            return "%s: MemTotal %d kB, expected %d-%d" % (name, kib, low,
-                                                          high)
-        return None
-    return check
-
-
-def both(*checks):
-    def check(text):
-        for c in checks:
-            wrong = c(text)
-            if wrong:
-                return wrong
-        return None
-    return check
-
-
-def tsc_agrees(text):
-    """Every kernel's TSC frequency is within 10% of the hypervisor's."""
-    host = re.search(r"TSC: (\d+) MHz", text)
-    found = re.findall(r"(\S+): \[[ .\d]+\] tsc: Detected ([\d.]+) MHz",
-                       text)
-    if not host or not found:
-        return "no TSC frequency from the hypervisor or the kernels"
-    for name, mhz in found:
-        if abs(float(mhz) / int(host.group(1)) - 1) > 0.10:
-            return "%s measured its TSC at %s MHz, the machine's is %s" % (
-                name, mhz, host.group(1))
-    return None
-
 
 def no_gap(name):
     """The ticker's lines hello i/N must come without a number missing."""

@@ -83,6 +83,15 @@ static void test_msr_backed_features_hidden(void **state)
 	cpuid_policy_apply(0x80000022U, 0, &view, &r);
 	assert_int_equal(r.eax, 1);			/* PerfMonV2 */
 	assert_int_equal(r.ebx, 6);			/* core counters */
+	/* XSAVES stays; no supervisor component (PT, CET) is offered. */
+	r = (struct cpuid_regs){ 0xf, 0x3c0, 0x1900, 0 };
+	cpuid_policy_apply(0xd, 1, &view, &r);
+	assert_int_equal(r.eax, 0xf);
+	assert_int_equal(r.ebx, 0x3c0);
+	assert_int_equal(r.ecx | r.edx, 0);
+	r = (struct cpuid_regs){ 0xe7, 0xa80, 0xa80, 0 };
+	cpuid_policy_apply(0xd, 0, &view, &r);		/* XCR0's: untouched */
+	assert_int_equal(r.ecx, 0xa80);
 }
 
 static void test_bulkhead_leaves(void **state)

@@ -22,7 +22,7 @@
 /* A fake CPU: leaf -> registers; absent leaves read as zero. */
 struct fake_cpu {
 	uint32_t max_basic, max_ext;
-	struct cpuid_regs leaf1, leaf7, leaf_a, ext1, ext22;
+	struct cpuid_regs leaf1, leaf7, leaf_a, leaf_d1, ext1, ext22;
 };
 
 static struct cpuid_regs fake_cpuid(const void *ctx, uint32_t leaf,
@@ -30,7 +30,6 @@ static struct cpuid_regs fake_cpuid(const void *ctx, uint32_t leaf,
 {
 	const struct fake_cpu *c = ctx;
 
-	(void)sub;
 	switch (leaf) {
 	case 0:
 		return (struct cpuid_regs){ c->max_basic, 0, 0, 0 };
@@ -40,6 +39,8 @@ static struct cpuid_regs fake_cpuid(const void *ctx, uint32_t leaf,
 		return c->leaf7;
 	case 0xa:
 		return c->leaf_a;
+	case 0xd:
+		return sub == 1 ? c->leaf_d1 : (struct cpuid_regs){ 0, 0, 0, 0 };
 	case 0x80000000U:
 		return (struct cpuid_regs){ c->max_ext, 0, 0, 0 };
 	case 0x80000001U:
@@ -51,12 +52,16 @@ static struct cpuid_regs fake_cpuid(const void *ctx, uint32_t leaf,
 	}
 }
 
-/* Intel: arch. PMU v4, 4 GP + 3 fixed counters; TSC_ADJUST; RDTSCP. */
+/*
+ * Intel: arch. PMU v4, 4 GP + 3 fixed counters; TSC_ADJUST; RDTSCP;
+ * XSAVES (CPUID 0xD.1 EAX bit 3) with no supervisor component offered.
+ */
 static const struct fake_cpu skylake = {
 	.max_basic = 0x16, .max_ext = 0x80000008U,
 	.leaf1 = { 0x506e3, 0, 1U << 24, 0 },
 	.leaf7 = { 0, 1U << 1, 0, 0 },
 	.leaf_a = { 0x07300404, 0, 0, 0x603 },
+	.leaf_d1 = { 0xf, 0x3c0, 0, 0 },
 	.ext1 = { 0, 0, 0, 1U << 27 },
 };
 /* AMD Zen 4: core extension (6 counters) and PerfMonV2; no TSC_ADJUST. */
@@ -278,6 +283,15 @@ static void test_cpuid_gates(void **state)
 	assert_int_equal(wr(&c, MSR_TSC_AUX, 0), GP);
 	c.leaf1.ecx = 0;		/* no TSC-deadline timer */
 	assert_int_equal(wr(&c, MSR_TSC_DEADLINE, 1), GP);
+	/* IA32_XSS with XSAVES: 0, its only value; without: absent. */
+	assert_int_equal(rd(&skylake, MSR_XSS), MSR_DO_VALUE);
+	assert_int_equal(rd_value(&skylake, 0, MSR_XSS), 0);
+	assert_int_equal(wr(&skylake, MSR_XSS, 0), MSR_DO_VALUE);
+	assert_int_equal(wr(&skylake, MSR_XSS, 1U << 8), GP);	/* PT */
+	assert_int_equal(rd(&zen4, MSR_XSS), GP);
+	c = skylake;
+	c.max_basic = 0xc;		/* leaf 0xD beyond the last leaf */
+	assert_int_equal(wr(&c, MSR_XSS, 0), GP);
 }
 
 /* SDM vol. 3B 17.17.3: TSC and TSC_ADJUST move together. */

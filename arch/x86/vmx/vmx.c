@@ -642,6 +642,32 @@ static void requeue_vectoring_event(void)
 			INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK));
 }
 
+/*
+ * An NMI that exits leaves NMIs blocked, as a delivered one does, until
+ * the next IRET. VM entry used to clear that from the guest's "blocking by
+ * NMI" bit; with virtual NMIs the bit means virtual-NMI blocking (SDM vol.
+ * 3C 24.4.2, table 24-3), so the host must IRET itself or the next kick
+ * would never exit (seen in Bochs). An IRET to the next instruction.
+ */
+static void unblock_nmis(void)
+{
+	uint64_t scratch;
+
+	asm volatile("movq %%rsp, %0\n\t"
+		     "pushq %1\n\t"
+		     "pushq %0\n\t"
+		     "pushfq\n\t"
+		     "pushq %2\n\t"
+		     "leaq 1f(%%rip), %0\n\t"
+		     "pushq %0\n\t"
+		     "iretq\n"
+		     "1:"
+		     : "=&r"(scratch)
+		     : "r"((uint64_t)read_sel("mov %%ss,")),
+		       "r"((uint64_t)read_sel("mov %%cs,"))
+		     : "memory", "cc");
+}
+
 static void snapshot_guest_state(struct vmx_vcpu *s, struct vmx_guest_state *g)
 {
 	g->cr0 = vmread(VMCS_GUEST_CR0);
@@ -728,8 +754,10 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 	case VMX_EXIT_EXCEPTION_NMI:
 		/* No exception exits: an NMI is another CPU's kick. */
 		if ((vmread(VMCS_EXIT_INTR_INFO) & INTR_INFO_TYPE_MASK) ==
-		    INTR_TYPE_NMI)
+		    INTR_TYPE_NMI) {
+			unblock_nmis();
 			x->reason = EXIT_KICK;
+		}
 		break;
 	case VMX_EXIT_IO:
 		vmx_decode_io(q, x);

@@ -19,3 +19,12 @@ CRASH_RESTARTS = [r"crash: boot 0",
                   r"crash: survived 2 restarts",
                   r"partition crash exited with code 0",
                   r"run finished: success"]
+
+# guests/smp nmi=1 in a 2-vCPU partition, and what it prints when every
+# NMI check passes (tests/integration/nmi_scenarios.py, tests/vmx).
+NMI_CONFIG = ("[hypervisor]\nexit_when_done = yes\n" +
+              PART % ("nmi", "0-1", "8M", "guests/smp.elf") +
+              'cmdline = "nmi=1"\n')
+NMI_PASS = [r"NMI to self: 1 taken; to APIC ID 1: 1 taken",
+            r"NMI blocking: 2 sent in the handler, 0 taken before its "
+            r"IRET, 1 after, 0 nested"]

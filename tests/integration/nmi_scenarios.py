@@ -4,16 +4,9 @@ nmi=1 sends NMI IPIs to itself and to its second vCPU, and checks the
 blocking until IRET: two NMIs sent inside the handler arrive after its
 IRET, as one. On SVM under TCG that takes the IRET intercept and the
 single step over the IRET."""
-from common import PART
+from common import NMI_CONFIG, NMI_PASS
 from harness import Scenario, qemu_exit_status
-
-HEAD = "[hypervisor]\nexit_when_done = yes\n"
-SMP = "guests/smp.elf"
-# What guests/smp prints when every NMI check passes (shared with VMX).
-NMI_PASS = [r"NMI to self: 1 taken; to APIC ID 1: 1 taken",
-            r"NMI blocking: 2 sent in the handler, 0 taken before its "
-            r"IRET, 1 after, 0 nested"]
-NMI_CONFIG = HEAD + PART % ("nmi", "0-1", "8M", SMP) + 'cmdline = "nmi=1"\n'
+from scenarios import LINUX, LINUX_FORBID, PROMPT, READY
 
 NMI_SCENARIOS = [
     Scenario(
@@ -26,5 +19,23 @@ NMI_SCENARIOS = [
         [r"partition nmi exited with code 0", r"run finished: success"],
         forbid=[r"EXCEPTION", r"stopped: ", r"error:"],
         exit_status=qemu_exit_status(0),
+    ),
+    # Linux 6.1's sysrq backtrace: the CPU that writes prints its own, and
+    # sends NMI IPIs to the others (lib/nmi_backtrace.c); an idle one says
+    # it was "skipped: idling". Without guest NMIs cpu 1 never answered.
+    Scenario(
+        name="linux-sysrq-nmi-backtrace",
+        config_text=LINUX % ("linux", "1-2", "192M"),
+        smp=3,
+        expect=[READY % ("linux", 2),
+                r"linux: .*sysrq: Show backtrace of all active CPUs"],
+        anywhere=[r"linux: .*Sending NMI from CPU \d to CPUs \d:",
+                  r"linux: .*NMI backtrace for cpu 0",
+                  r"linux: .*NMI backtrace for cpu 1"],
+        send=[(PROMPT % "linux", "echo l > /proc/sysrq-trigger; "
+               "sleep 2; echo SYSRQ-DONE\n")],
+        forbid=LINUX_FORBID + [r"Uhhuh\. NMI received",
+                               r"Dazed and confused"],
+        timeout=300,
     ),
 ]

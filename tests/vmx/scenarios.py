@@ -7,9 +7,9 @@ and few guest lines because Bochs boots in 15-20 s.
 OVMF has no ACPI tables in Bochs: CPUs come from the firmware's MP
 services. Bochs always exits with status 1 (run-bochs.sh turns it into
 0), so a run's result is read from its log lines, never its status."""
-from common import BANNER, CRASH_RESTARTS, HELLO, MINIMAL, PART
+from common import (BANNER, CRASH_RESTARTS, HELLO, MINIMAL, NMI_CONFIG,
+                    NMI_PASS, PART)
 from harness import Scenario
-from nmi_scenarios import NMI_CONFIG, NMI_PASS
 
 HEAD = "[hypervisor]\nexit_when_done = yes\n"
 # HLT must not exit on VMX (guests halt natively), so none is counted.

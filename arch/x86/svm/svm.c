@@ -199,7 +199,7 @@ static void nmi_unmask(void *vmcb, struct svm_vcpu *s)
  * comes before the IRET (APM vol. 2 15.9), so blocking ends only once
  * RIP has moved past it. An NMI waiting for that is delivered by
  * single-stepping the IRET: the trap comes after it, as TF was set at its
- * start (SDM vol. 3A 18.3.1.4), and the IRET itself replaces the guest's
+ * start (SDM vol. 3B 18.3.1.4), and the IRET itself replaces the guest's
  * RFLAGS, TF included. Returns true for the exits consumed here.
  */
 static bool nmi_track(struct vcpu *v, uint64_t code, struct vm_exit *x)
@@ -243,7 +243,10 @@ static bool svm_inject_nmi(struct vcpu *v)
 	}
 	if (s->nmi_masked)
 		return false;
-	/* Injected events ignore the interrupt shadow (APM vol. 2 15.20). */
+	/*
+	 * EVENTINJ goes in whatever the interrupt shadow (APM vol. 2 15.20);
+	 * CPUs differ on whether STI's blocks NMIs (SDM vol. 3A 6.8.3).
+	 */
 	vmcb_w64(vmcb, VMCB_EVENT_INJ,
 		 EXC_NMI | EVENTINJ_TYPE_NMI | EVENTINJ_VALID);
 	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC1,

@@ -51,6 +51,7 @@ static void serve_requests(struct vcpu *v)
 	if (take(&v->lapic_reset)) {
 		lapic_emul_reset(v);
 		msr_emul_reset(v);
+		take(&v->nmi_pending);
 	}
 	if (take(&v->reset_pending))
 		virt()->vcpu_reset(v, &v->reset_entry);
@@ -68,6 +69,17 @@ static void serve_requests(struct vcpu *v)
 		virt()->vcpu_reset(v, &entry);
 		__atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
 	}
+}
+
+/*
+ * The back end injects a pending guest NMI unless the guest blocks NMIs
+ * (it handles one until its IRET); then the NMI stays pending and the back
+ * end arranges an exit for when the guest can take it.
+ */
+static void deliver_nmi(struct vcpu *v)
+{
+	if (take(&v->nmi_pending) && !virt()->inject_nmi(v))
+		__atomic_store_n(&v->nmi_pending, true, __ATOMIC_SEQ_CST);
 }
 
 void vcpu_loop(struct vcpu *v)
@@ -91,6 +103,7 @@ void vcpu_loop(struct vcpu *v)
 			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 			continue;
 		}
+		deliver_nmi(v);
 		virt()->vcpu_run(v, &exit);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 		v->exits[exit.reason]++;

@@ -44,13 +44,18 @@ enum vcpu_state {
  * reset_pending restarter, vCPU 0, after       owner (take), then it applies
  *               writing reset_entry            reset_entry
  * lapic_reset   restarter                      owner (take)
+ * nmi_pending   NMI sender (lapic_emul.c)      owner (take, just before
+ *                                              entry; stored again while
+ *                                              the guest blocks NMIs);
+ *                                              owner at lapic_reset
  *
  * Why no request is lost or applied twice:
  * - Kick: the owner stores in_guest, then reads stop_request; a requester
  *   stores its flag, then reads in_guest and sends an NMI if it is set.
  *   Seq-cst order means one of them sees the other's store: the owner does
- *   not enter, or it is kicked out. The stopper re-sends the NMI every
- *   KICK_INTERVAL_US while the flag stands, as an NMI that lands between
+ *   not enter, or it is kicked out (INIT and NMI senders alike: the owner
+ *   takes nmi_pending after storing in_guest). The stopper re-sends the
+ *   NMI every KICK_INTERVAL_US while the flag stands, as an NMI that lands between
  *   the store and VMRUN/VMLAUNCH only reaches the host.
  * - Data before flag: sipi_vector and reset_entry are written before their
  *   flag and read after taking it (the store releases, the take acquires).
@@ -94,6 +99,12 @@ struct vcpu {
 	volatile bool reset_pending;
 	/* Clean the core's LAPIC of the last run, on the core itself. */
 	volatile bool lapic_reset;
+	/*
+	 * A guest NMI (IPI in NMI mode) waits to be injected: it is virtual,
+	 * since physical NMIs are the hypervisor's kicks. One flag, so NMIs
+	 * sent meanwhile coalesce into one, as on hardware.
+	 */
+	volatile bool nmi_pending;
 	uint64_t tsc_deadline;	/* IA32_TSC_DEADLINE, in host TSC ticks */
 	struct msr_tsc tsc;	/* the guest's TSC offset and TSC_ADJUST */
 	struct vcpu_entry reset_entry;

@@ -39,6 +39,7 @@
 #define EFER_SVME	X86_BIT(12)	/* AMD APM vol. 2 15.4 */
 
 #define RFLAGS_FIXED1	X86_BIT(1)	/* reserved, always 1 */
+#define RFLAGS_TF	X86_BIT(8)	/* single-step trap */
 #define RFLAGS_IF	X86_BIT(9)
 #define RFLAGS_VM	X86_BIT(17)
 

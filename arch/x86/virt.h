@@ -107,6 +107,13 @@ struct virt_ops {
 	void (*inject_exception)(struct vcpu *v, uint8_t vector,
 				 bool has_error, uint32_t error);
 	/*
+	 * Injects an NMI at the next entry and returns true, unless the guest
+	 * blocks NMIs (SDM vol. 3A 6.7.1: from one NMI's delivery to the next
+	 * IRET) or another event is being injected: then returns false and
+	 * arranges an exit for when it can take one, where it can.
+	 */
+	bool (*inject_nmi)(struct vcpu *v);
+	/*
 	 * MSRs whose value lives in the control structure or is switched with
 	 * the guest (EFER, PAT, FS/GS bases, LSTAR, ...): the policy has
 	 * checked the value; false means #GP.

@@ -4,18 +4,24 @@
  * with INIT and two SIPIs from the BSP's xAPIC, and have each report in.
  *
  * Command line: cpus=N (default 2, the BSP included), sipi_page=0xNN
- * (default 0x8, i.e. the trampoline at 0x8000; 0 is allowed).
- * Exit codes: 0 all up, 3 some missing, 4 bad command line, 0x7f bad boot.
+ * (default 0x8, i.e. the trampoline at 0x8000; 0 is allowed), nmi=1 (then
+ * the NMI checks of nmi.c, with the first AP).
+ * Exit codes: 0 all up, 3 some missing, 4 bad command line, 5 NMI checks
+ * failed, 0x7f bad boot.
  */
 #include "guests/lib/runtime.h"
 #include "guests/smp/ap_start.h"
+#include "guests/smp/nmi.h"
 #include "guests/smp/smp.h"
 
 #define EXIT_MISSING	3
 #define EXIT_BAD_ARGS	4
+#define EXIT_NMI	5
 
 static struct spinlock print_lock;
 static volatile uint32_t reported;
+static volatile bool nmi_mode;
+static volatile uint32_t first_ap = ~0u;
 
 static void locked_printf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -34,7 +40,11 @@ void ap_main(void)
 {
 	uint32_t id = ap_lapic_id();
 
+	if (nmi_mode)
+		nmi_setup_cpu();
 	spin_lock(&print_lock);
+	if (first_ap == ~0u)
+		first_ap = id;
 	printf("vCPU with APIC ID %u reporting\n", id);
 	atomic_inc_return(&reported);
 	spin_unlock(&print_lock);
@@ -62,6 +72,9 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	cmdline = mb_cmdline(mbi);
 	cpus = cmdline_int(cmdline, "cpus", 2);
 	page = cmdline_int(cmdline, "sipi_page", 0x8);
+	nmi_mode = cmdline_int(cmdline, "nmi", 0);
+	if (nmi_mode)
+		nmi_setup_cpu();
 
 	self = ap_lapic_id();
 	printf("BSP has LAPIC ID %u\n", self);
@@ -88,6 +101,8 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	got = reported + 1;
 	if (got == (uint32_t)cpus) {
 		locked_printf("all %u vCPUs up\n", got);
+		if (nmi_mode && got > 1 && !nmi_test(self, first_ap))
+			return EXIT_NMI;
 		return 0;
 	}
 	locked_printf("only %u of %d vCPUs came up\n", got, (int)cpus);

@@ -17,6 +17,14 @@
 
 #define SVR_SPURIOUS_RESET	0xffU
 
+/* Sets a request flag of t, kicking t out of its guest to serve it. */
+static void request(struct vcpu *from, struct vcpu *t, volatile bool *flag)
+{
+	__atomic_store_n(flag, true, __ATOMIC_SEQ_CST);
+	if (t != from && t->in_guest)
+		lapic_send_nmi(t->phys_apic_id);
+}
+
 static void send_to_vcpu(struct partition *p, struct vcpu *from,
 			 struct vcpu *t, const struct vlapic_ipi *ipi)
 {
@@ -25,9 +33,11 @@ static void send_to_vcpu(struct partition *p, struct vcpu *from,
 		lapic_send_fixed(t->phys_apic_id, ipi->vector);
 		break;
 	case VLAPIC_IPI_INIT:
-		__atomic_store_n(&t->init_request, true, __ATOMIC_SEQ_CST);
-		if (t != from && t->in_guest)
-			lapic_send_nmi(t->phys_apic_id);
+		request(from, t, &t->init_request);
+		break;
+	case VLAPIC_IPI_NMI:
+		/* Virtual: a physical NMI would be taken for a kick. */
+		request(from, t, &t->nmi_pending);
 		break;
 	case VLAPIC_IPI_STARTUP:
 		if (t->state != VCPU_WAIT_SIPI)

@@ -77,3 +77,13 @@ def tsc_agrees(text):
             return "%s measured its TSC at %s MHz, the machine's is %s" % (
                 name, mhz, host.group(1))
     return None
+
+
+# guests/smp nmi=1 in a 2-vCPU partition, and what it prints when every
+# NMI check passes (tests/integration/nmi_scenarios.py, tests/vmx).
+NMI_CONFIG = ("[hypervisor]\nexit_when_done = yes\n" +
+              PART % ("nmi", "0-1", "8M", "guests/smp.elf") +
+              'cmdline = "nmi=1"\n')
+NMI_PASS = [r"NMI to self: 1 taken; to APIC ID 1: 1 taken",
+            r"NMI blocking: 2 sent in the handler, 0 taken before its "
+            r"IRET, 1 after, 0 nested"]

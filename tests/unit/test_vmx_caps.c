@@ -56,8 +56,12 @@ static void test_controls_of_a_skylake(void **state)
 {
 	(void)state;
 	assert_int_equal(vmx_configure(&caps, &cfg, &problem), 0);
-	/* Reserved default1 bits forced on, NMI exiting, no interrupt exits. */
-	assert_int_equal(cfg.pin, 0x16 | PIN_NMI_EXITING);
+	/*
+	 * Reserved default1 bits forced on, NMI exiting and virtual NMIs, no
+	 * interrupt exits; NMI-window exiting is set only while an NMI waits.
+	 */
+	assert_int_equal(cfg.pin, 0x16 | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS);
+	assert_false(cfg.proc & PROC_NMI_WINDOW_EXITING);
 	assert_int_equal(cfg.proc, 0x04006172U | PROC_USE_IO_BITMAPS |
 				   PROC_USE_MSR_BITMAPS | PROC_USE_TSC_OFFSETTING |
 				   PROC_SECONDARY_CONTROLS);
@@ -88,6 +92,19 @@ static void test_missing_features_are_named(void **state)
 	setup(NULL);
 	caps.pin &= ~((uint64_t)PIN_NMI_EXITING << 32);
 	expect_refusal("NMI exiting");
+
+	setup(NULL);
+	caps.pin &= ~((uint64_t)PIN_VIRTUAL_NMIS << 32);
+	expect_refusal("virtual NMIs");
+
+	setup(NULL);
+	caps.proc &= ~((uint64_t)PROC_NMI_WINDOW_EXITING << 32);
+	expect_refusal("NMI-window exiting");
+
+	/* Forced on, the NMI window would never close. */
+	setup(NULL);
+	caps.proc |= PROC_NMI_WINDOW_EXITING;
+	expect_refusal("processor-based control");
 
 	setup(NULL);
 	caps.proc &= ~((uint64_t)PROC_SECONDARY_CONTROLS << 32);
@@ -300,12 +317,12 @@ static void test_interrupts_and_hlt_do_not_exit(void **state)
 {
 	(void)state;
 	/* A CPU that allows every one of them. */
-	caps.pin |= (uint64_t)(PIN_EXT_INT_EXITING | PIN_VIRTUAL_NMIS) << 32;
+	caps.pin |= (uint64_t)PIN_EXT_INT_EXITING << 32;
 	caps.proc |= (uint64_t)(PROC_HLT_EXITING | PROC_INTR_WINDOW_EXITING)
 		     << 32;
 	caps.exit |= (uint64_t)EXIT_ACK_INTR_ON_EXIT << 32;
 	assert_int_equal(vmx_configure(&caps, &cfg, &problem), 0);
-	assert_false(cfg.pin & (PIN_EXT_INT_EXITING | PIN_VIRTUAL_NMIS));
+	assert_false(cfg.pin & PIN_EXT_INT_EXITING);
 	assert_false(cfg.proc & (PROC_HLT_EXITING | PROC_INTR_WINDOW_EXITING));
 	assert_false(cfg.exit & EXIT_ACK_INTR_ON_EXIT);
 

@@ -7,7 +7,8 @@ and few guest lines because Bochs boots in 15-20 s.
 OVMF has no ACPI tables in Bochs: CPUs come from the firmware's MP
 services. Bochs always exits with status 1 (run-bochs.sh turns it into
 0), so a run's result is read from its log lines, never its status."""
-from common import BANNER, CRASH_RESTARTS, HELLO, MINIMAL, PART
+from common import (BANNER, CRASH_RESTARTS, HELLO, MINIMAL, NMI_CONFIG,
+                    NMI_PASS, PART)
 from conformance_scenarios import bulkhead_lines, rows
 from harness import Scenario
 
@@ -67,6 +68,12 @@ SCENARIOS = [
                 r"duo: all 2 vCPUs up",
                 r"partition duo exited with code 0",
                 r"run finished: success"],
+        forbid=[r"stopped: ", r"error:"]),
+    # Guest NMIs: virtual NMIs, blocked until IRET by the NMI window.
+    vmx("vmx-nmi-ipis",
+        config_text=NMI_CONFIG,
+        expect=[r"nmi: all 2 vCPUs up"] + ["nmi: " + x for x in NMI_PASS] +
+        [r"partition nmi exited with code 0", r"run finished: success"],
         forbid=[r"stopped: ", r"error:"]),
     # An EPT violation stops the probe; its neighbour's memory is intact.
     vmx("vmx-probe-stopped-neighbour-intact",

@@ -3,6 +3,7 @@
 #include "arch/x86/virt.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu_facts.h"
+#include "arch/x86/exception.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/svm/vmcb.h"
 #include "lib/errno.h"
@@ -39,6 +40,15 @@ struct svm_vcpu {
 	uint64_t vmcb_pa;
 	uint64_t host_area_pa;	/* VMSAVE target for the host's own state */
 	bool flush_pending;
+	/*
+	 * The guest's NMI blocking, which SVM does not track without V_NMI:
+	 * from an injected NMI to the end of the guest's next IRET.
+	 */
+	bool nmi_masked;
+	bool iret_seen;		/* intercepted; ends when RIP moves past */
+	bool nmi_stepping;	/* single-stepping that IRET (TF, #DB exit) */
+	uint64_t iret_rip;
+	uint64_t dr6;		/* the guest's, before the step */
 };
 
 void svm_enter(uint64_t *gprs, uint64_t vmcb_pa, uint64_t host_area_pa);
@@ -175,6 +185,76 @@ static void set_data_segments(void *vmcb, uint16_t attrib, uint32_t limit)
 		set_segment(vmcb, segs[i], 0, attrib, limit, 0);
 }
 
+static void nmi_unmask(void *vmcb, struct svm_vcpu *s)
+{
+	s->nmi_masked = s->iret_seen = s->nmi_stepping = false;
+	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC1,
+		 vmcb_r32(vmcb, VMCB_INTERCEPT_MISC1) & ~MISC1_IRET);
+	vmcb_w32(vmcb, VMCB_INTERCEPT_EXC, 0);
+}
+
+/*
+ * Guest NMI blocking without V_NMI (QEMU's TCG has none), as KVM does it:
+ * IRET is intercepted while an injected NMI is in service, but the exit
+ * comes before the IRET (APM vol. 2 15.9), so blocking ends only once
+ * RIP has moved past it. An NMI waiting for that is delivered by
+ * single-stepping the IRET: the trap comes after it, as TF was set at its
+ * start (SDM vol. 3B 18.3.1.4), and the IRET itself replaces the guest's
+ * RFLAGS, TF included. Returns true for the exits consumed here.
+ */
+static bool nmi_track(struct vcpu *v, uint64_t code, struct vm_exit *x)
+{
+	struct svm_vcpu *s = svm(v);
+	void *vmcb = s->vmcb;
+	uint64_t info = vmcb_r64(vmcb, VMCB_EXIT_INT_INFO);
+
+	/* An NMI whose delivery the exit cut short is delivered again. */
+	if ((info & EVENTINJ_VALID) &&
+	    (info & EVENTINJ_TYPE_MASK) == EVENTINJ_TYPE_NMI)
+		vmcb_w64(vmcb, VMCB_EVENT_INJ, info & EVENTINJ_EVENT_MASK);
+	if (s->iret_seen && x->rip != s->iret_rip) {
+		if (s->nmi_stepping)
+			vmcb_w64(vmcb, VMCB_DR6, s->dr6);
+		nmi_unmask(vmcb, s);
+	}
+	if (code == SVM_EXIT_IRET) {
+		vmcb_w32(vmcb, VMCB_INTERCEPT_MISC1,
+			 vmcb_r32(vmcb, VMCB_INTERCEPT_MISC1) & ~MISC1_IRET);
+		s->iret_seen = true;
+		s->iret_rip = x->rip;
+	}
+	return code == SVM_EXIT_IRET || code == SVM_EXIT_EXC_DB;
+}
+
+static bool svm_inject_nmi(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm(v);
+	void *vmcb = s->vmcb;
+
+	/* An exception being injected: the NMI waits for the next exit. */
+	if (vmcb_r64(vmcb, VMCB_EVENT_INJ) & EVENTINJ_VALID)
+		return false;
+	if (s->iret_seen && !s->nmi_stepping) {
+		s->nmi_stepping = true;
+		s->dr6 = vmcb_r64(vmcb, VMCB_DR6);
+		vmcb_w32(vmcb, VMCB_INTERCEPT_EXC, INTERCEPT_EXC_DB);
+		vmcb_w64(vmcb, VMCB_RFLAGS,
+			 vmcb_r64(vmcb, VMCB_RFLAGS) | RFLAGS_TF);
+	}
+	if (s->nmi_masked)
+		return false;
+	/*
+	 * EVENTINJ goes in whatever the interrupt shadow (APM vol. 2 15.20);
+	 * CPUs differ on whether STI's blocks NMIs (SDM vol. 3A 6.8.3).
+	 */
+	vmcb_w64(vmcb, VMCB_EVENT_INJ,
+		 EXC_NMI | EVENTINJ_TYPE_NMI | EVENTINJ_VALID);
+	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC1,
+		 vmcb_r32(vmcb, VMCB_INTERCEPT_MISC1) | MISC1_IRET);
+	s->nmi_masked = true;
+	return true;
+}
+
 /* Clears the save area: a reset starts from architectural values only. */
 static void reset_common(void *vmcb)
 {
@@ -217,6 +297,7 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_entry *e)
 		vmcb_w64(vmcb, VMCB_RIP, 0);
 	}
 	svm(v)->flush_pending = true;
+	nmi_unmask(vmcb, svm(v));
 }
 
 static void decode_io(void *vmcb, struct vm_exit *x)
@@ -306,6 +387,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	v->gpr[REG_RAX] = vmcb_r64(vmcb, VMCB_RAX);
 	v->gpr[REG_RSP] = vmcb_r64(vmcb, VMCB_RSP);
 	decode_exit(v, exit);
+	if (nmi_track(v, exit->vendor_code, exit))
+		exit->reason = EXIT_HANDLED;
 }
 
 static void svm_set_rip(struct vcpu *v, uint64_t rip)
@@ -445,6 +528,7 @@ const struct virt_ops svm_ops = {
 	.get_rflags = svm_get_rflags,
 	.set_rflags = svm_set_rflags,
 	.inject_exception = svm_inject_exception,
+	.inject_nmi = svm_inject_nmi,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
 	.set_tsc_offset = svm_set_tsc_offset,

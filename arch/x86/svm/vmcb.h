@@ -66,10 +66,12 @@
 #define SEG_BASE		8
 
 /* Intercept bits (APM vol. 2 B-1). */
+#define INTERCEPT_EXC_DB	(1U << 1)	/* of VMCB_INTERCEPT_EXC */
 #define MISC1_INTR		(1U << 0)
 #define MISC1_NMI		(1U << 1)
 #define MISC1_INIT		(1U << 3)
 #define MISC1_CPUID		(1U << 18)
+#define MISC1_IRET		(1U << 20)
 #define MISC1_INVD		(1U << 22)
 #define MISC1_HLT		(1U << 24)
 #define MISC1_INVLPGA		(1U << 26)
@@ -89,8 +91,10 @@
 #define NP_ENABLE		1ULL
 
 /* Exit codes (APM vol. 2 appendix C). */
+#define SVM_EXIT_EXC_DB		0x041
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_IOIO		0x07b
 #define SVM_EXIT_MSR		0x07c
@@ -120,7 +124,10 @@
 /* EVENTINJ (15.20). */
 #define EVENTINJ_VALID		(1ULL << 31)
 #define EVENTINJ_ERROR_VALID	(1ULL << 11)
+#define EVENTINJ_TYPE_NMI	(2ULL << 8)
 #define EVENTINJ_TYPE_EXCEPTION	(3ULL << 8)
+#define EVENTINJ_TYPE_MASK	(7ULL << 8)
+#define EVENTINJ_EVENT_MASK	0xffffffffULL	/* EXITINTINFO: the same */
 
 static inline void vmcb_w64(void *vmcb, unsigned int off, uint64_t v)
 {

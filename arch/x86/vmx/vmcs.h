@@ -191,6 +191,7 @@ enum vmx_seg {
 /* Guest interruptibility state (24.4.2, table 24-3). */
 #define INTERRUPTIBILITY_STI		(1U << 0)
 #define INTERRUPTIBILITY_MOV_SS		(1U << 1)
+#define INTERRUPTIBILITY_NMI		(1U << 3)	/* virtual-NMI blocking */
 #define ACTIVITY_ACTIVE			0
 
 /* The exit reason field (24.9.1): basic reason and the entry-failure bit. */
@@ -202,6 +203,7 @@ enum vmx_seg {
 #define VMX_EXIT_TRIPLE_FAULT		2
 #define VMX_EXIT_INIT			3
 #define VMX_EXIT_SIPI			4
+#define VMX_EXIT_NMI_WINDOW		8
 #define VMX_EXIT_TASK_SWITCH		9
 #define VMX_EXIT_CPUID			10
 #define VMX_EXIT_HLT			12

@@ -445,6 +445,7 @@ static void reset_common(struct vmx_vcpu *s)
 		vmwrite(VMCS_GUEST_PDPTE(i), 0);
 	s->entry_controls = s->cfg->entry;
 	vmwrite(VMCS_ENTRY_CONTROLS, s->entry_controls);
+	vmwrite(VMCS_PROC_CONTROLS, s->cfg->proc);	/* no NMI window */
 	reset_unswitched_state();
 }
 
@@ -641,6 +642,32 @@ static void requeue_vectoring_event(void)
 			INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK));
 }
 
+/*
+ * An NMI that exits leaves NMIs blocked, as a delivered one does, until
+ * the next IRET. VM entry used to clear that from the guest's "blocking by
+ * NMI" bit; with virtual NMIs the bit means virtual-NMI blocking (SDM vol.
+ * 3C 24.4.2, table 24-3), so the host must IRET itself or the next kick
+ * would never exit (seen in Bochs). An IRET to the next instruction.
+ */
+static void unblock_nmis(void)
+{
+	uint64_t scratch;
+
+	asm volatile("movq %%rsp, %0\n\t"
+		     "pushq %1\n\t"
+		     "pushq %0\n\t"
+		     "pushfq\n\t"
+		     "pushq %2\n\t"
+		     "leaq 1f(%%rip), %0\n\t"
+		     "pushq %0\n\t"
+		     "iretq\n"
+		     "1:"
+		     : "=&r"(scratch)
+		     : "r"((uint64_t)read_sel("mov %%ss,")),
+		       "r"((uint64_t)read_sel("mov %%cs,"))
+		     : "memory", "cc");
+}
+
 static void snapshot_guest_state(struct vmx_vcpu *s, struct vmx_guest_state *g)
 {
 	g->cr0 = vmread(VMCS_GUEST_CR0);
@@ -727,8 +754,10 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 	case VMX_EXIT_EXCEPTION_NMI:
 		/* No exception exits: an NMI is another CPU's kick. */
 		if ((vmread(VMCS_EXIT_INTR_INFO) & INTR_INFO_TYPE_MASK) ==
-		    INTR_TYPE_NMI)
+		    INTR_TYPE_NMI) {
+			unblock_nmis();
 			x->reason = EXIT_KICK;
+		}
 		break;
 	case VMX_EXIT_IO:
 		vmx_decode_io(q, x);
@@ -751,6 +780,10 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 		break;
 	case VMX_EXIT_CR_ACCESS:
 		return handle_cr_access(v, x, q);
+	case VMX_EXIT_NMI_WINDOW:
+		/* The guest's IRET ended its NMI: vcpu_loop injects the next. */
+		vmwrite(VMCS_PROC_CONTROLS, s->cfg->proc);
+		return true;
 	case VMX_EXIT_INVD:
 		/* Exits unconditionally (25.1.2): as a no-op, no data is lost. */
 		vmx_set_rip(v, x->rip + x->insn_len);
@@ -885,6 +918,33 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector,
 }
 
 /*
+ * With virtual NMIs, an injected NMI blocks the next one until the guest's
+ * IRET, recorded in the interruptibility state; physical NMIs still exit
+ * (SDM vol. 3C 25.3, 26.6.1.2). A blocked NMI waits for the NMI-window exit
+ * (25.2). An NMI may not be injected in a MOV SS shadow (26.3.1.5); CPUs
+ * differ on whether STI's shadow blocks NMIs (vol. 3A 6.8.3), so it is
+ * dropped instead, as the NMI-window exit may not wait for it either.
+ */
+static bool vmx_inject_nmi(struct vcpu *v)
+{
+	struct vmx_vcpu *s = vmx(v);
+	uint64_t blocking;
+
+	if (vmcs_load(v))
+		return false;
+	blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if ((vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID) ||
+	    (blocking & (INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI))) {
+		vmwrite(VMCS_PROC_CONTROLS,
+			s->cfg->proc | PROC_NMI_WINDOW_EXITING);
+		return false;
+	}
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, blocking & ~INTERRUPTIBILITY_STI);
+	vmwrite(VMCS_ENTRY_INTR_INFO, EXC_NMI | INTR_TYPE_NMI | INTR_INFO_VALID);
+	return true;
+}
+
+/*
  * Guest MSRs kept in the VMCS guest area (SDM vol. 3C 24.4.1), or, for
  * those VMX does not switch, left live in the core while the hypervisor
  * runs (reset_unswitched_state).
@@ -992,6 +1052,7 @@ const struct virt_ops vmx_ops = {
 	.get_rflags = vmx_get_rflags,
 	.set_rflags = vmx_set_rflags,
 	.inject_exception = vmx_inject_exception,
+	.inject_nmi = vmx_inject_nmi,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,
 	.set_tsc_offset = vmx_set_tsc_offset,

@@ -19,6 +19,12 @@ struct requirement {
 static const struct requirement required[] = {
 	{ CTL_PIN, PIN_NMI_EXITING,
 	  "the CPU's VT-x has no NMI exiting, which CPUs use to stop each other's guests (SDM 24.6.1)" },
+	/*
+	 * Guest NMIs are injected, blocked until the guest's IRET apart from
+	 * physical NMIs, which stay the hypervisor's kicks (SDM 25.3, 26.6.1.2).
+	 */
+	{ CTL_PIN, PIN_VIRTUAL_NMIS,
+	  "the CPU's VT-x has no virtual NMIs, which keep a partition's NMIs apart from the kicks (SDM 24.6.1)" },
 	{ CTL_PROC, PROC_USE_IO_BITMAPS,
 	  "the CPU's VT-x has no I/O bitmaps (SDM 24.6.2)" },
 	/* Guests write their TSC through the offset (SDM 25.3). */
@@ -61,8 +67,8 @@ static const uint32_t optional[CTL_WORDS] = {
  * Without TRUE_* MSRs, CR3-load/store exiting are forced on this way.
  */
 static const uint32_t forbidden[CTL_WORDS] = {
-	[CTL_PIN] = PIN_EXT_INT_EXITING | PIN_VIRTUAL_NMIS |
-		    PIN_PREEMPTION_TIMER | PIN_POSTED_INTERRUPTS,
+	[CTL_PIN] = PIN_EXT_INT_EXITING | PIN_PREEMPTION_TIMER |
+		    PIN_POSTED_INTERRUPTS,
 	[CTL_PROC] = PROC_INTR_WINDOW_EXITING | PROC_HLT_EXITING |
 		     PROC_INVLPG_EXITING | PROC_MWAIT_EXITING |
 		     PROC_RDPMC_EXITING | PROC_RDTSC_EXITING |
@@ -194,6 +200,11 @@ int vmx_configure(const struct vmx_caps *caps, struct vmx_config *cfg,
 	err = derive_controls(caps, value, problem);
 	if (!err)
 		err = derive_ept(caps, cfg, problem);
+	/* Set while a guest NMI waits; forced on, it would never clear. */
+	if (!err && !(allowed1(caps->proc) & PROC_NMI_WINDOW_EXITING)) {
+		*problem = "the CPU's VT-x has no NMI-window exiting, which delivers a guest's NMI after its IRET (SDM 24.6.2)";
+		err = -ENODEV;
+	}
 	if (err)
 		return err;
 	cfg->pin = value[CTL_PIN];

@@ -19,7 +19,6 @@
  */
 #include "guests/lib/runtime.h"
 
-#define GP_VECTOR		13
 #define LAPIC			0xfee00000u
 #define LAPIC_ID		(LAPIC + 0x20)
 #define LAPIC_VERSION		(LAPIC + 0x30)
@@ -157,50 +156,6 @@ static struct {
 	uint32_t max_leaf, max_ext;
 	const uint8_t *rsdp, *fadt, *madt;
 } ctx;
-
-static struct idt_gate {
-	uint16_t offset_low, selector;
-	uint8_t zero, type;
-	uint16_t offset_high;
-} __attribute__((packed)) idt[32];
-volatile uint32_t gp_count;
-
-/* #GP: skip the 2-byte RDMSR/WRMSR that raised it, and count it. */
-void conf_gp_entry(void);
-asm(".text\n.globl conf_gp_entry\nconf_gp_entry:\n"
-    "\taddl $4, %esp\n"
-    "\taddl $2, (%esp)\n"
-    "\tlock incl gp_count\n"
-    "\tiret\n");
-
-static void idt_load(void)
-{
-	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) p = {
-		sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
-	uint32_t h = (uint32_t)(uintptr_t)conf_gp_entry;
-
-	idt[GP_VECTOR] = (struct idt_gate){ h & 0xffff, 0x08, 0, 0x8e,
-					    h >> 16 };
-	asm volatile("lidt %0" : : "m"(p));
-}
-
-static bool rdmsr_gp(uint32_t msr, uint64_t *value)
-{
-	uint32_t before = gp_count, lo = 0, hi = 0;
-
-	asm volatile("rdmsr" : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
-	*value = ((uint64_t)hi << 32) | lo;
-	return gp_count != before;
-}
-
-static bool wrmsr_gp(uint32_t msr, uint64_t value)
-{
-	uint32_t before = gp_count;
-
-	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value),
-		     "d"((uint32_t)(value >> 32)) : "memory");
-	return gp_count != before;
-}
 
 /* Verdicts: a comparison, and the first failure of two. */
 static struct verdict same(const char *what, uint64_t got, uint64_t want)
@@ -1015,7 +970,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 
 	if (!mb_check(magic, mbi))
 		return GUEST_EXIT_BAD_MAGIC;
-	idt_load();
+	msr_gp_init();
 	ctx.mbi = mbi;
 	ctx.cpus = (unsigned int)cmdline_int(mb_cmdline(mbi), "cpus", 1);
 	ctx.amd = cpuid(0, 0).ebx == 0x68747541u;	/* "Auth" */

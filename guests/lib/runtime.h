@@ -196,4 +196,9 @@ static inline uint32_t atomic_inc_return(volatile uint32_t *p)
 	return v + 1;
 }
 
+/* msr_gp.c: MSR accesses that return true when they raised #GP. */
+void msr_gp_init(void);
+bool rdmsr_gp(uint32_t msr, uint64_t *value);
+bool wrmsr_gp(uint32_t msr, uint64_t value);
+
 #endif /* GUESTS_LIB_RUNTIME_H */

@@ -20,59 +20,12 @@
  */
 #include "guests/lib/runtime.h"
 
-#define GP_VECTOR	13
 #define TSC_JUMP	(1ULL << 40)
 #define TSC_SLACK	(1ULL << 36)	/* generous: TCG and Bochs are slow */
 #define NONCANONICAL	0x0000800000000000ULL
 #define CANONICAL	0xffff800012345000ULL
 
-struct idt_gate {
-	uint16_t offset_low, selector;
-	uint8_t zero, type;
-	uint16_t offset_high;
-} __attribute__((packed));
-
-static struct idt_gate idt[32];
-volatile uint32_t gp_count;
 static unsigned int passed, failed;
-
-void gp_entry(void);
-/* Error code, EIP, CS, EFLAGS on the stack: skip the 2-byte instruction. */
-asm(".text\n.globl gp_entry\ngp_entry:\n"
-    "\taddl $4, %esp\n"
-    "\taddl $2, (%esp)\n"
-    "\tlock incl gp_count\n"
-    "\tiret\n");
-
-static void idt_load(void)
-{
-	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) p = {
-		sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
-	uint32_t handler = (uint32_t)(uintptr_t)gp_entry;
-
-	idt[GP_VECTOR] = (struct idt_gate){ handler & 0xffff, 0x08, 0, 0x8e,
-					    handler >> 16 };
-	asm volatile("lidt %0" : : "m"(p));
-}
-
-/* True when the access raised #GP. */
-static bool rdmsr_gp(uint32_t msr, uint64_t *value)
-{
-	uint32_t before = gp_count, lo = 0, hi = 0;
-
-	asm volatile("rdmsr" : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
-	*value = ((uint64_t)hi << 32) | lo;
-	return gp_count != before;
-}
-
-static bool wrmsr_gp(uint32_t msr, uint64_t value)
-{
-	uint32_t before = gp_count;
-
-	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value),
-		     "d"((uint32_t)(value >> 32)) : "memory");
-	return gp_count != before;
-}
 
 /* Starts a result line; the caller prints the detail and the newline. */
 static void report(bool ok, const char *what)
@@ -185,7 +138,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 {
 	(void)magic;
 	(void)mbi;
-	idt_load();
+	msr_gp_init();
 	check_pmu();
 	check_tsc();
 	check_canonical();

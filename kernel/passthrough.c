@@ -295,10 +295,8 @@ static void restore_bars(const struct pci_function *fn)
 
 		if (bar->kind == PCI_BAR_NONE)
 			continue;
-		pci_write(&hw, fn->rid, reg, 4, (uint32_t)bar->base |
-			  (bar->kind == PCI_BAR_IO ? 1U : 0U) |
-			  (bar->kind == PCI_BAR_MEM64 ? 4U : 0U) |
-			  (bar->prefetchable ? 8U : 0U));
+		pci_write(&hw, fn->rid, reg, 4,
+			  (uint32_t)bar->base | pci_bar_flags(bar));
 		if (bar->kind == PCI_BAR_MEM64)
 			pci_write(&hw, fn->rid, reg + 4, 4,
 				  (uint32_t)(bar->base >> 32));

@@ -9,9 +9,6 @@
 #include "lib/errno.h"
 
 /* BAR flag bits (PCI 3.0 6.2.5.1). */
-#define BAR_IO_FLAG		0x1U
-#define BAR_MEM64_FLAG		0x4U
-#define BAR_PREFETCH_FLAG	0x8U
 #define BAR_BASE_MASK_IO	0xfffffffcULL
 #define BAR_BASE_MASK_MEM	0xfffffff0ULL
 #define PCI_BAR_LAST		(PCI_BAR0 + 4 * PCI_BARS)
@@ -116,14 +113,6 @@ static bool is_visible_cap(const struct pci_function *fn, unsigned int at)
 
 /* ---- BARs: where the firmware put them; sizing works ---- */
 
-static uint64_t bar_flags(const struct pci_bar *b)
-{
-	if (b->kind == PCI_BAR_IO)
-		return BAR_IO_FLAG;
-	return (b->kind == PCI_BAR_MEM64 ? BAR_MEM64_FLAG : 0) |
-	       (b->prefetchable ? BAR_PREFETCH_FLAG : 0);
-}
-
 /* BAR register i as 64 bits: its own BAR, or the upper half of i - 1. */
 static const struct pci_bar *bar_of(const struct pci_function *fn,
 				    unsigned int i, bool *upper)
@@ -146,7 +135,7 @@ static uint32_t read_bar(const struct vpci_dev *d, unsigned int i)
 	else
 		v = b->base;
 	v = (v & (b->kind == PCI_BAR_IO ? BAR_BASE_MASK_IO :
-		  ~0xfULL)) | bar_flags(b);
+		  ~0xfULL)) | pci_bar_flags(b);
 	if (b->kind == PCI_BAR_IO)
 		v &= 0xffffffffULL;
 	return upper ? (uint32_t)(v >> 32) : (uint32_t)v;
@@ -178,7 +167,7 @@ static void write_bar(struct vpci *v, struct vpci_dev *d, unsigned int i,
 	} else if ((value & mask) == (firmware & mask)) {
 		d->bar_probing &= (uint8_t)~(1U << own);
 		pci_write(v->hw, d->fn->rid, PCI_BAR0 + 4 * i, 4,
-			  firmware | (upper ? 0 : (uint32_t)bar_flags(b)));
+			  firmware | (upper ? 0 : (uint32_t)pci_bar_flags(b)));
 	}
 }
 

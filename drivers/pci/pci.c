@@ -313,6 +313,14 @@ unsigned int pci_dma_aliases(const struct pci_inventory *inv,
 	return n;
 }
 
+uint32_t pci_bar_flags(const struct pci_bar *b)
+{
+	if (b->kind == PCI_BAR_IO)
+		return PCI_BAR_IO_FLAG;
+	return (b->kind == PCI_BAR_MEM64 ? PCI_BAR_MEM_TYPE_64 : 0) |
+	       (b->prefetchable ? PCI_BAR_PREFETCH : 0);
+}
+
 static const char *const bar_kinds[] = { "-", "io", "mem32", "mem64" };
 
 static size_t describe_bar(const struct pci_bar *b, unsigned int i, char *buf,

@@ -134,6 +134,9 @@ uint32_t pci_dma_group(const struct pci_inventory *inv,
 unsigned int pci_dma_aliases(const struct pci_inventory *inv,
 			     const struct pci_function *f, uint16_t out[3]);
 
+/* The low bits a BAR register holds for b: I/O, 64-bit, prefetchable. */
+uint32_t pci_bar_flags(const struct pci_bar *b);
+
 /* "00:05.0 1234:11e8 class 00ff00 bar0 mem32 0xfea00000+1M ..." */
 void pci_describe(const struct pci_function *f, char *buf, size_t size);
 

@@ -29,6 +29,7 @@ HV_SRCS := \
 	lib/format.c lib/log_format.c lib/string.c \
 	config/config.c \
 	loader/multiboot.c loader/linux_boot.c loader/guest_acpi.c \
+	loader/ram_layout.c \
 	loader/image.c \
 	arch/x86/cpu_check.c arch/x86/cpu_facts.c arch/x86/exception.c \
 	arch/x86/exception_entry.S arch/x86/gdt.c arch/x86/host_mm.c \

@@ -83,8 +83,7 @@ static EFI_STATUS prepare_one(EFI_HANDLE image, const struct partition_config *p
 	}
 	info->partition_ram_bytes += pc->memory;
 	/* Loading once now turns a bad kernel into a boot-time error. */
-	if (image_load(pc, pb, (uint8_t *)(uintptr_t)pb->ram, pc->memory,
-		       &entry, &why)) {
+	if (image_load(pc, pb, &entry, &why)) {
 		pr_err("%s:%u: %s: not a kernel Bulkhead can start: %s",
 		       CONFIG_FILE, pc->kernel.line, pc->kernel.path, why);
 		return EFI_LOAD_ERROR;

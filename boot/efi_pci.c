@@ -114,8 +114,9 @@ int efi_pci_prepare(struct boot_info *info, struct config_error *err)
 	pci_config_access(&a, &info->pci_window);
 	scan(info, &a);
 	ret = pci_assign(&info->pci, &info->config, &rsv, err);
-	if (!ret)
-		ret = pci_check_ram(&info->pci, &info->config, err);
+	for (unsigned int p = 0; !ret && p < info->config.partition_count; p++)
+		ret = ram_layout_plan(&info->partitions[p].layout,
+				      &info->config, p, &info->pci, err);
 	if (!ret)
 		ret = need_iommu(info, err);
 	log_functions(info);

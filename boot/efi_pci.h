@@ -6,9 +6,10 @@
 
 /*
  * Finds the PCI functions (ECAM from the ACPI MCFG, else ports), logs
- * them with their owners and checks every partition's `devices =` while
- * the firmware can still take control back. 0, or a negative error with
- * *err naming the config line and the fix.
+ * them with their owners, checks every partition's `devices =` and lays
+ * out each partition's RAM around its PCI hole (info->partitions[i].layout)
+ * while the firmware can still take control back. 0, or a negative error
+ * with *err naming the config line and the fix.
  */
 int efi_pci_prepare(struct boot_info *info, struct config_error *err);
 

@@ -21,8 +21,6 @@
 #include "lib/string.h"
 #include "loader/image.h"
 
-#define LEGACY_HOLE_START	0xa0000ULL	/* VGA memory: nothing there */
-#define LEGACY_HOLE_END		0xc0000ULL
 #define KICK_INTERVAL_US	1000
 #define STOP_TIMEOUT_US		2000000
 /* Exit codes of a whole run (docs/testing.md). */
@@ -36,20 +34,35 @@ static unsigned int vcpu_pool_used;
 static bool exit_when_done;
 static struct spinlock done_lock;
 
-/* Guest RAM from GPA 0, minus the legacy VGA hole, as on a PC. */
+/* Guest RAM as its layout puts it, minus the legacy VGA hole, as on a PC. */
 static int build_stage2(struct partition *p)
 {
 	unsigned int rwx = PT_ATTR_WRITE | PT_ATTR_EXEC;
+	struct ram_range pieces[RAM_LAYOUT_PIECES];
+	unsigned int n = ram_layout_mapped(&p->boot->layout, pieces);
 	int err;
 
 	err = pt_init(&p->stage2, virt()->stage2_format, &hv_pt_memory,
 		      virt()->stage2_1g());
-	if (!err)
-		err = pt_map(&p->stage2, 0, p->boot->ram, p->ram_size, rwx);
-	if (!err)
-		err = pt_unmap(&p->stage2, LEGACY_HOLE_START,
-			       LEGACY_HOLE_END - LEGACY_HOLE_START);
+	for (unsigned int i = 0; !err && i < n; i++)
+		err = pt_map(&p->stage2, pieces[i].gpa,
+			     p->boot->ram + pieces[i].offset, pieces[i].size,
+			     rwx);
 	return err;
+}
+
+/* Only a layout split around a PCI hole needs saying. */
+static void log_layout(const struct partition *p)
+{
+	const struct ram_layout *l = &p->boot->layout;
+
+	if (!ram_layout_high(l))
+		return;
+	pr_info("partition %s: RAM at guest-physical 0-%#llx and %#llx-%#llx, around its PCI hole",
+		p->cfg->name, (unsigned long long)l->low - 1,
+		RAM_LAYOUT_HIGH_BASE,
+		(unsigned long long)(RAM_LAYOUT_HIGH_BASE +
+				     ram_layout_high(l) - 1));
 }
 
 /* A prompt stays open on the console, so the shell's echo joins it. */
@@ -103,7 +116,6 @@ int partitions_create(const struct config *cfg,
 		p->id = i;
 		p->cfg = &cfg->partitions[i];
 		p->boot = &boots[i];
-		p->ram_size = p->cfg->memory;
 		p->state = PARTITION_STOPPED;
 		vuart_init(&p->uart, uart_line, p);
 		err = build_stage2(p);
@@ -119,9 +131,10 @@ int partitions_create(const struct config *cfg,
 		partition_count++;
 		pr_info("partition %s: %u vCPU(s), %llu MiB RAM at host %#llx, stage-2 %u table pages",
 			p->cfg->name, p->vcpu_count,
-			(unsigned long long)(p->ram_size >> 20),
+			(unsigned long long)(p->boot->layout.size >> 20),
 			(unsigned long long)p->boot->ram,
 			(unsigned int)p->stage2.table_pages);
+		log_layout(p);
 	}
 	return 0;
 }
@@ -162,9 +175,7 @@ static int boot_partition(struct partition *p)
 	const char *why = "";
 	int err;
 
-	err = image_load_pci(p->cfg, p->boot, &p->vpci,
-			     (uint8_t *)(uintptr_t)p->boot->ram,
-			     p->ram_size, &entry, &why);
+	err = image_load_pci(p->cfg, p->boot, &p->vpci, &entry, &why);
 	if (err) {
 		pr_err("partition %s: cannot load its kernel: %s",
 		       p->cfg->name, why);

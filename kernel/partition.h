@@ -29,8 +29,7 @@ enum partition_state {
 struct partition {
 	unsigned int id;
 	const struct partition_config *cfg;
-	const struct partition_boot *boot;
-	uint64_t ram_size;
+	const struct partition_boot *boot;	/* its RAM and layout */
 	struct page_table stage2;
 	unsigned int vcpu_count;
 	struct vcpu *vcpus[MAX_CPUS];

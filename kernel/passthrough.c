@@ -28,8 +28,6 @@
 #define PCIE_DEVCTL		8
 #define PCIE_DEVCTL_FLR		(1U << 15)
 #define FLR_WAIT_US		100000
-#define LEGACY_HOLE_START	0xa0000ULL
-#define LEGACY_HOLE_END		0xc0000ULL
 
 static struct pci_access hw;
 static struct pci_inventory *inventory;
@@ -219,13 +217,14 @@ static int map_bars(struct partition *p, const struct vpci_dev *d)
 /* The partition's RAM as its devices see it: the same map as stage 2. */
 static int map_domain(struct partition *p)
 {
-	int err;
+	struct ram_range pieces[RAM_LAYOUT_PIECES];
+	unsigned int n = ram_layout_mapped(&p->boot->layout, pieces);
+	int err = 0;
 
-	err = iommu()->map(p->id, 0, p->boot->ram, LEGACY_HOLE_START);
-	if (!err)
-		err = iommu()->map(p->id, LEGACY_HOLE_END,
-				   p->boot->ram + LEGACY_HOLE_END,
-				   p->ram_size - LEGACY_HOLE_END);
+	for (unsigned int i = 0; !err && i < n; i++)
+		err = iommu()->map(p->id, pieces[i].gpa,
+				   p->boot->ram + pieces[i].offset,
+				   pieces[i].size);
 	return err;
 }
 

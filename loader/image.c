@@ -111,8 +111,7 @@ static void linux_cmdline(const char *user, char *buf, size_t size)
 
 static int load_linux(const struct partition_config *cfg,
 		      const struct partition_boot *boot, const struct vpci *pci,
-		      uint8_t *ram, uint64_t ram_size, struct vcpu_entry *entry,
-		      const char **why)
+		      uint8_t *ram, struct vcpu_entry *entry, const char **why)
 {
 	struct guest_acpi_platform pf;
 	struct guest_acpi_pci windows;
@@ -123,7 +122,8 @@ static int load_linux(const struct partition_config *cfg,
 		.initrd = boot->initrd.data,
 		.initrd_size = boot->initrd.size,
 		.cmdline = cmdline,
-		.ram_size = ram_size,
+		.ram_size = boot->layout.low,
+		.high_ram_size = ram_layout_high(&boot->layout),
 		.vcpu_count = cpu_count_of(cfg->cpus),
 		.platform = &pf,
 	};
@@ -150,8 +150,7 @@ static int load_linux(const struct partition_config *cfg,
 static int load_multiboot(const struct partition_config *cfg,
 			  const struct partition_boot *boot,
 			  const struct vpci *pci, uint8_t *ram,
-			  uint64_t ram_size, struct vcpu_entry *entry,
-			  const char **why)
+			  struct vcpu_entry *entry, const char **why)
 {
 	struct guest_acpi_platform pf;
 	struct guest_acpi_pci windows;
@@ -162,7 +161,8 @@ static int load_multiboot(const struct partition_config *cfg,
 		.cmdline = cfg->cmdline,
 		.modules = mods,
 		.module_count = cfg->module_count,
-		.ram_size = ram_size,
+		.ram_size = boot->layout.low,
+		.high_ram_size = ram_layout_high(&boot->layout),
 		.platform = &pf,
 		.vcpu_count = cpu_count_of(cfg->cpus),
 	};
@@ -193,21 +193,26 @@ static int load_multiboot(const struct partition_config *cfg,
 	return 0;
 }
 
+/*
+ * The loaders write below 4 GiB only, where guest-physical g is host
+ * ram + g; the RAM above 4 GiB is the rest of the block, cleared here.
+ */
 int image_load_pci(const struct partition_config *cfg,
 		   const struct partition_boot *boot, const struct vpci *pci,
-		   uint8_t *ram, uint64_t ram_size, struct vcpu_entry *entry,
-		   const char **why)
+		   struct vcpu_entry *entry, const char **why)
 {
+	uint8_t *ram = (uint8_t *)(uintptr_t)boot->ram;
+
 	/* A restart starts from clean RAM, as a cold boot would. */
-	memset(ram, 0, ram_size);
+	memset(ram, 0, boot->layout.size);
 	if (linux_is_bzimage(boot->kernel.data, boot->kernel.size))
-		return load_linux(cfg, boot, pci, ram, ram_size, entry, why);
-	return load_multiboot(cfg, boot, pci, ram, ram_size, entry, why);
+		return load_linux(cfg, boot, pci, ram, entry, why);
+	return load_multiboot(cfg, boot, pci, ram, entry, why);
 }
 
 int image_load(const struct partition_config *cfg,
-	       const struct partition_boot *boot, uint8_t *ram,
-	       uint64_t ram_size, struct vcpu_entry *entry, const char **why)
+	       const struct partition_boot *boot, struct vcpu_entry *entry,
+	       const char **why)
 {
-	return image_load_pci(cfg, boot, NULL, ram, ram_size, entry, why);
+	return image_load_pci(cfg, boot, NULL, entry, why);
 }

@@ -9,6 +9,7 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "loader/ram_layout.h"
 
 /* boot.rst "The real-mode kernel header": offsets in the file and zero page. */
 #define HDR_START		0x1f1
@@ -267,21 +268,25 @@ static void e820_add(uint8_t *bp, uint64_t start, uint64_t end, uint32_t type)
  * The ECAM window of its buses is reserved, as PC firmware does: Linux
  * uses the MCFG only over reserved memory (its "MMCONFIG ... reserved in
  * E820" check; the DSDT's motherboard resources say so too). The RAM
- * ends below it (pci_check_ram at boot).
+ * below 4 GiB ends below it, the rest is above 4 GiB (loader/ram_layout.c
+ * at boot), listed last as the highest range.
  */
-static void fill_e820(uint8_t *bp, uint64_t ram_size,
-		      const struct guest_acpi_pci *pci)
+static void fill_e820(uint8_t *bp, const struct linux_boot_request *req)
 {
+	const struct guest_acpi_pci *pci = req->platform->pci;
+
 	e820_add(bp, 0, LINUX_ACPI_GPA, E820_RAM);
 	e820_add(bp, LINUX_ACPI_GPA, ACPI_AREA_END, E820_ACPI);
 	e820_add(bp, LEGACY_HOLE_START, ONE_MIB, E820_RESERVED);
-	e820_add(bp, ONE_MIB, ram_size, E820_RAM);
+	e820_add(bp, ONE_MIB, req->ram_size, E820_RAM);
 	if (pci && pci->ecam_base)
 		e820_add(bp, pci->ecam_base +
 			 ((uint64_t)pci->bus_start << ECAM_BUS_SHIFT),
 			 pci->ecam_base +
 			 (((uint64_t)pci->bus_end + 1) << ECAM_BUS_SHIFT),
 			 E820_RESERVED);
+	e820_add(bp, RAM_LAYOUT_HIGH_BASE,
+		 RAM_LAYOUT_HIGH_BASE + req->high_ram_size, E820_RAM);
 }
 
 static void fill_boot_params(uint8_t *ram, const struct linux_boot_request *req,
@@ -302,7 +307,7 @@ static void fill_boot_params(uint8_t *ram, const struct linux_boot_request *req,
 	put32(bp + HDR_RAMDISK_IMAGE, res->initrd_start);
 	put32(bp + HDR_RAMDISK_SIZE, res->initrd_end - res->initrd_start);
 	put64(bp + BP_ACPI_RSDP_ADDR, res->rsdp);
-	fill_e820(bp, req->ram_size, req->platform->pci);
+	fill_e820(bp, req);
 }
 
 static int build_acpi(uint8_t *ram, const struct linux_boot_request *req,

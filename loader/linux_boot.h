@@ -19,7 +19,8 @@
  *   0x9f000  ACPI tables (e820 type 3, 4 KiB up to 0xa0000)
  *   0xe0000  a copy of the RSDP, where pre-2.14 kernels search for it
  * The protected-mode kernel goes to its pref_address (16 MiB for Debian's
- * kernels), the initrd as high as RAM and initrd_addr_max allow.
+ * kernels), the initrd as high as RAM and initrd_addr_max allow, both
+ * below 4 GiB; RAM above 4 GiB (loader/ram_layout.h) is only in the e820.
  */
 
 #define LINUX_BOOT_PARAMS_GPA	0x10000U
@@ -34,6 +35,7 @@ struct linux_boot_request {
 	size_t initrd_size;
 	const char *cmdline;		/* NULL means "" */
 	uint64_t ram_size;		/* bytes of RAM from GPA 0 */
+	uint64_t high_ram_size;		/* and from RAM_LAYOUT_HIGH_BASE */
 	unsigned int vcpu_count;
 	const struct guest_acpi_platform *platform;
 };

@@ -13,6 +13,7 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "loader/ram_layout.h"
 
 #define MB_SEARCH_BYTES		8192	/* 3.1.1: header within the first 8 KiB */
 #define MB_HEADER_ALIGN		4	/* 3.1.1: header is 32-bit aligned */
@@ -33,7 +34,7 @@
 #define BIOS_START		0xf0000ULL
 #define HOLE_START		EBDA_START
 #define HOLE_END		ONE_MIB
-#define MMAP_ENTRIES		5	/* the PC map, then the ECAM window */
+#define MMAP_ENTRIES		6	/* PC map, ECAM window, RAM at 4 GiB */
 #define ECAM_BUS_SHIFT		20	/* PCIe 5.0 7.2.2: 1 MiB per bus */
 
 _Static_assert(MB_ACPI_GPA >= BIOS_START &&
@@ -465,7 +466,8 @@ static uint64_t ecam_end(const struct guest_acpi_pci *pci)
  * area holds the ACPI tables; it stays "reserved" rather than "ACPI
  * reclaimable" because the FACS among them must outlive the OS's parsing
  * (ACPI 6.4 15.3.2 puts it in NVS). A partition with PCI functions also
- * gets its ECAM window reserved, as PC firmware reports it.
+ * gets its ECAM window reserved, as PC firmware reports it, and its RAM
+ * beyond the PCI hole above 4 GiB (loader/ram_layout.h).
  */
 static unsigned int fill_mmap(const struct mb_boot_request *req,
 			      struct mb_mmap_entry *map)
@@ -480,6 +482,8 @@ static unsigned int fill_mmap(const struct mb_boot_request *req,
 		{ HOLE_END, req->ram_size, MB_MMAP_AVAILABLE },
 		{ ecam ? ecam_start(pci) : 0, ecam ? ecam_end(pci) : 0,
 		  MB_MMAP_RESERVED },
+		{ RAM_LAYOUT_HIGH_BASE, RAM_LAYOUT_HIGH_BASE + req->high_ram_size,
+		  MB_MMAP_AVAILABLE },
 	};
 	unsigned int n = 0;
 

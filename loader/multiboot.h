@@ -57,6 +57,7 @@ struct mb_boot_request {
 	const struct mb_module *modules;
 	unsigned int module_count;
 	uint64_t ram_size;	/* bytes of RAM from GPA 0 */
+	uint64_t high_ram_size;	/* and from RAM_LAYOUT_HIGH_BASE (4 GiB) */
 	/* The machine the ACPI tables describe; NULL: no tables. */
 	const struct guest_acpi_platform *platform;
 	unsigned int vcpu_count;

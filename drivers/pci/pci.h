@@ -103,6 +103,18 @@ static inline uint8_t pci_slot(uint16_t rid)
 	return (uint8_t)(rid >> 3 & 0x1f);
 }
 
+/* PCIe 5.0 7.2.2: ECAM gives each bus 1 MiB of configuration space. */
+#define PCI_ECAM_BUS_BYTES	0x100000ULL
+
+/* The ECAM window of inv's buses, [*start, *end); false without ECAM. */
+static inline bool pci_ecam_window(const struct pci_inventory *inv,
+				   uint64_t *start, uint64_t *end)
+{
+	*start = inv->ecam_base + inv->bus_start * PCI_ECAM_BUS_BYTES;
+	*end = inv->ecam_base + (inv->bus_end + 1) * PCI_ECAM_BUS_BYTES;
+	return inv->ecam_base != 0;
+}
+
 uint32_t pci_read(const struct pci_access *a, uint16_t rid,
 		  unsigned int offset, unsigned int size);
 void pci_write(const struct pci_access *a, uint16_t rid, unsigned int offset,

@@ -155,38 +155,3 @@ int pci_assign(struct pci_inventory *inv, const struct config *cfg,
 		unassign_all(inv);
 	return ret;
 }
-
-/* The lowest guest-physical address partition p's devices decode. */
-static uint64_t pci_hole_start(const struct pci_inventory *inv, int p)
-{
-	uint64_t low = inv->ecam_base ? inv->ecam_base +
-		       ((uint64_t)inv->bus_start << 20) : ~0ULL;
-
-	for (unsigned int i = 0; i < inv->count; i++) {
-		const struct pci_function *f = &inv->fn[i];
-
-		for (unsigned int b = 0; f->owner == p && b < PCI_BARS; b++)
-			if ((f->bars[b].kind == PCI_BAR_MEM32 ||
-			     f->bars[b].kind == PCI_BAR_MEM64) &&
-			    f->bars[b].base < low)
-				low = f->bars[b].base;
-	}
-	return low;
-}
-
-int pci_check_ram(const struct pci_inventory *inv, const struct config *cfg,
-		  struct config_error *err)
-{
-	for (unsigned int p = 0; p < cfg->partition_count; p++) {
-		const struct partition_config *pc = &cfg->partitions[p];
-		uint64_t hole = pci_hole_start(inv, (int)p);
-
-		if (!pc->device_count || pc->memory <= hole)
-			continue;
-		assign_error(err, pc->memory_line, "partition \"%s\": its memory would reach into the PCI addresses of its devices at %#llx: give it at most %llu MiB",
-				    pc->name, (unsigned long long)hole,
-				    (unsigned long long)(hole >> 20));
-		return -ERANGE;
-	}
-	return 0;
-}

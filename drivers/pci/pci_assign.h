@@ -25,12 +25,4 @@ struct pci_reserved {
 int pci_assign(struct pci_inventory *inv, const struct config *cfg,
 	       const struct pci_reserved *rsv, struct config_error *err);
 
-/*
- * Partition RAM sits at guest-physical 0 and must end below the window
- * of PCI addresses its devices use (their BARs, and the ECAM window
- * inv->ecam_base). After pci_assign(); -ERANGE with *err on overlap.
- */
-int pci_check_ram(const struct pci_inventory *inv, const struct config *cfg,
-		  struct config_error *err);
-
 #endif

@@ -11,17 +11,25 @@
  *    its memory), then DMA from A and print the first 8 bytes read.
  * 5. With irq=1: program the MSI capability for APIC msi_apic (default:
  *    our own) and vector msi_vector, raise edu's interrupt, report it.
+ * 6. With high=1 (before 4.): the RAM the memory map puts above 4 GiB,
+ *    reached through PAE paging: the CPU writes and reads back the first
+ *    and last word of every 2 MiB of it, then edu DMAs from and to its
+ *    first, middle and last page.
+ * 7. With beyond=1 (last): read the byte right after that RAM, which
+ *    must stop the partition.
  *
  * Command line: forbid=A[,A...] (repeatable), count=N (bytes of each
  * forbidden DMA, 8..4092, default 64), buses=N (default 8), timeout=N
  * (DMA timeout in 2^20 TSC ticks, default 8192), irq=1, msi_apic=N,
- * msi_vector=V (default 0x40).
+ * msi_vector=V (default 0x40), high=1, beyond=1.
  * Exit codes: 0 all as expected, 2 no device, 3 device not answering,
  * 4 BAR0 unusable, 5 DMA timeout, 6 DMA to own RAM broken, 7 MSI not
  * delivered to our own APIC or no MSI capability, 8 bad command line,
+ * 9 no RAM above 4 GiB or it is broken, 10 the read past it returned,
  * 0x7f bad boot.
  */
 #include "guests/lib/runtime.h"
+#include "guests/edu-dma/pae.h"
 
 #define EXIT_NO_DEVICE	2
 #define EXIT_DEAD	3
@@ -30,6 +38,8 @@
 #define EXIT_DMA_BAD	6
 #define EXIT_NO_MSI	7
 #define EXIT_BAD_ARGS	8
+#define EXIT_HIGH_RAM	9
+#define EXIT_NO_FAULT	10
 
 #define MAX_FORBID	16
 
@@ -298,6 +308,126 @@ static void dma_forbidden(uint64_t a, uint32_t count)
 		printf("%s)\n", classify(a, ram_b));
 }
 
+/* ---- RAM above 4 GiB (loader/ram_layout.h in the hypervisor) ---- */
+
+#define FOUR_GIB	0x100000000ull
+#define HIGH_SAMPLES	3	/* DMA at the first, middle and last page */
+
+/* What goes to a high address: unlike any other address's word. */
+static uint32_t high_word(uint64_t pa)
+{
+	return (uint32_t)pa ^ (uint32_t)(pa >> 32) * 0x9e3779b1u ^ 0x41b0c0deu;
+}
+
+/* The memory map's available range at or above 4 GiB, if any. */
+static bool high_ram(const struct mb_info *mbi, uint64_t *base,
+		     uint64_t *size)
+{
+	const struct mb_mmap_entry *e;
+
+	mb_for_each_mmap(e, mbi) {
+		if (e->type == MB_MMAP_AVAILABLE && e->base >= FOUR_GIB) {
+			*base = e->base;
+			*size = e->length;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The first and last word of each 2 MiB; all written before any read. */
+static uint32_t cpu_sweep(uint64_t base, uint64_t size, bool write)
+{
+	uint32_t bad = 0;
+
+	for (uint64_t at = base; at < base + size; at += PAE_PAGE) {
+		uint64_t last = (at + PAE_PAGE < base + size ?
+				 at + PAE_PAGE : base + size) - 4;
+		volatile uint32_t *w = pae_window(at);
+		volatile uint32_t *l = pae_window(last);
+
+		if (write) {
+			*w = high_word(at);
+			*l = high_word(last);
+		} else if (*w != high_word(at) || *l != high_word(last)) {
+			printf("edu: RAM at 0x%llx reads 0x%08x, 0x%llx reads "
+			       "0x%08x\n", at, *w, last, *l);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/*
+ * The device reads what the CPU wrote at pa (through ram_b), then
+ * writes what the CPU put in ram_a to pa, read back through the window.
+ */
+static bool dma_high(uint64_t pa)
+{
+	volatile uint32_t *w = pae_window(pa);
+
+	for (uint32_t i = 0; i < EDU_DMA_MAX / 4; i++)
+		w[i] = high_word(pa + 4 * i);
+	memset(ram_b, 0, sizeof(ram_b));
+	to_edu(pa, EDU_DMA_MAX);
+	from_edu((uintptr_t)ram_b, EDU_DMA_MAX);
+	for (uint32_t i = 0; i < EDU_DMA_MAX / 4; i++)
+		if (ram_b[i] != high_word(pa + 4 * i)) {
+			printf("edu: dma from 0x%llx BAD at +0x%x: 0x%08x\n", pa,
+			       4 * i, ram_b[i]);
+			return false;
+		}
+	for (uint32_t i = 0; i < EDU_DMA_MAX / 4; i++)
+		ram_a[i] = ~high_word(pa + 4 * i);
+	to_edu((uintptr_t)ram_a, EDU_DMA_MAX);
+	from_edu(pa, EDU_DMA_MAX);
+	for (uint32_t i = 0; i < EDU_DMA_MAX / 4; i++)
+		if (w[i] != ~high_word(pa + 4 * i)) {
+			printf("edu: dma to 0x%llx BAD at +0x%x: 0x%08x\n", pa,
+			       4 * i, w[i]);
+			return false;
+		}
+	printf("edu: dma from and to 0x%llx ok (%u bytes each way)\n", pa,
+	       EDU_DMA_MAX);
+	return true;
+}
+
+static int high_ram_test(uint64_t base, uint64_t size)
+{
+	const uint64_t pages = size >> 12;
+	const uint64_t at[HIGH_SAMPLES] = {
+		base, base + (pages >> 1 << 12), base + ((pages - 1) << 12),
+	};
+	uint32_t bad;
+
+	pae_on();
+	cpu_sweep(base, size, true);
+	bad = cpu_sweep(base, size, false);
+	if (!bad)
+		printf("edu: cpu wrote and read back every 2 MiB of "
+		       "0x%llx-0x%llx\n", base, base + size - 1);
+	for (int i = 0; !bad && i < HIGH_SAMPLES; i++)
+		if (!dma_high(at[i]))
+			bad++;
+	pae_off();
+	return bad ? EXIT_HIGH_RAM : 0;
+}
+
+/* The stage 2 ends where the map says: this read stops the partition. */
+static int touch_beyond(uint64_t end)
+{
+	volatile uint32_t *w;
+	uint32_t v;
+
+	pae_on();
+	w = pae_window(end);
+	printf("edu: reading 0x%llx, past the RAM above 4 GiB\n", end);
+	v = *w;
+	pae_off();
+	printf("edu: LEAK: 0x%llx read 0x%08x\n", end, v);
+	return EXIT_NO_FAULT;
+}
+
 /* Parse a 64-bit number, hex with 0x or decimal; false without digits. */
 static bool parse_u64(const char *s, const char **endp, uint64_t *out)
 {
@@ -458,7 +588,7 @@ static int edu_check_alive(void)
 
 int main(uint32_t magic, const struct mb_info *mbi)
 {
-	uint64_t forbid[MAX_FORBID];
+	uint64_t forbid[MAX_FORBID], high_base = 0, high_size = 0;
 	const char *cmdline;
 	long buses, count, vec, timeout;
 	uint32_t bdf;
@@ -487,6 +617,15 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		err = edu_check_alive();
 	if (!err)
 		err = dma_own_ram();
+	if (!err && cmdline_int(cmdline, "high", 0)) {
+		if (!high_ram(mbi, &high_base, &high_size)) {
+			printf("edu: no RAM above 4 GiB in the memory map\n");
+			return EXIT_HIGH_RAM;
+		}
+		printf("edu: RAM above 4 GiB: 0x%llx+0x%llx\n", high_base,
+		       high_size);
+		err = high_ram_test(high_base, high_size);
+	}
 	if (err)
 		return err;
 	for (int i = 0; i < n; i++)
@@ -502,6 +641,8 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		if (err)
 			return err;
 	}
+	if (cmdline_int(cmdline, "beyond", 0) && high_size)
+		return touch_beyond(high_base + high_size);
 	printf("edu: done\n");
 	return 0;
 }

@@ -14,13 +14,14 @@ static int ram_copy(struct partition *p, uint64_t gpa, void *buf,
 		    size_t len, bool write)
 {
 	uint8_t *ram = (uint8_t *)(uintptr_t)p->boot->ram;
+	uint64_t offset;
 
-	if (gpa >= p->ram_size || len > p->ram_size - gpa)
+	if (!ram_layout_offset(&p->boot->layout, gpa, len, &offset))
 		return -EFAULT;
 	if (write)
-		memcpy(ram + gpa, buf, len);
+		memcpy(ram + offset, buf, len);
 	else
-		memcpy(buf, ram + gpa, len);
+		memcpy(buf, ram + offset, len);
 	return 0;
 }
 

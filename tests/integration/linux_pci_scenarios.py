@@ -132,13 +132,28 @@ LINUX_PCI_SCENARIOS = [
         qemu_extra_fn=e1000e_pair, **BARE),
 ]
 
-LINUX_PCI = ("[partition %s]\ncpus = %s\nmemory = 192M\n"
+LINUX_PCI = ("[partition %s]\ncpus = %s\nmemory = %s\n"
              "kernel = linux/vmlinuz\ninitrd = linux/initrd-pci.img\n"
              "cmdline = \"console=ttyS0\"\n"
              "devices = 00:%02x.0\n")
-NVME_CFG = LINUX_PCI % ("nvme", "1", NVME_SLOT)
-NET_CFG = (LINUX_PCI % ("neta", "1", NET_SLOTS[0]) +
-           LINUX_PCI % ("netb", "2", NET_SLOTS[1]))
+NVME_CFG = LINUX_PCI % ("nvme", "1", "192M", NVME_SLOT)
+NET_CFG = (LINUX_PCI % ("neta", "1", "192M", NET_SLOTS[0]) +
+           LINUX_PCI % ("netb", "2", "192M", NET_SLOTS[1]))
+# 3 GiB: 2816 MiB below q35's ECAM window at 0xB0000000, 256 MiB at 4 GiB
+# (QEMU's -m 6G has 4 GiB in one piece there for the host block).
+NVME_3G_CFG = LINUX_PCI % ("nvme", "1", "3G", NVME_SLOT)
+LOW_RAM_KB = 0xb0000000 >> 10
+
+
+def ram_above_the_hole(text):
+    """MemTotal counts RAM above 4 GiB, and the NVMe read is right."""
+    m = re.search(r"nvme: MemTotal:\s+(\d+) kB", text)
+    if not m:
+        return "no MemTotal line"
+    if int(m.group(1)) <= LOW_RAM_KB:
+        return "MemTotal %s kB: nothing above the %d kB below the hole" % (
+            m.group(1), LOW_RAM_KB)
+    return nvme_sum_is_the_disk("nvme: ")(text)
 
 
 LINUX_PCI_SCENARIOS += [
@@ -152,6 +167,20 @@ LINUX_PCI_SCENARIOS += [
         send=[(PROMPT % "nvme", NVME_SUM)],
         forbid=LINUX_FORBID + [r"IOMMU: .*fault"],
         check=nvme_sum_is_the_disk("nvme: "), timeout=300),
+    Scenario(
+        name="linux-pci-nvme-3g-ram-above-4g",
+        config_text=NVME_3G_CFG, smp=2,
+        qemu_extra=["-m", "6G"] + AMD_IOMMU, qemu_extra_fn=nvme_drive,
+        expect=[r"partition nvme: RAM at guest-physical 0-0xafffffff and "
+                r"0x100000000-0x10fffffff, around its PCI hole",
+                r"nvme: .*BIOS-e820: \[mem 0x0000000100000000-"
+                r"0x000000010fffffff\] usable",
+                r"nvme: bulkhead-initramfs: ready",
+                r"nvme: MemTotal:",
+                r"nvme: NVME-SHA=[0-9a-f]{64}"],
+        send=[(PROMPT % "nvme", "grep MemTotal /proc/meminfo; " + NVME_SUM)],
+        forbid=LINUX_FORBID + [r"IOMMU: .*fault"],
+        check=ram_above_the_hole, timeout=400),
     Scenario(
         name="linux-pci-e1000e-ping6-between-partitions",
         config_text=NET_CFG, smp=4, qemu_extra=AMD_IOMMU,

@@ -2,7 +2,7 @@
 """PCI passthrough: what the boot checks refuse, and what it lists."""
 from common import HELLO, PART
 from harness import Scenario
-from scenarios import RUN_OK, config_error
+from scenarios import RUN_FAILED, RUN_OK, config_error
 
 EDU = ["-device", "edu,dma_mask=0xffffffffffffffff"]
 AMD_IOMMU = ["-device", "amd-iommu"]
@@ -139,4 +139,51 @@ PCI_SCENARIOS += [
                  ["-device", "intel-iommu,intremap=on"], "00:03.0",
                  r"IOMMU: VT-d .*interrupt remapping on",
                  r"IOMMU: DMA fault by 00:03.0 \(partition edu\)"),
+]
+
+# --- RAM beyond the PCI hole, above 4 GiB ------------------------------
+# q35's ECAM window at 0xB0000000 starts edu's partition's PCI hole, so of
+# its 2880 MiB the last 64 go to 4 GiB. The guest finds them in its memory
+# map, the CPU writes and reads every 2 MiB of them through PAE paging, and
+# edu DMAs from and to them through AMD-Vi; a DMA just past them is
+# blocked, and a read there stops the partition. QEMU needs more than the
+# partition in one piece: with -m 6G q35 has 4 GiB from 4 GiB up.
+HIGH_END = 0x100000000 + (64 << 20)
+EDU_HIGH_CFG = ("[hypervisor]\nexit_when_done = yes\n"
+                "[partition edu]\ncpus = 1\nmemory = 2880M\n"
+                "kernel = guests/edu-dma.elf\n"
+                'cmdline = "high=1 forbid=%#x beyond=1"\n'
+                "devices = 00:04.0\n" % HIGH_END)
+
+
+def blocked_past_high_ram(text):
+    import re
+    m = re.search(r"edu: read from %#x returned .*\((.*)\)" % HIGH_END, text)
+    if not m:
+        return "no read from %#x" % HIGH_END
+    if m.group(1) not in ("zeros", "untouched", "ones"):
+        return "DMA past the RAM above 4 GiB reached memory: " + m.group(1)
+    return None
+
+
+PCI_SCENARIOS += [
+    Scenario(
+        name="edu-dma-ram-above-4g-amd-vi", config_text=EDU_HIGH_CFG,
+        smp=2, qemu_extra=["-m", "6G"] + AMD_IOMMU + EDU,
+        expect=[r"partition edu: RAM at guest-physical 0-0xafffffff and "
+                r"0x100000000-0x103ffffff, around its PCI hole",
+                r"edu: RAM above 4 GiB: 0x100000000\+0x4000000",
+                r"edu: cpu wrote and read back every 2 MiB of "
+                r"0x100000000-0x103ffffff",
+                r"edu: dma from and to 0x100000000 ok",
+                r"edu: dma from and to 0x102000000 ok",
+                r"edu: dma from and to 0x103fff000 ok",
+                r"edu: dma to %#x issued" % HIGH_END,
+                r"edu: reading %#x, past the RAM above 4 GiB" % HIGH_END,
+                r"partition edu stopped: read of guest-physical %#x, "
+                r"outside its memory" % HIGH_END,
+                r"partition edu: 1 PCI function\(s\) quiesced",
+                r"run finished: failure"],
+        forbid=[r"EXCEPTION", r"LEAK", r"error: partition edu: cannot"],
+        check=blocked_past_high_ram, exit_status=RUN_FAILED, timeout=300),
 ]

@@ -331,6 +331,22 @@ static void test_pci_ecam_reserved(void **state)
 	assert_int_equal(map[n - 1].end, 0xb0000000ULL + (6 << 20));
 	assert_int_equal(map[n - 1].type, 2);
 	check_acpi(bp, 3);
+	/*
+	 * RAM beyond the PCI hole (loader/ram_layout.c): one range at 4 GiB
+	 * after the ECAM window; kernel and initrd stay below the hole.
+	 */
+	req.high_ram_size = 0xd0000000ULL;
+	put32(image + 0x22c, 0xffffffff);	/* initrd_addr_max: no limit */
+	load_ok();
+	n = read_e820(bp, map);
+	assert_int_equal(e820_type(map, n, 0x100000, ram_size), 1);
+	assert_int_equal(e820_type(map, n, ram_size, ram_size + 1), 0);
+	assert_int_equal(map[n - 2].start, 0xb0000000ULL + (2 << 20));
+	assert_int_equal(map[n - 1].start, 0x100000000ULL);
+	assert_int_equal(map[n - 1].end, 0x1d0000000ULL);
+	assert_int_equal(map[n - 1].type, 1);
+	assert_true(ram_size - res.initrd_end < 4096);
+	req.high_ram_size = 0;
 	/* Ports only: nothing to reserve. */
 	pci.ecam_base = 0;
 	load_ok();

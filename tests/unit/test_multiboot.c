@@ -697,6 +697,40 @@ static void test_acpi_pci_ecam_reserved(void **state)
 	assert_int_equal(get32(map + 4 * 24 + 20), 2);
 }
 
+/*
+ * RAM beyond the PCI hole (loader/ram_layout.c): one more available
+ * entry at 4 GiB, the last and highest; mem_upper still counts the RAM
+ * below the hole only, where the kernel and the info stay.
+ */
+static void test_ram_above_4g(void **state)
+{
+	struct guest_acpi_platform pf = acpi_plat;
+	struct guest_acpi_pci pci;
+	uint32_t map, len;
+
+	(void)state;
+	guest_acpi_pci_init(&pci, 0xb0000000ULL, 0, 0xff);
+	pf.pci = &pci;
+	req.kernel_size = build_elf(0xc0100000, two_segs, 1, 0);
+	req.platform = &pf;
+	req.vcpu_count = 1;
+	req.high_ram_size = 0x40000000ULL;
+	assert_int_equal(load(), 0);
+	map = get32(res.mbi_addr + 48);
+	len = get32(res.mbi_addr + 44);
+	assert_int_equal(len, 6 * 24);
+	assert_int_equal(get64(map + 3 * 24 + 4), 0x100000);
+	assert_int_equal(get64(map + 3 * 24 + 12), RAM_SIZE - 0x100000);
+	assert_int_equal(get64(map + 4 * 24 + 4), 0xb0000000ULL);
+	assert_int_equal(get32(map + 4 * 24 + 20), 2);
+	assert_int_equal(get32(map + 5 * 24), 20);
+	assert_int_equal(get64(map + 5 * 24 + 4), 0x100000000ULL);
+	assert_int_equal(get64(map + 5 * 24 + 12), 0x40000000ULL);
+	assert_int_equal(get32(map + 5 * 24 + 20), 1);
+	assert_int_equal(get32(res.mbi_addr + 8), (RAM_SIZE - 0x100000) / 1024);
+	assert_true(res.mbi_addr + 88 <= RAM_SIZE);
+}
+
 static void test_acpi_errors(void **state)
 {
 	(void)state;
@@ -735,6 +769,7 @@ int main(void)
 		TEST(test_module_without_data),
 		TEST(test_acpi_tables_in_bios_area),
 		TEST(test_acpi_pci_ecam_reserved),
+		TEST(test_ram_above_4g),
 		TEST(test_acpi_errors),
 	};
 

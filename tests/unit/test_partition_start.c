@@ -80,11 +80,9 @@ uint64_t tsc_deadline_us(uint64_t us) { return us; }
 int tsc_passed(uint64_t deadline) { (void)deadline; return 0; }
 int image_load_pci(const struct partition_config *cfg,
 		   const struct partition_boot *boot, const struct vpci *pci,
-		   uint8_t *ram, uint64_t ram_size, struct vcpu_entry *entry,
-		   const char **why)
+		   struct vcpu_entry *entry, const char **why)
 {
-	(void)cfg; (void)boot; (void)pci; (void)ram; (void)ram_size;
-	(void)why;
+	(void)cfg; (void)boot; (void)pci; (void)why;
 	*entry = (struct vcpu_entry){ .mode = ENTRY_PROTECTED32 };
 	return 0;
 }
@@ -110,6 +108,10 @@ void config_format_cpus(uint64_t cpus, char *buf, size_t size)
 {
 	(void)cpus;
 	snprintf(buf, size, "0-2");
+}
+void config_format_device(uint32_t device, char *buf, size_t size)
+{
+	snprintf(buf, size, "%x", device);
 }
 const char *exit_reason_name(enum exit_reason r) { (void)r; return "x"; }
 void console_input_start(void) {}

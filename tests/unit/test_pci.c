@@ -244,28 +244,6 @@ static void test_assign_errors(void **state)
 	expect_error(10, "device 0001:00:03.0 is on PCI segment 1");
 }
 
-static void test_ram_below_the_pci_window(void **state)
-{
-	(void)state;
-	assert_int_equal(assign(RID(0, 3, 0), 0, RID(0, 4, 0)), 0);
-	cfg.partitions[0].memory = 0xfea00000ULL;	/* edu's BAR0 */
-	cfg.partitions[0].memory_line = 7;
-	cfg.partitions[1].memory = 0x1000000000ULL;	/* the NVMe's is high */
-	assert_int_equal(pci_check_ram(&inv, &cfg, &err), 0);
-	cfg.partitions[0].memory += 0x200000;
-	assert_int_equal(pci_check_ram(&inv, &cfg, &err), -ERANGE);
-	assert_int_equal(err.line, 7);
-	assert_non_null(strstr(err.message, "partition \"a\": its memory "
-			       "would reach into the PCI addresses of its "
-			       "devices at 0xfea00000: give it at most 4074 MiB"));
-	inv.ecam_base = 0xb0000000;
-	cfg.partitions[1].memory = 32 << 20;
-	cfg.partitions[0].memory = 0xb0000000;
-	assert_int_equal(pci_check_ram(&inv, &cfg, &err), 0);
-	cfg.partitions[0].memory = 0xb0200000;
-	assert_int_equal(pci_check_ram(&inv, &cfg, &err), -ERANGE);
-}
-
 static void test_reserved_functions(void **state)
 {
 	struct fake_fn *uart;
@@ -294,7 +272,6 @@ int main(void)
 		cmocka_unit_test_setup(test_assign, machine),
 		cmocka_unit_test_setup(test_assign_errors, machine),
 		cmocka_unit_test_setup(test_reserved_functions, machine),
-		cmocka_unit_test_setup(test_ram_below_the_pci_window, machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,7 @@ test_config_SRCS      := config/config.c lib/format.c
 test_multiboot_SRCS   := loader/multiboot.c loader/guest_acpi.c lib/format.c
 test_guest_acpi_SRCS  := loader/guest_acpi.c
 test_linux_boot_SRCS  := loader/linux_boot.c loader/guest_acpi.c lib/format.c
+test_ram_layout_SRCS  := loader/ram_layout.c config/config.c lib/format.c
 test_vuart_SRCS       := drivers/emul/vuart.c
 test_vpit_SRCS        := drivers/emul/vpit.c
 test_vrtc_SRCS        := drivers/emul/vrtc.c
@@ -35,7 +36,7 @@ test_console_keys_SRCS := kernel/console_keys.c
 test_vpci_SRCS        := drivers/emul/vpci.c drivers/pci/pci.c lib/format.c
 test_pci_SRCS         := drivers/pci/pci.c drivers/pci/pci_assign.c \
 	config/config.c lib/format.c
-test_partition_start_SRCS := kernel/partition.c lib/format.c
+test_partition_start_SRCS := kernel/partition.c loader/ram_layout.c lib/format.c
 test_amd_vi_SRCS      := arch/x86/iommu/amd_vi_tables.c arch/x86/paging.c
 test_vtd_SRCS         := arch/x86/iommu/vtd_tables.c arch/x86/paging.c
 

@@ -199,9 +199,7 @@ uint32_t vlapic_deadline_count(uint64_t now, uint64_t deadline,
 	if (deadline <= now || !tsc_hz)
 		return 1;
 	delta = deadline - now;
-	if (delta / tsc_hz >= 0xffffffffULL / (timer_hz ? timer_hz : 1) + 1)
-		return 0xffffffffU;
-	count = scale_rate(delta, tsc_hz, timer_hz);
+	count = scale_rate(delta, tsc_hz, timer_hz);	/* exact, saturating */
 	if (count > 0xffffffffULL)
 		return 0xffffffffU;
 	return count ? (uint32_t)count : 1;

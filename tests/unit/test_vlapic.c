@@ -162,6 +162,14 @@ static void test_deadline_count(void **state)
 	/* Near the top of the TSC range nothing wraps. */
 	assert_int_equal(vlapic_deadline_count(~0ULL - 3000, ~0ULL, tsc_hz,
 					       timer_hz), 1000);
+	/*
+	 * Rates whose product reaches 2^64 (a 2^34 Hz TSC, a 2^31 Hz timer):
+	 * 2^34 - 1 ticks are just under a second, 2^31 - 1 timer counts.
+	 */
+	assert_int_equal(vlapic_deadline_count(0, (1ULL << 34) - 1, 1ULL << 34,
+					       1ULL << 31), (1U << 31) - 1);
+	assert_int_equal(vlapic_deadline_count(0, 3, 1ULL << 34, 1ULL << 34),
+			 3);
 }
 
 int main(void)

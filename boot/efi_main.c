@@ -89,6 +89,16 @@ static uint64_t find_rsdp(void)
 	return found;
 }
 
+/* ACPI tables the firmware got wrong are reported as warnings. */
+static void acpi_log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf(LOG_WARN, fmt, ap);
+	va_end(ap);
+}
+
 static int read_madt(void)
 {
 	struct acpi_tables tables;
@@ -296,6 +306,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_st = st;
 	efi_console_init();
 	log_set_sink(efi_console_sink);
+	acpi_set_warn(acpi_log_warn);
 	pr_info("Bulkhead %s: static partitioning hypervisor, UEFI stage",
 		BULKHEAD_VERSION);
 	calibrate_tsc();

@@ -105,6 +105,13 @@ struct vcpu {
 	 * sent meanwhile coalesce into one, as on hardware.
 	 */
 	volatile bool nmi_pending;
+	/*
+	 * MMIO emulations refused in a row at mmio_refused_rip because the
+	 * instruction read after the exit did not match the fault
+	 * (kernel/exit/mmio_emul.c); the guest executes it again.
+	 */
+	uint64_t mmio_refused_rip;
+	unsigned int mmio_refusals;
 	uint64_t tsc_deadline;	/* IA32_TSC_DEADLINE, in host TSC ticks */
 	struct msr_tsc tsc;	/* the guest's TSC offset and TSC_ADJUST */
 	struct vcpu_entry reset_entry;

@@ -95,18 +95,26 @@ static unsigned int cpu_count_of(uint64_t cpus)
 #define TSC_RATE_HINT	"tsc_early_khz="
 #define TSC_TRUST_HINT	"tsc="
 #define TSC_TRUST	"tsc=reliable"
+/* " tsc_early_khz=" and 20 digits, " tsc=reliable", the zero. */
 #define TSC_HINTS_MAX	(sizeof(TSC_RATE_HINT) + 20 + sizeof(TSC_TRUST) + 1)
 
-static void linux_cmdline(const char *user, char *buf, size_t size)
+/*
+ * The config's command line and the hints into buf, which has room for
+ * both (config.c keeps cmdline under CONFIG_CMDLINE_MAX); returns the
+ * characters added. The kernel's own limit is checked by the loader.
+ */
+static size_t linux_cmdline(const char *user, char *buf, size_t size)
 {
-	size_t n = (size_t)snformat(buf, size, "%s", user);
+	size_t n = (size_t)snformat(buf, size, "%s", user), given = n;
 
 	if (!strstr(user, TSC_RATE_HINT) && n < size)
 		n += (size_t)snformat(buf + n, size - n, "%s" TSC_RATE_HINT "%llu",
 				      n ? " " : "",
 				      (unsigned long long)(tsc_hz / 1000));
 	if (!strstr(user, TSC_TRUST_HINT) && n < size)
-		snformat(buf + n, size - n, "%s" TSC_TRUST, n ? " " : "");
+		n += (size_t)snformat(buf + n, size - n, "%s" TSC_TRUST,
+				      n ? " " : "");
+	return n - given;
 }
 
 static int load_linux(const struct partition_config *cfg,
@@ -134,7 +142,8 @@ static int load_linux(const struct partition_config *cfg,
 		*why = "the kernel is a Linux bzImage, which takes no modules: give it one initrd = file instead";
 		return -EINVAL;
 	}
-	linux_cmdline(cfg->cmdline, cmdline, sizeof(cmdline));
+	req.cmdline_added = linux_cmdline(cfg->cmdline, cmdline,
+					  sizeof(cmdline));
 	partition_platform(req.vcpu_count, partition_pci(pci, &windows), &pf);
 	err = linux_boot_load(ram, &req, &res, why);
 	if (err)

@@ -70,11 +70,18 @@
 /* Nothing but emulated devices at the I/O APIC and above (DESIGN.md). */
 #define RAM_LIMIT		0xfec00000ULL
 #define RSDP_COPY_LEN		36
+/*
+ * The 32-bit entry runs with paging off (boot.rst, "32-bit boot
+ * protocol"), so the kernel must decompress below 4 GiB.
+ */
+#define BOOT32_REACH		(1ULL << 32)
 
 _Static_assert(LINUX_ACPI_GPA + GUEST_ACPI_MAX_SIZE <= ACPI_AREA_END,
 	       "the ACPI tables fit below the legacy hole");
 _Static_assert(LINUX_BOOT_PARAMS_GPA + BP_SIZE <= LINUX_CMDLINE_GPA,
 	       "boot_params and the command line do not overlap");
+_Static_assert(LINUX_CMDLINE_GPA + LINUX_CMDLINE_SPACE <= LINUX_ACPI_GPA,
+	       "the command line and the ACPI tables do not overlap");
 
 struct setup {
 	uint32_t setup_bytes;		/* real-mode part, skipped */
@@ -178,6 +185,11 @@ static int place_kernel(const struct linux_boot_request *req,
 	if (load < ONE_MIB || load % s->kernel_alignment)
 		load = align_up(ONE_MIB, s->kernel_alignment);
 	run = load > s->pref_address ? load : s->pref_address;
+	/* Checked first: past it run + init_size may not even fit 64 bits. */
+	if (run > BOOT32_REACH || s->init_size > BOOT32_REACH - run)
+		return fail(why, ENOTSUP, "the kernel runs at %#llx (pref_address %#llx) and takes init_size %#x, which ends beyond the 4 GiB the 32-bit boot protocol reaches: no partition can hold it; the image is damaged or not meant for this entry",
+			    (unsigned long long)run,
+			    (unsigned long long)s->pref_address, s->init_size);
 	if (run > limit || s->init_size > limit - run)
 		return fail(why, ENOSPC, "the kernel needs RAM up to %#llx (it runs at %#llx and takes init_size %#x) but the partition has %llu MiB: give it at least %llu MiB plus room for the initrd",
 			    (unsigned long long)(run + s->init_size),
@@ -237,14 +249,26 @@ static int check_request(const uint8_t *ram,
 	return 0;
 }
 
+/*
+ * Bounded twice: by the kernel's cmdline_size (boot.rst: the longest
+ * command line it takes, without the terminating zero) and by the area
+ * at LINUX_CMDLINE_GPA, whatever a damaged header claims.
+ */
 static int put_cmdline(uint8_t *ram, const struct setup *s,
-		       const char *cmdline, const char **why)
+		       const struct linux_boot_request *req, const char **why)
 {
+	const char *cmdline = req->cmdline;
 	size_t len = cmdline ? strlen(cmdline) : 0;
 
+	if (len > s->cmdline_size && req->cmdline_added)
+		return fail(why, EINVAL, "the command line is %zu characters (%zu of them the words Bulkhead appends, see docs/config.md) but this kernel's cmdline_size is %u: shorten cmdline",
+			    len, req->cmdline_added, s->cmdline_size);
 	if (len > s->cmdline_size)
-		return fail(why, EINVAL, "the command line is %zu characters; this kernel takes at most %u",
+		return fail(why, EINVAL, "the command line is %zu characters but this kernel's cmdline_size is %u: shorten cmdline",
 			    len, s->cmdline_size);
+	if (len >= LINUX_CMDLINE_SPACE)
+		return fail(why, EINVAL, "the command line is %zu characters; the loader's area for it at %#x holds %u with the terminating zero: shorten cmdline",
+			    len, LINUX_CMDLINE_GPA, LINUX_CMDLINE_SPACE);
 	if (len)
 		memcpy(ram + LINUX_CMDLINE_GPA, cmdline, len);
 	ram[LINUX_CMDLINE_GPA + len] = '\0';
@@ -346,7 +370,7 @@ int linux_boot_load(uint8_t *ram, const struct linux_boot_request *req,
 	if (req->initrd_size)
 		err = place_initrd(req, &s, limit, kend, &istart, why);
 	if (!err)
-		err = put_cmdline(ram, &s, req->cmdline, why);
+		err = put_cmdline(ram, &s, req, why);
 	if (!err)
 		err = build_acpi(ram, req, &r.rsdp, why);
 	if (err)

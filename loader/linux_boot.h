@@ -27,6 +27,8 @@
 #define LINUX_CMDLINE_GPA	0x11000U
 #define LINUX_ACPI_GPA		0x9f000U
 #define LINUX_LEGACY_RSDP_GPA	0xe0000U
+/* Bytes from the command line to the ACPI tables, the zero included. */
+#define LINUX_CMDLINE_SPACE	(LINUX_ACPI_GPA - LINUX_CMDLINE_GPA)
 
 struct linux_boot_request {
 	const uint8_t *kernel;
@@ -34,6 +36,7 @@ struct linux_boot_request {
 	const uint8_t *initrd;		/* NULL or initrd_size 0: none */
 	size_t initrd_size;
 	const char *cmdline;		/* NULL means "" */
+	size_t cmdline_added;		/* its last characters the caller added */
 	uint64_t ram_size;		/* bytes of RAM from GPA 0 */
 	uint64_t high_ram_size;		/* and from RAM_LAYOUT_HIGH_BASE */
 	unsigned int vcpu_count;

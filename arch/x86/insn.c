@@ -26,6 +26,7 @@
 #define REX_BASE	0x40
 #define REX_W		0x08
 #define REX_R		0x04
+#define REX_X		0x02
 #define REX_B		0x01
 
 /* ModRM and SIB fields (SDM vol. 2A, 2.1.5, tables 2-1 to 2-3). */
@@ -39,7 +40,17 @@
 #define RM_SIB		4	/* 32/64-bit addressing: a SIB byte follows */
 #define RM_DISP32	5	/* mod 0: disp32 (RIP-relative in 64-bit) */
 #define SIB_BASE_NONE	5	/* mod 0: no base, disp32 */
+#define SIB_INDEX_NONE	4	/* without REX.X: no index */
+#define SIB_SCALE(s)	((s) >> 6)
+#define SIB_INDEX(s)	(((s) >> 3) & 7)
+#define SIB_BASE(s)	((s) & 7)
 #define RM16_DISP16	6	/* 16-bit addressing, mod 0: disp16 only */
+/* Register numbers (regs[] order, SDM vol. 2A table 2-2). */
+#define REG_NUM_BX	3
+#define REG_NUM_SP	4
+#define REG_NUM_BP	5
+#define REG_NUM_SI	6
+#define REG_NUM_DI	7
 
 /* ModRM.reg as an opcode extension of groups 3, 4, 5, 11 (vol. 2D A.4). */
 #define GRP3_TEST	0
@@ -74,8 +85,10 @@ struct decoder {
 	uint8_t rex;
 	bool lock;
 	bool rep;
+	bool seg_override;
 	enum insn_seg seg;
 	uint8_t modrm;
+	struct insn_mem mem;
 };
 
 /* Whether n more bytes may be consumed. */
@@ -110,15 +123,6 @@ static int read_field(struct decoder *d, unsigned int n, uint64_t *value)
 		*value |= (uint64_t)d->bytes[d->pos + i] << (8 * i);
 	d->pos += n;
 	return 0;
-}
-
-static int skip(struct decoder *d, unsigned int n)
-{
-	int err = need(d, n);
-
-	if (!err)
-		d->pos += n;
-	return err;
 }
 
 static uint64_t size_mask(unsigned int size)
@@ -189,8 +193,10 @@ static int read_prefixes(struct decoder *d, uint8_t *op)
 		if (*op == PFX_REPNE)
 			return -EINVAL;
 		d->rep |= *op == PFX_REP;
-		if (seg_override(*op) >= 0)
+		if (seg_override(*op) >= 0) {
 			d->seg = (enum insn_seg)seg_override(*op);
+			d->seg_override = true;
+		}
 		opsize |= *op == PFX_OPSIZE;
 		addrsize |= *op == PFX_ADDRSIZE;
 		d->lock |= *op == PFX_LOCK;
@@ -229,32 +235,84 @@ static unsigned int disp_len16(uint8_t modrm)
 	}
 }
 
+/* A displacement of n bytes, sign-extended, into the memory operand. */
+static int read_disp(struct decoder *d, unsigned int n)
+{
+	uint64_t value = 0;
+	int err = n ? read_field(d, n, &value) : 0;
+
+	if (!err)
+		d->mem.disp = sign_extend(value, n ? n : 8);
+	return err;
+}
+
+/*
+ * 16-bit addressing (table 2-1): BX or BP plus SI or DI, one of them, or
+ * a bare disp16; BP-based forms default to SS (vol. 1, 3.7.4).
+ */
+static int read_mem16(struct decoder *d)
+{
+	static const int8_t base[8] = {
+		REG_NUM_BX, REG_NUM_BX, REG_NUM_BP, REG_NUM_BP, -1, -1,
+		REG_NUM_BP, REG_NUM_BX,
+	};
+	static const int8_t index[8] = {
+		REG_NUM_SI, REG_NUM_DI, REG_NUM_SI, REG_NUM_DI, REG_NUM_SI,
+		REG_NUM_DI, -1, -1,
+	};
+	uint8_t rm = MODRM_RM(d->modrm);
+
+	d->mem.base = base[rm];
+	d->mem.index = index[rm];
+	if (MODRM_MOD(d->modrm) == MOD_NO_DISP && rm == RM16_DISP16)
+		d->mem.base = -1;
+	return read_disp(d, disp_len16(d->modrm));
+}
+
 /*
  * SIB and displacement for 32/64-bit addressing (tables 2-2, 2-3). The
  * special cases look at the raw 3-bit fields, so REX.B (R12, R13) does
- * not change the length.
+ * not change the length; REX.X makes index 4 R12 rather than none.
  */
-static int skip_sib_disp32(struct decoder *d)
+static int read_mem32(struct decoder *d)
 {
-	uint8_t mod = MODRM_MOD(d->modrm), sib = 0;
+	uint8_t mod = MODRM_MOD(d->modrm), rm = MODRM_RM(d->modrm), sib = 0;
+	unsigned int raw_base = rm;
 	int err;
 
-	if (MODRM_RM(d->modrm) == RM_SIB) {
+	if (rm == RM_SIB) {
 		err = next_byte(d, &sib);
 		if (err)
 			return err;
+		raw_base = SIB_BASE(sib);
+		d->mem.scale = 1U << SIB_SCALE(sib);
+		if (SIB_INDEX(sib) != SIB_INDEX_NONE || (d->rex & REX_X))
+			d->mem.index = (int)(SIB_INDEX(sib) +
+					     (d->rex & REX_X ? 8 : 0));
 	}
+	d->mem.base = (int)(raw_base + (d->rex & REX_B ? 8 : 0));
+	/* rSP and rBP as a base default to SS (vol. 1, 3.7.4). */
+	d->mem.default_ss = d->mem.base == REG_NUM_SP ||
+			    d->mem.base == REG_NUM_BP;
 	switch (mod) {
 	case MOD_NO_DISP:
-		if (MODRM_RM(d->modrm) == RM_DISP32 ||
-		    (MODRM_RM(d->modrm) == RM_SIB &&
-		     MODRM_RM(sib) == SIB_BASE_NONE))
-			return skip(d, 4);
-		return 0;
+		if (rm == RM_DISP32) {
+			d->mem.base = -1;
+			d->mem.default_ss = false;
+			/* RIP-relative in 64-bit mode (vol. 2A, 2.2.1.6). */
+			d->mem.rip_relative = d->mode == INSN_MODE_64;
+			return read_disp(d, 4);
+		}
+		if (rm == RM_SIB && raw_base == SIB_BASE_NONE) {
+			d->mem.base = -1;
+			d->mem.default_ss = false;
+			return read_disp(d, 4);
+		}
+		return read_disp(d, 0);
 	case MOD_DISP8:
-		return skip(d, 1);
+		return read_disp(d, 1);
 	default:
-		return skip(d, 4);
+		return read_disp(d, 4);
 	}
 }
 
@@ -267,9 +325,12 @@ static int read_modrm(struct decoder *d)
 		return err;
 	if (MODRM_MOD(d->modrm) == MOD_REGISTER)
 		return -EINVAL;
-	if (d->addrsize == 2)
-		return skip(d, disp_len16(d->modrm));
-	return skip_sib_disp32(d);
+	if (d->addrsize == 2) {
+		err = read_mem16(d);
+		d->mem.default_ss = d->mem.base == REG_NUM_BP;
+		return err;
+	}
+	return read_mem32(d);
 }
 
 static void set_reg(const struct decoder *d, struct insn *out,
@@ -386,7 +447,7 @@ static int decode_moffs(struct decoder *d, struct insn *out, uint8_t op)
 	out->kind = op & 2 ? INSN_MOV_TO_MEM : INSN_MOV_FROM_MEM;
 	out->size = op & 1 ? d->opsize : 1;
 	out->reg = 0;
-	return skip(d, d->addrsize);
+	return read_field(d, d->addrsize, &d->mem.disp);
 }
 
 /* 63 /r in 64-bit mode; the 16-bit form's source size differs by vendor. */
@@ -507,6 +568,17 @@ bool insn_writes_mem(enum insn_kind kind)
 	}
 }
 
+bool insn_reads_mem(enum insn_kind kind)
+{
+	switch (kind) {
+	case INSN_MOV_TO_MEM: case INSN_MOV_IMM_TO_MEM: case INSN_STOS:
+	case INSN_INS:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* LOCK is valid only on read-modify-write of memory, else #UD (2.1.1). */
 static bool lock_allowed(enum insn_kind kind)
 {
@@ -518,7 +590,8 @@ int insn_decode(const uint8_t *bytes, size_t avail, enum insn_mode mode,
 		struct insn *out)
 {
 	struct decoder d = { .bytes = bytes, .avail = avail, .mode = mode,
-			     .seg = INSN_SEG_DS };
+			     .seg = INSN_SEG_DS,
+			     .mem = { .base = -1, .index = -1, .scale = 1 } };
 	uint8_t op;
 	int err;
 
@@ -536,7 +609,25 @@ int insn_decode(const uint8_t *bytes, size_t avail, enum insn_mode mode,
 	out->rep = d.rep;
 	out->addr_size = d.addrsize;
 	out->seg = d.seg;
+	out->mem = d.mem;
+	out->mem.seg = d.seg_override || !d.mem.default_ss ? d.seg :
+		       INSN_SEG_SS;
 	return 0;
+}
+
+uint64_t insn_mem_offset(const struct insn *in, const uint64_t regs[16],
+			 uint64_t next_rip)
+{
+	const struct insn_mem *m = &in->mem;
+	uint64_t ea = m->disp;
+
+	if (m->rip_relative)
+		ea += next_rip;
+	if (m->base >= 0)
+		ea += regs[m->base];
+	if (m->index >= 0)
+		ea += regs[m->index] * m->scale;
+	return ea & size_mask(in->addr_size);
 }
 
 uint64_t insn_reg_read(const uint64_t regs[16], const struct insn *i)

@@ -11,8 +11,9 @@
  * nested page fault gives the guest-physical address but, without decode
  * assists, not what the access was: the hypervisor fetches the bytes at
  * RIP and learns here the direction, size, register or immediate, and the
- * length to step over. The effective address is not computed (the fault
- * has it), but every ModRM/SIB/displacement form is measured exactly.
+ * length to step over, and the memory operand's address as encoded, so
+ * the caller can check it against the fault: the bytes are read after
+ * the exit, and another vCPU may have changed them meanwhile.
  */
 
 /* Architectural limit on instruction length (SDM vol. 2A, 2.3.11). */
@@ -78,6 +79,21 @@ enum insn_seg {
 #define RFLAGS_STATUS	(RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | \
 			 RFLAGS_SF | RFLAGS_OF)
 
+/*
+ * A memory operand as encoded (SDM vol. 2A, 2.1.5, tables 2-1 to 2-3):
+ * base + index * scale + disp, plus the next instruction's address when
+ * RIP-relative, at the address size.
+ */
+struct insn_mem {
+	int base;		/* regs[] index, or -1 */
+	int index;		/* regs[] index, or -1 */
+	unsigned int scale;	/* 1, 2, 4 or 8 */
+	uint64_t disp;		/* sign-extended (moffs: zero-extended) */
+	bool rip_relative;
+	bool default_ss;	/* based on rBP or rSP (vol. 1, 3.7.4) */
+	enum insn_seg seg;	/* the override, else SS or DS */
+};
+
 struct insn {
 	enum insn_kind kind;
 	unsigned int length;	/* bytes, to advance RIP */
@@ -96,6 +112,7 @@ struct insn {
 	bool rep;		/* F3 on a string form */
 	unsigned int addr_size;	/* 2, 4 or 8: the string registers' width */
 	enum insn_seg seg;	/* segment of a memory source (DS unless overridden) */
+	struct insn_mem mem;	/* the ModRM or moffs operand; not strings' */
 };
 
 /*
@@ -105,6 +122,14 @@ struct insn {
  */
 int insn_decode(const uint8_t *bytes, size_t avail, enum insn_mode mode,
 		struct insn *out);
+
+/*
+ * The ModRM or moffs operand's offset in its segment (mem.seg), wrapped
+ * at the address size; next_rip is the address after the instruction.
+ * Meaningless for the string kinds, whose operands are rSI and rDI.
+ */
+uint64_t insn_mem_offset(const struct insn *in, const uint64_t regs[16],
+			 uint64_t next_rip);
 
 /* The source operand: the register at the access size, or imm. */
 uint64_t insn_reg_read(const uint64_t regs[16], const struct insn *i);
@@ -126,5 +151,7 @@ uint64_t insn_alu(enum insn_kind op, unsigned int size, uint64_t dst,
 
 /* Whether the kind writes its result back to memory. */
 bool insn_writes_mem(enum insn_kind kind);
+/* Whether it reads memory (MOVS: both; read-modify-write forms: both). */
+bool insn_reads_mem(enum insn_kind kind);
 
 #endif

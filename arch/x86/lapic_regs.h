@@ -37,7 +37,10 @@
 #define LVT_TIMER_MODE_MASK	(3U << 17)
 #define LVT_TIMER_ONE_SHOT	(0U << 17)
 #define LVT_TIMER_DEADLINE	(2U << 17)
+#define LVT_TIMER_RESERVED_MODE	(3U << 17)
 #define TIMER_DIVIDE_BY_1	0xbU	/* divide configuration (11.5.4) */
+#define TIMER_DIVIDE_MASK	0xbU	/* bits 0, 1 and 3 (figure 11-10) */
+#define TPR_MASK		0xffU	/* bits 31:8 reserved (11.8.3.1) */
 #define SVR_APIC_ENABLED	(1U << 8)
 #define APIC_VECTORS		256
 

@@ -10,6 +10,7 @@
 #define RSDP_LENGTH		20
 #define RSDP_XSDT_ADDR		24
 #define RSDP_V2_MIN_LEN		36
+#define RSDP_SIG_LEN		8	/* "RSD PTR " */
 /* System description table header (5.2.6). */
 #define SDT_HEADER_LEN		36
 #define SDT_LENGTH		4
@@ -39,12 +40,50 @@
 #define MCFG_BUS_START		10
 #define MCFG_BUS_END		11
 
+#define SIG_LEN			4
+
+static acpi_warn_fn warn;
+
+void acpi_set_warn(acpi_warn_fn fn)
+{
+	warn = fn;
+}
+
 static bool sig_eq(const uint8_t *p, const char *sig, int n)
 {
 	for (int i = 0; i < n; i++)
 		if (p[i] != (uint8_t)sig[i])
 			return false;
 	return true;
+}
+
+/* A signature as text for the log: bytes outside printable ASCII as '?'. */
+static void sig_text(const uint8_t *p, unsigned int n, char *out)
+{
+	for (unsigned int i = 0; i < n; i++)
+		out[i] = p[i] >= ' ' && p[i] <= '~' ? (char)p[i] : '?';
+	out[n] = '\0';
+}
+
+/*
+ * Whether a length read from firmware may be mapped and summed: at least
+ * the structure's header, at most ACPI_TABLE_MAX_LEN, and not wrapping
+ * the address space. Otherwise the table is logged and left unread.
+ */
+static bool length_ok(const uint8_t *hdr, unsigned int sig_len, uint64_t phys,
+		      uint64_t len, uint64_t min)
+{
+	char sig[RSDP_SIG_LEN + 1];
+
+	if (len >= min && len <= ACPI_TABLE_MAX_LEN && phys + len > phys)
+		return true;
+	if (warn) {
+		sig_text(hdr, sig_len, sig);
+		warn("ACPI: table \"%s\" at %#llx gives length %llu, outside %llu to %u bytes: ignored, as firmware data that cannot be trusted",
+		     sig, (unsigned long long)phys, (unsigned long long)len,
+		     (unsigned long long)min, ACPI_TABLE_MAX_LEN);
+	}
+	return false;
 }
 
 /* Maps a whole table: first its header, for the length. */
@@ -56,7 +95,7 @@ static const uint8_t *map_table(const struct acpi_tables *t, uint64_t phys,
 	if (!hdr)
 		return 0;
 	*len = get32(hdr + SDT_LENGTH);
-	if (*len < SDT_HEADER_LEN)
+	if (!length_ok(hdr, SIG_LEN, phys, *len, SDT_HEADER_LEN))
 		return 0;
 	return t->map(phys, *len, t->ctx);
 }
@@ -69,7 +108,7 @@ int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
 
 	t->map = map;
 	t->ctx = ctx;
-	if (!rsdp || !sig_eq(rsdp, "RSD PTR ", 8) ||
+	if (!rsdp || !sig_eq(rsdp, "RSD PTR ", RSDP_SIG_LEN) ||
 	    acpi_sum(rsdp, RSDP_V1_LEN))
 		return -EINVAL;
 	t->root_is_xsdt = false;
@@ -78,8 +117,11 @@ int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
 		uint32_t len;
 
 		rsdp = map(rsdp_phys, RSDP_V2_MIN_LEN, ctx);
-		len = rsdp ? get32(rsdp + RSDP_LENGTH) : 0;
-		if (len < RSDP_V2_MIN_LEN)
+		if (!rsdp)
+			return -EINVAL;
+		len = get32(rsdp + RSDP_LENGTH);
+		if (!length_ok(rsdp, RSDP_SIG_LEN, rsdp_phys, len,
+			       RSDP_V2_MIN_LEN))
 			return -EINVAL;
 		rsdp = map(rsdp_phys, len, ctx);
 		if (!rsdp || acpi_sum(rsdp, len))

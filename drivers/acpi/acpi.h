@@ -20,6 +20,23 @@ static inline uint8_t acpi_sum(const uint8_t *p, uint64_t len)
 	return sum;
 }
 
+/*
+ * The longest table read. Lengths come from firmware and are summed byte
+ * by byte, so a corrupt one (0xffffffff) would walk the checksum through
+ * gigabytes of address space, MMIO included. The largest tables of real
+ * machines, the DSDTs and SSDTs of big servers, are a few hundred KiB;
+ * a MADT for 8192 x2APIC CPUs is 128 KiB: 16 MiB leaves ample room.
+ */
+#define ACPI_TABLE_MAX_LEN	(16U << 20)
+
+/*
+ * Where a rejected table is reported (a printf-like logger); none by
+ * default. The hypervisor points it at its log before reading ACPI.
+ */
+typedef void (*acpi_warn_fn)(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+void acpi_set_warn(acpi_warn_fn fn);
+
 typedef const void *(*acpi_map_fn)(uint64_t phys, uint64_t len, void *ctx);
 /* Where physical memory is identity-mapped (UEFI, and the hypervisor). */
 const void *acpi_identity_map(uint64_t phys, uint64_t len, void *ctx);

@@ -3,6 +3,16 @@
 #include "lib/scale.h"
 
 #define SVR_RESET		0x000000ffU	/* software disabled, vector 0xff */
+/*
+ * SVR: vector, APIC enable, focus processor checking (11.9). Bit 12, EOI
+ * broadcast suppression, exists only with bit 24 of the version, which
+ * VLAPIC_VERSION leaves clear.
+ */
+#define SVR_WRITABLE		0x3ffU
+/* The timer LVT has no delivery mode: vector, mask, mode (figure 11-8). */
+#define LVT_TIMER_WRITABLE	(LVT_VECTOR_MASK | LVT_MASKED | \
+				 LVT_TIMER_MODE_MASK)
+#define LVT_TIMER_INDEX		1
 #define DFR_FLAT		0xffffffffU
 /* ICR fields (11.6.1). */
 #define ICR_VECTOR_MASK		0xffU
@@ -113,18 +123,45 @@ static bool send_ipi(struct vlapic *l, struct vlapic_ipi *ipi)
 	return true;
 }
 
+static bool sw_enabled(const struct vlapic *l)
+{
+	return l->svr & SVR_APIC_ENABLED;
+}
+
+/*
+ * A software-disabled local APIC masks every LVT and ignores writes
+ * that would unmask one (SDM 11.4.7.2); re-enabling leaves them masked.
+ */
+static void write_svr(struct vlapic *l, uint32_t value)
+{
+	l->svr = value & SVR_WRITABLE;
+	if (sw_enabled(l))
+		return;
+	for (int i = 0; i < VLAPIC_LVT_COUNT; i++)
+		l->lvt[i] |= LVT_MASKED;
+}
+
+static void write_lvt(struct vlapic *l, int lvt, uint32_t value)
+{
+	if (lvt == LVT_TIMER_INDEX)
+		value &= LVT_TIMER_WRITABLE;
+	if (!sw_enabled(l))
+		value |= LVT_MASKED;
+	l->lvt[lvt] = value;
+}
+
 bool vlapic_write(struct vlapic *l, uint32_t offset, uint32_t value,
 		  struct vlapic_ipi *ipi)
 {
 	int lvt = lvt_index(offset);
 
 	if (lvt >= 0) {
-		l->lvt[lvt] = value;
+		write_lvt(l, lvt, value);
 		return false;
 	}
 	switch (offset) {
 	case APIC_TPR:
-		l->tpr = value & 0xff;
+		l->tpr = value & TPR_MASK;
 		break;
 	case APIC_LDR:
 		l->ldr = value & 0xff000000U;
@@ -133,7 +170,7 @@ bool vlapic_write(struct vlapic *l, uint32_t offset, uint32_t value,
 		l->dfr = value | 0x0fffffffU;
 		break;
 	case APIC_SVR:
-		l->svr = value & 0x13ff;
+		write_svr(l, value);
 		break;
 	case APIC_ESR:
 		l->esr = 0;
@@ -148,7 +185,7 @@ bool vlapic_write(struct vlapic *l, uint32_t offset, uint32_t value,
 		l->timer_initial = value;
 		break;
 	case APIC_TIMER_DIVIDE:
-		l->timer_divide = value & 0xb;
+		l->timer_divide = value & TIMER_DIVIDE_MASK;
 		break;
 	default:
 		/* ID, version, EOI and read-only registers: writes ignored. */
@@ -186,9 +223,54 @@ bool vlapic_ipi_targets(const struct vlapic_ipi *ipi, uint32_t sender_id,
 
 bool vlapic_reg_is_hw(uint32_t offset)
 {
-	return offset == APIC_TPR || offset == APIC_APR ||
-	       offset == APIC_PPR || offset == APIC_EOI ||
+	return offset == APIC_TPR || offset == APIC_PPR ||
+	       offset == APIC_EOI ||
 	       (offset >= APIC_ISR0 && offset <= APIC_IRR7);
+}
+
+/*
+ * The physical timer LVT: the guest's vector, mask and mode, with the
+ * TSC-deadline mode (and the reserved mode 11b) run as one-shot, since
+ * the deadline is emulated on the one-shot count.
+ */
+static uint32_t hw_lvt_timer(const struct vlapic *l, uint32_t guest)
+{
+	uint32_t hw = guest & LVT_TIMER_WRITABLE;
+	uint32_t mode = hw & LVT_TIMER_MODE_MASK;
+
+	if (mode == LVT_TIMER_DEADLINE || mode == LVT_TIMER_RESERVED_MODE)
+		hw = (hw & ~LVT_TIMER_MODE_MASK) | LVT_TIMER_ONE_SHOT;
+	if (!sw_enabled(l))
+		hw |= LVT_MASKED;
+	return hw;
+}
+
+bool vlapic_hw_write(const struct vlapic *l, uint32_t offset, uint32_t value,
+		     uint32_t *hw)
+{
+	switch (offset) {
+	case APIC_TPR:
+		*hw = value & TPR_MASK;
+		return true;
+	case APIC_EOI:
+		*hw = 0;
+		return true;
+	case APIC_SVR:
+		*hw = SVR_APIC_ENABLED | (value & LVT_VECTOR_MASK);
+		return true;
+	case APIC_LVT_TIMER:
+		*hw = hw_lvt_timer(l, value);
+		return true;
+	case APIC_TIMER_INITIAL:
+		*hw = value;
+		return true;
+	case APIC_TIMER_DIVIDE:
+		*hw = value & TIMER_DIVIDE_MASK;
+		return true;
+	default:
+		/* PPR, ISR, TMR, IRR are read-only; the rest is virtual. */
+		return false;
+	}
 }
 
 uint32_t vlapic_deadline_count(uint64_t now, uint64_t deadline,
@@ -199,9 +281,7 @@ uint32_t vlapic_deadline_count(uint64_t now, uint64_t deadline,
 	if (deadline <= now || !tsc_hz)
 		return 1;
 	delta = deadline - now;
-	if (delta / tsc_hz >= 0xffffffffULL / (timer_hz ? timer_hz : 1) + 1)
-		return 0xffffffffU;
-	count = scale_rate(delta, tsc_hz, timer_hz);
+	count = scale_rate(delta, tsc_hz, timer_hz);	/* exact, saturating */
 	if (count > 0xffffffffULL)
 		return 0xffffffffU;
 	return count ? (uint32_t)count : 1;

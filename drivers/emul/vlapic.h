@@ -68,6 +68,25 @@ bool vlapic_write(struct vlapic *l, uint32_t offset, uint32_t value,
  * interrupts reach the guest with no exit and it acknowledges them there.
  */
 bool vlapic_reg_is_hw(uint32_t offset);
+/*
+ * What a guest's write of `value` to `offset` may put in the physical
+ * LAPIC of its core, l being the vCPU's model after the write; false when
+ * nothing reaches the hardware. The core stays usable by the hypervisor
+ * whatever the guest writes:
+ * - no reserved bit is set: in x2APIC mode a WRMSR setting one raises
+ *   #GP in the hypervisor (SDM 11.12.1.3), and EOI takes only 0 there
+ *   (table 11-6); PPR, ISR, TMR and IRR are read-only (a WRMSR #GPs);
+ * - the APIC stays software-enabled: a disabled APIC still accepts the
+ *   NMIs that kick the core (11.4.7.2), but masks every LVT, the
+ *   hypervisor's own included, and they stay masked once re-enabled. The
+ *   guest's disable is modelled in the vlapic, which masks its LVTs, and
+ *   on the physical timer LVT, which is kept masked meanwhile;
+ * - the timer LVT has no delivery-mode field (figure 11-8), so it cannot
+ *   raise an NMI, SMI or INIT; its reserved bits are cleared. (AMD APM
+ *   vol. 2 chapter 16, "APIC Timer Interrupt": the same layout.)
+ */
+bool vlapic_hw_write(const struct vlapic *l, uint32_t offset, uint32_t value,
+		     uint32_t *hw);
 static inline bool vlapic_timer_deadline_mode(const struct vlapic *l)
 {
 	return (l->lvt[1] & LVT_TIMER_MODE_MASK) == LVT_TIMER_DEADLINE;

@@ -105,23 +105,37 @@ void string_begin(struct vcpu *v, struct string_op *s, unsigned int size,
 		s->count = STRING_CHUNK;
 }
 
-/* In 64-bit mode only FS and GS have a base (SDM vol. 3A, 3.4.4). */
-static uint64_t seg_base(struct vcpu *v, unsigned int seg)
+/*
+ * In 64-bit mode only FS and GS have a base (SDM vol. 3A, 3.4.4);
+ * elsewhere, compatibility mode included, a linear address is 32 bits
+ * and wraps (3.4: base plus offset).
+ */
+uint64_t guest_seg_linear(struct vcpu *v, unsigned int seg, uint64_t offset)
 {
-	if (virt()->code_bits(v) == 64 && seg != INSN_SEG_FS &&
-	    seg != INSN_SEG_GS)
-		return 0;
-	return virt()->seg_base(v, seg);
+	if (virt()->code_bits(v) != 64)
+		return (uint32_t)(virt()->seg_base(v, seg) + offset);
+	if (seg != INSN_SEG_FS && seg != INSN_SEG_GS)
+		return offset;
+	return virt()->seg_base(v, seg) + offset;
+}
+
+int guest_linear_to_phys(struct vcpu *v, uint64_t linear, uint64_t *gpa)
+{
+	struct guest_paging paging;
+
+	virt()->get_paging(v, &paging);
+	return guest_virt_to_phys(&paging, linear, read_guest_ram, v->part,
+				  gpa);
 }
 
 uint64_t string_src(struct vcpu *v, const struct string_op *s)
 {
-	return seg_base(v, s->seg) + (v->gpr[REG_RSI] & addr_mask(s));
+	return guest_seg_linear(v, s->seg, v->gpr[REG_RSI] & addr_mask(s));
 }
 
 uint64_t string_dst(struct vcpu *v, const struct string_op *s)
 {
-	return seg_base(v, INSN_SEG_ES) + (v->gpr[REG_RDI] & addr_mask(s));
+	return guest_seg_linear(v, INSN_SEG_ES, v->gpr[REG_RDI] & addr_mask(s));
 }
 
 /*

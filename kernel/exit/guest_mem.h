@@ -15,6 +15,11 @@
 int guest_insn_decode(struct vcpu *v, uint64_t rip, struct insn *in,
 		      uint8_t bytes[INSN_MAX_LEN]);
 
+/* The linear address of offset in segment seg (enum insn_seg). */
+uint64_t guest_seg_linear(struct vcpu *v, unsigned int seg, uint64_t offset);
+/* Through the guest's page tables as they are now; -EFAULT if unmapped. */
+int guest_linear_to_phys(struct vcpu *v, uint64_t linear, uint64_t *gpa);
+
 /* Copies len bytes from or to a guest-linear address; -EFAULT outside RAM. */
 int guest_linear_copy(struct vcpu *v, uint64_t linear, void *buf, size_t len,
 		      bool write);

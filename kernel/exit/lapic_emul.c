@@ -97,12 +97,13 @@ void lapic_emul_deliver_irq(void *partition, const struct vioapic_irq *irq)
 	deliver(p, NULL, ~0U, &ipi, irq->delivery_mode == VIOAPIC_LOWEST);
 }
 
-/* The physical LVT timer: a guest's deadline mode runs as one-shot. */
-static uint32_t hw_lvt_timer(uint32_t guest)
+/* A guest's value, through the filter, to its core's LAPIC (vlapic.h). */
+static void hw_write(struct vcpu *v, uint32_t offset, uint32_t value)
 {
-	if ((guest & LVT_TIMER_MODE_MASK) == LVT_TIMER_DEADLINE)
-		return (guest & ~LVT_TIMER_MODE_MASK) | LVT_TIMER_ONE_SHOT;
-	return guest;
+	uint32_t hw;
+
+	if (vlapic_hw_write(&v->lapic, offset, value, &hw))
+		lapic_write(offset, hw);
 }
 
 static void write_lvt_timer(struct vcpu *v, uint32_t value)
@@ -111,7 +112,7 @@ static void write_lvt_timer(struct vcpu *v, uint32_t value)
 	struct vlapic_ipi none;
 
 	vlapic_write(&v->lapic, APIC_LVT_TIMER, value, &none);
-	lapic_write(APIC_LVT_TIMER, hw_lvt_timer(value));
+	hw_write(v, APIC_LVT_TIMER, vlapic_read(&v->lapic, APIC_LVT_TIMER));
 	if (was_deadline == vlapic_timer_deadline_mode(&v->lapic))
 		return;
 	/* A mode switch disarms the timer (SDM 11.5.4.1). */
@@ -137,20 +138,26 @@ void lapic_emul_write(struct vcpu *v, uint32_t offset, uint32_t value)
 	bool deadline = vlapic_timer_deadline_mode(&v->lapic);
 
 	if (vlapic_reg_is_hw(offset)) {
-		lapic_write(offset, value);
+		hw_write(v, offset, value);
 		return;
 	}
 	switch (offset) {
 	case APIC_LVT_TIMER:
 		write_lvt_timer(v, value);
 		return;
+	case APIC_SVR:
+		/* A software disable masks the timer LVT; the APIC stays on. */
+		vlapic_write(&v->lapic, offset, value, &ipi);
+		hw_write(v, offset, value);
+		hw_write(v, APIC_LVT_TIMER,
+			 vlapic_read(&v->lapic, APIC_LVT_TIMER));
+		return;
 	case APIC_TIMER_INITIAL:
 	case APIC_TIMER_DIVIDE:
-	case APIC_SVR:
 		vlapic_write(&v->lapic, offset, value, &ipi);
 		/* In deadline mode the count is ours (SDM 11.5.4.1). */
-		if (offset == APIC_SVR || !deadline)
-			lapic_write(offset, value);
+		if (!deadline)
+			hw_write(v, offset, value);
 		return;
 	default:
 		if (vlapic_write(&v->lapic, offset, value, &ipi))

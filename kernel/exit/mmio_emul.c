@@ -4,6 +4,15 @@
  * at. The local APIC and I/O APIC pages are emulated (the instruction is
  * fetched and decoded here, since no decode assist can be relied on);
  * anything else stops the partition, naming the address.
+ *
+ * The instruction is read from guest RAM after the exit, so another vCPU
+ * may have rewritten it (or the page tables) since the CPU faulted. What
+ * is emulated must be the access that faulted (kernel/exit/mmio_check.h):
+ * otherwise nothing is emulated and the guest executes the instruction
+ * again, as KVM retries an instruction it cannot trust; the CPU then
+ * faults with what is really there, or finds RAM. A mismatch that
+ * persists (MMIO_REFUSALS_MAX times in a row at one RIP) is no race but
+ * an instruction the hypervisor misreads: the partition stops, naming it.
  */
 #include "kernel/exit/mmio_emul.h"
 #include "arch/x86/insn.h"
@@ -13,6 +22,7 @@
 #include "kernel/exit/exit.h"
 #include "kernel/exit/guest_mem.h"
 #include "kernel/exit/lapic_emul.h"
+#include "kernel/exit/mmio_check.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 #include "lib/string.h"
@@ -20,6 +30,8 @@
 #define APIC_REG_ALIGN		0xfU
 #define APIC_REG_BYTES		4	/* bytes 4-15 of each 16 are unused */
 #define MMIO_PAGE_MASK		0xfffULL
+/* A race repeats rarely; a misread instruction on every retry. */
+#define MMIO_REFUSALS_MAX	16
 
 static uint64_t source_value(struct vcpu *v, const struct insn *in)
 {
@@ -360,6 +372,72 @@ static int mmio_string(struct vcpu *v, struct vm_exit *x,
 	return 0;
 }
 
+/*
+ * The guest-physical address the decoded instruction accesses now: its
+ * ModRM or moffs operand, or for the string forms the element at rDI
+ * (STOS, INS, a MOVS that faulted on a write) or at seg:rSI.
+ */
+static int decoded_gpa(struct vcpu *v, const struct vm_exit *x,
+		       const struct insn *in, uint64_t *gpa)
+{
+	struct string_op s;
+	uint64_t linear;
+
+	if (in->kind >= INSN_STOS) {
+		string_begin(v, &s, in->size, in->addr_size, in->seg, in->rep);
+		linear = in->kind == INSN_STOS || in->kind == INSN_INS ||
+			 (in->kind == INSN_MOVS && x->stage2.write) ?
+			 string_dst(v, &s) : string_src(v, &s);
+	} else {
+		linear = guest_seg_linear(v, in->mem.seg,
+					  insn_mem_offset(in, v->gpr,
+							  x->rip + in->length));
+	}
+	return guest_linear_to_phys(v, linear, gpa);
+}
+
+/*
+ * Whether the decoded instruction is the faulting access; if not, the
+ * guest is left to execute it again, or stopped once that keeps failing.
+ */
+static bool access_matches(struct vcpu *v, const struct vm_exit *x,
+			   const struct mmio_device *dev,
+			   const struct insn *in)
+{
+	const struct mmio_fault fault = {
+		.gpa = x->stage2.gpa, .write = x->stage2.write,
+		.fetch = x->stage2.fetch,
+	};
+	uint64_t gpa = ~0ULL;
+	enum mmio_verdict verdict = MMIO_OTHER_ADDRESS;
+
+	if (!decoded_gpa(v, x, in, &gpa))
+		verdict = mmio_check_access(&fault, in, gpa);
+	if (verdict == MMIO_MATCH) {
+		v->mmio_refusals = 0;
+		return true;
+	}
+	if (v->mmio_refused_rip != x->rip)
+		v->mmio_refusals = 0;
+	v->mmio_refused_rip = x->rip;
+	if (++v->mmio_refusals < MMIO_REFUSALS_MAX) {
+		pr_debug("partition %s: %s %s at %#llx: the instruction at RIP %#llx %s (%#llx); executing it again",
+			 v->part->cfg->name, dev->name,
+			 fault.write ? "write" : "read",
+			 (unsigned long long)fault.gpa,
+			 (unsigned long long)x->rip, mmio_verdict_text(verdict),
+			 (unsigned long long)gpa);
+		return false;
+	}
+	v->mmio_refusals = 0;
+	partition_fault(v->part, v, "%s %s at %#llx: the instruction at RIP %#llx, as read after the exit, %s (%#llx, %u bytes), %u times in a row: it is not emulated",
+			dev->name, fault.write ? "write" : "read",
+			(unsigned long long)fault.gpa,
+			(unsigned long long)x->rip, mmio_verdict_text(verdict),
+			(unsigned long long)gpa, in->size, MMIO_REFUSALS_MAX);
+	return false;
+}
+
 static void emulate_mmio(struct vcpu *v, struct vm_exit *x,
 			 const struct mmio_device *dev)
 {
@@ -368,6 +446,8 @@ static void emulate_mmio(struct vcpu *v, struct vm_exit *x,
 	uint64_t offset = x->stage2.gpa - dev->base;
 	int err = guest_insn_decode(v, x->rip, &in, bytes);
 
+	if (!err && !access_matches(v, x, dev, &in))
+		return;
 	if (!err && in.kind >= INSN_STOS)
 		err = mmio_string(v, x, dev, &in);
 	else if (!err)

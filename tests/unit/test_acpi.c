@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -27,9 +28,13 @@ static const uint8_t qemu_q35_smp4_madt[] = {
 static uint8_t mem[8192];
 static size_t used;
 
+static uint64_t longest_map;	/* the longest length asked of fake_map */
+
 static const void *fake_map(uint64_t phys, uint64_t len, void *ctx)
 {
 	(void)ctx;
+	if (len > longest_map)
+		longest_map = len;
 	if (phys < BASE || phys - BASE + len > sizeof(mem))
 		return NULL;
 	return mem + (phys - BASE);
@@ -101,12 +106,88 @@ static uint64_t put_qemu_madt(void)
 	return phys;
 }
 
+static char warning[512];
+static unsigned int warnings;
+
+static void capture_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(warning, sizeof(warning), fmt, ap);
+	va_end(ap);
+	warnings++;
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	memset(mem, 0, sizeof(mem));
 	used = 0;
+	longest_map = 0;
+	warning[0] = '\0';
+	warnings = 0;
+	acpi_set_warn(capture_warn);
 	return 0;
+}
+
+static void set_length(uint64_t phys, size_t at, uint32_t len)
+{
+	memcpy(mem + (phys - BASE) + at, &len, 4);
+}
+
+static void assert_warned(const char *sig, uint64_t phys)
+{
+	char addr[32];
+
+	snprintf(addr, sizeof(addr), "%#llx", (unsigned long long)phys);
+	assert_int_equal(warnings, 1);
+	if (!strstr(warning, sig) || !strstr(warning, addr))
+		fail_msg("\"%s\" names not %s at %s", warning, sig, addr);
+	warnings = 0;
+}
+
+/*
+ * Lengths are firmware data: one too short for a header, or absurdly
+ * long, is reported by signature and address and never mapped.
+ */
+static void test_table_lengths_bounded(void **state)
+{
+	struct acpi_tables t;
+	const uint8_t *tbl;
+	uint32_t len;
+	uint64_t tables[2], rsdp, xsdt;
+	uint8_t body[8] = { 0 };
+
+	(void)state;
+	tables[0] = put_table("HPET", body, sizeof(body));
+	tables[1] = put_qemu_madt();
+	xsdt = put_root("XSDT", tables, 2, 8);
+	rsdp = put_rsdp(2, 0, xsdt);
+	assert_int_equal(acpi_init(&t, rsdp, fake_map, NULL), 0);
+	assert_int_equal(warnings, 0);
+
+	set_length(tables[0], 4, 0xffffffffU);
+	assert_int_equal(acpi_find_table(&t, "HPET", &tbl, &len), -ENOENT);
+	assert_warned("HPET", tables[0]);
+	assert_true(longest_map <= ACPI_TABLE_MAX_LEN);
+	set_length(tables[0], 4, ACPI_TABLE_MAX_LEN + 1);
+	assert_int_equal(acpi_find_table(&t, "HPET", &tbl, &len), -ENOENT);
+	assert_warned("HPET", tables[0]);
+	set_length(tables[0], 4, 35);
+	assert_int_equal(acpi_find_table(&t, "HPET", &tbl, &len), -ENOENT);
+	assert_warned("HPET", tables[0]);
+	/* The bad table does not hide the good one after it. */
+	assert_int_equal(acpi_find_table(&t, "APIC", &tbl, &len), 0);
+	assert_warned("HPET", tables[0]);
+
+	set_length(xsdt, 4, 0x80000000U);
+	assert_int_equal(acpi_init(&t, rsdp, fake_map, NULL), -EINVAL);
+	assert_warned("XSDT", xsdt);
+	set_length(rsdp, 20, 0xfffffff0U);
+	assert_int_equal(acpi_init(&t, rsdp, fake_map, NULL), -EINVAL);
+	assert_warned("RSD PTR ", rsdp);
+	assert_true(longest_map <= ACPI_TABLE_MAX_LEN);
 }
 
 static void test_qemu_madt_lists_four_cpus_and_ioapic(void **state)
@@ -307,6 +388,7 @@ int main(void)
 		cmocka_unit_test_setup(test_xsdt_preferred_and_tables_found, setup),
 		cmocka_unit_test_setup(test_revision_0_uses_rsdt, setup),
 		cmocka_unit_test_setup(test_bad_checksums_rejected, setup),
+		cmocka_unit_test_setup(test_table_lengths_bounded, setup),
 		cmocka_unit_test_setup(test_cpu_flags_filter, setup),
 		cmocka_unit_test_setup(test_malformed_entries_rejected, setup),
 		cmocka_unit_test_setup(test_more_cpus_than_the_limit, setup),

@@ -1182,6 +1182,95 @@ static void test_string_fields(void **state)
 	}
 }
 
+/*
+ * The memory operand's address, checked against the fault by the MMIO
+ * emulation. Encodings from GNU as; offsets worked out by hand from the
+ * registers below.
+ */
+static void test_mem_offset(void **state)
+{
+	static const uint64_t regs[16] = {
+		[0] = 0x100, [1] = 3, [3] = 0x1fee00000ULL, [4] = 0x7000,
+		[5] = 0xfffffffcULL, [6] = 0x10, [7] = 0x20, [9] = 2,
+		[12] = 0xfee00000ULL, [13] = 0xfee00308ULL,
+	};
+	static const struct {
+		const char *text;
+		enum insn_mode mode;
+		uint8_t bytes[INSN_MAX_LEN];
+		unsigned int len;
+		uint64_t offset;	/* with the instruction at 0x5000 */
+		enum insn_seg seg;
+	} t[] = {
+		{ "mov (%rbx),%eax", M64, B(0x8b, 0x03),
+		  0x1fee00000ULL, INSN_SEG_DS },
+		{ "mov 0x10(%rbx,%rcx,4),%eax", M64, B(0x8b, 0x44, 0x8b, 0x10),
+		  0x1fee00000ULL + 12 + 0x10, INSN_SEG_DS },
+		{ "mov (%r12),%eax", M64, B(0x41, 0x8b, 0x04, 0x24),
+		  0xfee00000ULL, INSN_SEG_DS },
+		{ "mov 0x1000(,%r12,1),%eax", M64,
+		  B(0x42, 0x8b, 0x04, 0x25, 0x00, 0x10, 0x00, 0x00),
+		  0xfee01000ULL, INSN_SEG_DS },
+		{ "mov -0x8(%r13),%eax", M64, B(0x41, 0x8b, 0x45, 0xf8),
+		  0xfee00300ULL, INSN_SEG_DS },
+		{ "mov 0x10(%rip),%eax", M64,
+		  B(0x8b, 0x05, 0x10, 0x00, 0x00, 0x00),
+		  0x5000 + 6 + 0x10, INSN_SEG_DS },
+		{ "mov (%ebx),%eax", M64, B(0x67, 0x8b, 0x03),
+		  0xfee00000ULL, INSN_SEG_DS },
+		{ "mov (%rsp),%eax", M64, B(0x8b, 0x04, 0x24),
+		  0x7000, INSN_SEG_SS },
+		{ "mov %fs:(%rbx),%eax", M64, B(0x64, 0x8b, 0x03),
+		  0x1fee00000ULL, INSN_SEG_FS },
+		{ "movabs 0xfee00300,%eax", M64,
+		  B(0xa1, 0x00, 0x03, 0xe0, 0xfe, 0x00, 0x00, 0x00, 0x00),
+		  0xfee00300ULL, INSN_SEG_DS },
+		{ "movl $0x12345678,0x200(%rax,%rcx,4)", M64,
+		  B(0xc7, 0x84, 0x88, 0x00, 0x02, 0x00, 0x00, 0x78, 0x56, 0x34,
+		    0x12),
+		  0x100 + 12 + 0x200, INSN_SEG_DS },
+		{ "mov 0x8(%rbp,%r9,8),%rdx", M64,
+		  B(0x4a, 0x8b, 0x54, 0xcd, 0x08),
+		  0xfffffffcULL + 16 + 8, INSN_SEG_SS },
+		{ "mov 0x8(%ebp),%eax", M32, B(0x8b, 0x45, 0x08),
+		  0x4, INSN_SEG_SS },
+		{ "mov 0xfee00000,%ecx", M32,
+		  B(0x8b, 0x0d, 0x00, 0x00, 0xe0, 0xfe),
+		  0xfee00000ULL, INSN_SEG_DS },
+		{ "mov %ds:0x8(%ebp),%eax", M32, B(0x3e, 0x8b, 0x45, 0x08),
+		  0x4, INSN_SEG_DS },
+		{ "mov -0x4(,%esi,2),%eax", M32,
+		  B(0x8b, 0x04, 0x75, 0xfc, 0xff, 0xff, 0xff),
+		  0x1c, INSN_SEG_DS },
+		{ "mov (%bx,%si),%ax", M16, B(0x8b, 0x00),
+		  0x10, INSN_SEG_DS },
+		{ "mov -0x2(%bp),%ax", M16, B(0x8b, 0x46, 0xfe),
+		  0xfffa, INSN_SEG_SS },
+		{ "mov 0x1234,%bx", M16, B(0x8b, 0x1e, 0x34, 0x12),
+		  0x1234, INSN_SEG_DS },
+		{ "mov 0x1234,%ax", M16, B(0xa1, 0x34, 0x12),
+		  0x1234, INSN_SEG_DS },
+		{ "mov 0x10(%bp,%di),%ax", M16, B(0x8b, 0x43, 0x10),
+		  (0xfffc + 0x20 + 0x10) & 0xffff, INSN_SEG_SS },
+	};
+	struct insn in;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint64_t got;
+
+		assert_int_equal(insn_decode(t[i].bytes, t[i].len, t[i].mode,
+					     &in), 0);
+		assert_int_equal(in.length, t[i].len);
+		got = insn_mem_offset(&in, regs, 0x5000 + in.length);
+		if (got != t[i].offset || in.mem.seg != t[i].seg)
+			fail_msg("%s: offset %#llx seg %d, want %#llx seg %d",
+				 t[i].text, (unsigned long long)got,
+				 in.mem.seg, (unsigned long long)t[i].offset,
+				 t[i].seg);
+	}
+}
+
 /* The operation of the reg,r/m ALU forms: one per opcode row. */
 static void test_alu_to_reg(void **state)
 {
@@ -1323,6 +1412,7 @@ int main(void)
 		cmocka_unit_test(test_reg_write_extend),
 		cmocka_unit_test(test_decode_then_apply),
 		cmocka_unit_test(test_string_fields),
+		cmocka_unit_test(test_mem_offset),
 		cmocka_unit_test(test_alu_to_reg),
 		cmocka_unit_test(test_alu_flags),
 	};

@@ -432,7 +432,7 @@ static void test_header_checks(void **state)
 	image[0x201] = 0x10;
 	EXPECT(-EINVAL, "header end");
 	put32(image + 0x238, 10);
-	EXPECT(-EINVAL, "command line is 32 characters", "at most 10");
+	EXPECT(-EINVAL, "command line is 32 characters", "cmdline_size is 10");
 	memcpy(image + 0x202, "HdrX", 4);
 	EXPECT(-EINVAL, "not a Linux bzImage");
 	req.vcpu_count = 0;
@@ -442,6 +442,56 @@ static void test_header_checks(void **state)
 	req.vcpu_count = 1;
 	req.initrd = NULL;
 	EXPECT(-EINVAL, "initrd");
+}
+
+/*
+ * A pref_address near the top of the 64-bit range: pref + init_size
+ * wrapped to a small number and the message asked for a few MiB.
+ */
+static void test_pref_address_out_of_reach(void **state)
+{
+	(void)state;
+	put32(image + 0x258, 0xffe00000U);
+	put32(image + 0x25c, 0xffffffffU);
+	EXPECT(-ENOTSUP, "runs at 0xffffffffffe00000", "beyond the 4 GiB");
+	/* Below 4 GiB but ending above it. */
+	put32(image + 0x258, 0xfe200000U);
+	EXPECT(-ENOTSUP, "runs at 0xfe200000", "init_size 0x2000000",
+	       "beyond the 4 GiB");
+	/* Ending below 4 GiB: a plain question of RAM size. */
+	put32(image + 0x258, 0xfe000000U - INIT_SIZE);
+	EXPECT(-ENOSPC, "needs RAM up to 0xfe000000", "at least 4064 MiB");
+}
+
+/*
+ * The command line goes to 0x11000, below the ACPI tables at 0x9f000;
+ * a header claiming a huge cmdline_size must not let a long one run
+ * into them.
+ */
+static void test_cmdline_bounded(void **state)
+{
+	size_t len = LINUX_CMDLINE_SPACE;
+	char *line = malloc(len + 1);
+
+	(void)state;
+	assert_non_null(line);
+	memset(line, 'x', len);
+	line[len] = '\0';
+	req.cmdline = line;
+	put32(image + 0x238, 0xffffffffU);
+	EXPECT(-EINVAL, "0x11000", "shorten cmdline");
+	/* One less fits, its zero just below the tables. */
+	line[len - 1] = '\0';
+	put32(image + 0x238, 0xffffffffU);
+	load_ok();
+	assert_int_equal(ram[LINUX_CMDLINE_GPA + len - 2], 'x');
+	assert_int_equal(ram[LINUX_CMDLINE_GPA + len - 1], '\0');
+	/* The words the hypervisor appended are owned up to. */
+	line[30] = '\0';
+	req.cmdline_added = 10;
+	put32(image + 0x238, 20);
+	EXPECT(-EINVAL, "30 characters", "10 of them", "cmdline_size is 20");
+	free(line);
 }
 
 /* setup_sects 0 means 4 (boot.rst). */
@@ -518,6 +568,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_recognise, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pref_address_out_of_reach,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cmdline_bounded,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_initrd_no_cmdline,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_ecam_reserved, setup,

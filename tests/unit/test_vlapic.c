@@ -123,11 +123,91 @@ static void test_hardware_registers(void **state)
 	assert_true(vlapic_reg_is_hw(APIC_EOI));
 	assert_true(vlapic_reg_is_hw(APIC_ISR0));
 	assert_true(vlapic_reg_is_hw(APIC_IRR7));
+	/* No APR MSR in x2APIC mode (SDM table 11-6): a read would #GP. */
+	assert_false(vlapic_reg_is_hw(APIC_APR));
 	assert_false(vlapic_reg_is_hw(APIC_ID));
 	assert_false(vlapic_reg_is_hw(APIC_LDR));
 	assert_false(vlapic_reg_is_hw(APIC_ICR_LOW));
 	assert_false(vlapic_reg_is_hw(APIC_LVT_TIMER));
 	assert_false(vlapic_reg_is_hw(APIC_ESR));
+}
+
+/* What reaches the physical LAPIC: nothing that can hurt the core. */
+static void test_hw_write_filter(void **state)
+{
+	struct vlapic_ipi ipi;
+	uint32_t hw;
+
+	(void)state;
+	vlapic_write(&a, APIC_SVR, 0x1ff, &ipi);
+	/* Reserved bits cleared: an x2APIC WRMSR would #GP on them. */
+	assert_true(vlapic_hw_write(&a, APIC_TPR, 0xffffff45U, &hw));
+	assert_int_equal(hw, 0x45);
+	assert_true(vlapic_hw_write(&a, APIC_EOI, 0xdeadU, &hw));
+	assert_int_equal(hw, 0);
+	assert_true(vlapic_hw_write(&a, APIC_TIMER_DIVIDE, ~0U, &hw));
+	assert_int_equal(hw, 0xb);
+	assert_true(vlapic_hw_write(&a, APIC_TIMER_INITIAL, ~0U, &hw));
+	assert_int_equal(hw, ~0U);
+	/* The APIC stays software-enabled, with the guest's vector. */
+	assert_true(vlapic_hw_write(&a, APIC_SVR, 0x0000f0U, &hw));
+	assert_int_equal(hw, 0x1f0);
+	assert_true(vlapic_hw_write(&a, APIC_SVR, 0xffffffffU, &hw));
+	assert_int_equal(hw, 0x1ff);
+	/* Timer LVT: no delivery mode (NMI is 4 << 8), no reserved bits. */
+	assert_true(vlapic_hw_write(&a, APIC_LVT_TIMER,
+				    0xfff9f4ecU, &hw));
+	assert_int_equal(hw, LVT_MASKED | 0xec);
+	assert_true(vlapic_hw_write(&a, APIC_LVT_TIMER, (1U << 17) | 0x4ec,
+				    &hw));
+	assert_int_equal(hw, (1U << 17) | 0xec);	/* periodic kept */
+	/* Deadline and the reserved mode 11b run as one-shot. */
+	assert_true(vlapic_hw_write(&a, APIC_LVT_TIMER,
+				    LVT_TIMER_DEADLINE | 0xec, &hw));
+	assert_int_equal(hw, 0xec);
+	assert_true(vlapic_hw_write(&a, APIC_LVT_TIMER, (3U << 17) | 0xec,
+				    &hw));
+	assert_int_equal(hw, 0xec);
+	/* Read-only and virtual registers never reach the hardware. */
+	assert_false(vlapic_hw_write(&a, APIC_PPR, 0, &hw));
+	assert_false(vlapic_hw_write(&a, APIC_ISR0, 0, &hw));
+	assert_false(vlapic_hw_write(&a, APIC_IRR7, 0, &hw));
+	assert_false(vlapic_hw_write(&a, APIC_APR, 0, &hw));
+	assert_false(vlapic_hw_write(&a, APIC_ID, 0, &hw));
+	assert_false(vlapic_hw_write(&a, APIC_ICR_LOW, 0x400, &hw));
+	assert_false(vlapic_hw_write(&a, APIC_LVT_ERROR, 0x400, &hw));
+	/* A guest's software disable masks the physical timer LVT. */
+	vlapic_write(&a, APIC_SVR, 0xff, &ipi);
+	assert_true(vlapic_hw_write(&a, APIC_LVT_TIMER, 0xec, &hw));
+	assert_int_equal(hw, LVT_MASKED | 0xec);
+}
+
+/* SDM 11.4.7.2: LVTs masked while disabled, and left so on re-enable. */
+static void test_software_disable_masks_lvts(void **state)
+{
+	struct vlapic_ipi ipi;
+
+	(void)state;
+	vlapic_write(&a, APIC_SVR, 0x1ff, &ipi);
+	vlapic_write(&a, APIC_LVT_TIMER, 0xec, &ipi);
+	vlapic_write(&a, 0x350, 0x700, &ipi);
+	assert_int_equal(vlapic_read(&a, APIC_LVT_TIMER), 0xec);
+	vlapic_write(&a, APIC_SVR, 0x0ff, &ipi);
+	assert_int_equal(vlapic_read(&a, APIC_LVT_TIMER), LVT_MASKED | 0xec);
+	assert_int_equal(vlapic_read(&a, 0x350), LVT_MASKED | 0x700);
+	vlapic_write(&a, APIC_LVT_TIMER, 0xed, &ipi);
+	assert_int_equal(vlapic_read(&a, APIC_LVT_TIMER), LVT_MASKED | 0xed);
+	vlapic_write(&a, APIC_SVR, 0x1ff, &ipi);
+	assert_int_equal(vlapic_read(&a, APIC_LVT_TIMER), LVT_MASKED | 0xed);
+	vlapic_write(&a, APIC_LVT_TIMER, 0xed, &ipi);
+	assert_int_equal(vlapic_read(&a, APIC_LVT_TIMER), 0xed);
+	/* The timer LVT keeps only vector, mask and mode. */
+	vlapic_write(&a, APIC_LVT_TIMER, 0xffffffedU, &ipi);
+	assert_int_equal(vlapic_read(&a, APIC_LVT_TIMER),
+			 0xed | LVT_MASKED | LVT_TIMER_MODE_MASK);
+	/* EOI broadcast suppression is not offered (version bit 24 clear). */
+	vlapic_write(&a, APIC_SVR, 0x11ff, &ipi);
+	assert_int_equal(vlapic_read(&a, APIC_SVR), 0x1ff);
 }
 
 static void test_deadline_mode_follows_lvt_timer(void **state)
@@ -162,6 +242,14 @@ static void test_deadline_count(void **state)
 	/* Near the top of the TSC range nothing wraps. */
 	assert_int_equal(vlapic_deadline_count(~0ULL - 3000, ~0ULL, tsc_hz,
 					       timer_hz), 1000);
+	/*
+	 * Rates whose product reaches 2^64 (a 2^34 Hz TSC, a 2^31 Hz timer):
+	 * 2^34 - 1 ticks are just under a second, 2^31 - 1 timer counts.
+	 */
+	assert_int_equal(vlapic_deadline_count(0, (1ULL << 34) - 1, 1ULL << 34,
+					       1ULL << 31), (1U << 31) - 1);
+	assert_int_equal(vlapic_deadline_count(0, 3, 1ULL << 34, 1ULL << 34),
+			 3);
 }
 
 int main(void)
@@ -173,6 +261,8 @@ int main(void)
 		cmocka_unit_test_setup(test_shorthands_and_broadcast, setup),
 		cmocka_unit_test_setup(test_logical_flat_and_cluster, setup),
 		cmocka_unit_test(test_hardware_registers),
+		cmocka_unit_test_setup(test_hw_write_filter, setup),
+		cmocka_unit_test_setup(test_software_disable_masks_lvts, setup),
 		cmocka_unit_test_setup(test_deadline_mode_follows_lvt_timer, setup),
 		cmocka_unit_test(test_deadline_count),
 	};

@@ -29,6 +29,7 @@ test_vrtc_SRCS        := drivers/emul/vrtc.c
 test_vioapic_SRCS     := drivers/emul/vioapic.c
 test_vplatform_SRCS   := drivers/emul/vplatform.c
 test_insn_SRCS        := arch/x86/insn.c
+test_mmio_check_SRCS  := kernel/exit/mmio_check.c arch/x86/insn.c
 test_guest_walk_SRCS  := arch/x86/guest_walk.c
 test_vmx_caps_SRCS    := arch/x86/vmx/vmx_caps.c
 test_ept_SRCS         := arch/x86/paging.c arch/x86/vmx/ept.c

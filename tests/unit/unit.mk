@@ -9,6 +9,7 @@ UNIT_LDLIBS := -lcmocka
 
 test_format_SRCS      := lib/format.c
 test_acpi_SRCS        := drivers/acpi/acpi.c
+test_prt_SRCS         := drivers/acpi/prt.c drivers/acpi/aml.c
 test_frame_alloc_SRCS := kernel/frame_alloc.c
 test_memmap_SRCS      := kernel/memmap.c kernel/frame_alloc.c boot/efi_memtype.c
 test_paging_SRCS      := arch/x86/paging.c

@@ -42,6 +42,23 @@ PCI_SCENARIOS = [
                  ONE + "devices = 00:03.0\n",
                  r'error: bulkhead.cfg:5: partition "a": device 00:03.0 '
                  r"\(1022:0018\) is the IOMMU", qemu_extra=AMD_IOMMU + EDU),
+    # q35 slots 4 apart share a PIRQ line (its _PRT: 00:04.0 and 00:08.0
+    # INTA both GSI 20), read from QEMU's DSDT by drivers/acpi/prt.c.
+    config_error("pci-shared-intx-line-refused",
+                 ONE + "devices = 00:04.0\n" +
+                 PART % ("b", "2", "8M", HELLO) + "devices = 00:08.0\n",
+                 r'error: bulkhead.cfg:10: partition "b": device 00:08.0 '
+                 r"shares its INTx line \(GSI 20\) with 00:04.0 of "
+                 r'partition "a" \(line 5\): give both to one partition, or '
+                 r"move one to a slot on another line",
+                 qemu_extra=AMD_IOMMU + EDU +
+                 ["-device", "edu,addr=0x8"],
+                 anywhere=[r"PCI: INTx lines from the firmware's _PRT "
+                           r"\(128 entries; DSDT and \d+ SSDT\(s\) read\)",
+                           r"PCI 00:04\.0 1234:11e8 .*: unassigned, INTA "
+                           r"GSI 20 \(active high\)",
+                           r"PCI 00:08\.0 1234:11e8 .*: unassigned, INTA "
+                           r"GSI 20 \(active high\)"]),
     config_error("pci-without-iommu-refused",
                  ONE + "devices = 00:03.0\n",
                  r'error: bulkhead.cfg:5: partition "a": devices need an '

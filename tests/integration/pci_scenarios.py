@@ -157,3 +157,42 @@ PCI_SCENARIOS += [
                  r"IOMMU: VT-d .*interrupt remapping on",
                  r"IOMMU: DMA fault by 00:03.0 \(partition edu\)"),
 ]
+
+# --- edu's INTx, routed through the physical I/O APIC ------------------
+# With MSI off, edu raises its INTx line (hw/misc/edu.c). The guest finds
+# its GSI in the partition's _PRT, programs its I/O APIC pin, and each of
+# five raises must arrive exactly once on its own vCPU (the level line
+# re-armed after every EOI), a raise under the pin's mask must wait for
+# the unmask, and the stop must mask the line again (INTx quiesced).
+EDU_INTX = ("[hypervisor]\nexit_when_done = yes\n"
+            "[partition edu]\ncpus = 1\nmemory = 32M\n"
+            "kernel = guests/edu-dma.elf\n"
+            'cmdline = "intx=5"\ndevices = %s\n')
+
+
+def edu_intx_scenario(name, iommu_args, bdf, gsi):
+    return Scenario(
+        name=name, config_text=EDU_INTX % bdf, smp=2,
+        qemu_extra=iommu_args + EDU,
+        expect=[r"PCI %s 1234:11e8 .*: partition edu, INTA GSI %d "
+                r"\(active high\)" % (bdf, gsi),
+                r"partition edu: %s INTA is its GSI %d \(host GSI %d, "
+                r"I/O APIC 0 pin %d\)" % (bdf, gsi, gsi, gsi),
+                r"edu: intx INTA gsi %d vector 0x41 to apic 0: 5/5 raises "
+                r"delivered once each \(6 interrupts\), masked raise held "
+                r"until unmasked" % gsi,
+                r"edu: done",
+                r"partition edu: 1 PCI function\(s\) quiesced \(bus "
+                r"master, MSI, MSI-X, INTx off",
+                r"run finished: success"],
+        forbid=[r"EXCEPTION", r"interrupts on other vectors",
+                r"not routed"],
+        exit_status=RUN_OK, timeout=150)
+
+
+PCI_SCENARIOS += [
+    # q35's _PRT: slot 4 INTA is GSI 20, slot 3 INTA GSI 23.
+    edu_intx_scenario("edu-intx-amd-vi", AMD_IOMMU, "00:04.0", 20),
+    edu_intx_scenario("edu-intx-vt-d",
+                      ["-device", "intel-iommu,intremap=on"], "00:03.0", 23),
+]

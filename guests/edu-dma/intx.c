@@ -136,7 +136,9 @@ static uint32_t raise_rounds(uint32_t rounds)
 	return ok;
 }
 
-/* Raised while masked: held ("held"), then delivered when unmasked. */
+static const char held_until_unmasked[] = "held until unmasked";
+
+/* Raised while masked: held, then delivered when unmasked. */
 static const char *mask_holds(uint32_t gsi, uint32_t low, uint32_t self)
 {
 	uint32_t before = intx_count;
@@ -148,12 +150,7 @@ static const char *mask_holds(uint32_t gsi, uint32_t low, uint32_t self)
 	program_pin(gsi, low, self);
 	if (!wait_count(before + 1, INTX_WAIT_TICKS))
 		return "lost: not delivered on unmask";
-	return "held until unmasked";
-}
-
-static int strcmp_held(const char *what)
-{
-	return strncmp(what, "held", 4);
+	return held_until_unmasked;
 }
 
 int intx_test(uint32_t bdf, uint32_t vec, uint32_t rounds)
@@ -189,6 +186,6 @@ int intx_test(uint32_t bdf, uint32_t vec, uint32_t rounds)
 	       'A' + pin - 1, gsi, vec, self, ok, rounds, intx_count, masked);
 	if (other_count)
 		printf("edu: %u interrupts on other vectors\n", other_count);
-	return ok == rounds && !strcmp_held(masked) && !other_count ?
+	return ok == rounds && masked == held_until_unmasked && !other_count ?
 	       0 : EXIT_NO_INTX;
 }

@@ -173,10 +173,12 @@ LINUX_PCI_SCENARIOS += [
 # through the physical I/O APIC; /proc/interrupts shows the level pin.
 NVME_INTX_CFG = NVME_CFG.replace('"console=ttyS0"',
                                  '"console=ttyS0 pci=nomsi"')
-LINUX_PCI_SCENARIOS += [
-    Scenario(
-        name="linux-pci-nvme-intx-checksum",
-        config_text=NVME_INTX_CFG, smp=4, qemu_extra=AMD_IOMMU,
+
+
+def nvme_intx(name, iommu):
+    return Scenario(
+        name=name,
+        config_text=NVME_INTX_CFG, smp=4, qemu_extra=iommu,
         qemu_extra_fn=nvme_drive,
         expect=[r"partition nvme: 00:05\.0 INTA is its GSI 21 \(host GSI "
                 r"21, I/O APIC 0 pin 21\)",
@@ -187,5 +189,11 @@ LINUX_PCI_SCENARIOS += [
               (r"nvme: NVME-SHA=", "grep nvme /proc/interrupts\n")],
         forbid=LINUX_FORBID + [r"IOMMU: .*fault", r"not routed",
                                r"nvme.*timeout"],
-        check=nvme_sum_is_the_disk("nvme: "), timeout=300),
+        check=nvme_sum_is_the_disk("nvme: "), timeout=300)
+
+
+LINUX_PCI_SCENARIOS += [
+    nvme_intx("linux-pci-nvme-intx-checksum", AMD_IOMMU),
+    nvme_intx("linux-pci-nvme-intx-checksum-vt-d",
+              ["-device", "intel-iommu,intremap=on"]),
 ]

@@ -476,9 +476,12 @@ static int vtd_ioapic_nmi(uint8_t ioapic_id, unsigned int pin,
 }
 
 /*
- * Level-triggered in the IRTE, so the LAPIC sets TMR and broadcasts the
- * EOI; the entry's vector field equals the IRTE's, which VT-d requires
- * for the I/O APIC to match that EOI (VT-d 5.1.5.1).
+ * Level-triggered in the IRTE (the LAPIC sets TMR). The entry's vector
+ * field, which only EOIs are matched against (VT-d 5.1.5.1), is the pin,
+ * as Linux does with remapping: unique on that I/O APIC, so the explicit
+ * EOI naming it re-arms this line alone, and the LAPIC's broadcast of
+ * the guest's vector matches no such entry (vectors below 32 are never
+ * delivered).
  */
 static int vtd_ioapic_irq(uint8_t ioapic_id, unsigned int pin,
 			  uint32_t apic_id, uint8_t vector, uint64_t *rte)
@@ -497,7 +500,7 @@ static int vtd_ioapic_irq(uint8_t ioapic_id, unsigned int pin,
 	h = set_irte(ioapic_owner(sid, pin), e);
 	spin_unlock(&lock);
 	if (h >= 0)
-		*rte = vtd_ioapic_rte((unsigned int)h, vector);
+		*rte = vtd_ioapic_rte((unsigned int)h, (uint8_t)pin);
 	return h < 0 ? h : 0;
 }
 

@@ -61,14 +61,30 @@ static void mask_ioapic(uint32_t address)
 }
 
 static const struct madt_info *platform;
+/*
+ * Read once at boot (one CPU): later lookups touch no indirect register
+ * outside ioapic_lock, so no CPU's index write lands between another's
+ * index and data accesses.
+ */
+static struct {
+	unsigned int pins;
+	uint8_t version;
+} ioapic_facts[MAX_IOAPICS];
 
 void irq_quiesce_platform(const struct madt_info *madt)
 {
 	platform = madt;
 	outb(PIC_MASTER_DATA, PIC_MASK_ALL);
 	outb(PIC_SLAVE_DATA, PIC_MASK_ALL);
-	for (unsigned int i = 0; i < madt->ioapic_count; i++)
+	for (unsigned int i = 0; i < madt->ioapic_count; i++) {
+		volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)
+			madt->ioapics[i].address;
+
+		ioapic_facts[i].pins = ioapic_pins(base);
+		ioapic_facts[i].version = (uint8_t)(ioapic_read(base,
+			IOAPIC_REG_VERSION) & IOAPIC_VERSION_MASK);
 		mask_ioapic(madt->ioapics[i].address);
+	}
 }
 
 /* The indirect registers of all I/O APICs, used from any CPU. */
@@ -86,7 +102,7 @@ static const struct madt_ioapic *ioapic_find(unsigned int gsi,
 		const struct madt_ioapic *io = &platform->ioapics[i];
 
 		*pin = gsi - io->gsi_base;
-		if (gsi >= io->gsi_base && *pin < ioapic_pins(ioapic_base(io)))
+		if (gsi >= io->gsi_base && *pin < ioapic_facts[i].pins)
 			return io;
 	}
 	return NULL;
@@ -183,8 +199,7 @@ void irq_eoi_gsi(unsigned int gsi, uint8_t vector)
 	base = ioapic_base(io);
 	reg = IOAPIC_REG_REDIR + 2 * pin;
 	spin_lock(&ioapic_lock);
-	if ((ioapic_read(base, IOAPIC_REG_VERSION) & IOAPIC_VERSION_MASK) >=
-	    IOAPIC_VERSION_EOI) {
+	if (ioapic_facts[io - platform->ioapics].version >= IOAPIC_VERSION_EOI) {
 		base[IOAPIC_EOI / 4] = vector;
 	} else {
 		low = ioapic_read(base, reg);

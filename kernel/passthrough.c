@@ -234,7 +234,8 @@ static void intx_route(void *ctx, unsigned int gsi, uint64_t rte)
 	uint8_t vector = (uint8_t)(rte & VIOAPIC_RTE_VECTOR), ioapic;
 	struct vcpu *v = irq_target(p, (uint8_t)(rte >> VIOAPIC_RTE_DEST_SHIFT),
 				    rte & VIOAPIC_RTE_LOGICAL,
-				    rte >> VIOAPIC_RTE_MODE_SHIFT & 7, vector);
+				    rte >> VIOAPIC_RTE_MODE_SHIFT &
+				    VIOAPIC_RTE_MODE_MASK, vector);
 	unsigned int pin;
 	uint64_t hw;
 	int err;

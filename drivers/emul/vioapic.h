@@ -68,6 +68,7 @@ struct vioapic {
 /* Redirection entry fields the guest sets (82093AA 3.2.4). */
 #define VIOAPIC_RTE_VECTOR	0xffULL
 #define VIOAPIC_RTE_MODE_SHIFT	8
+#define VIOAPIC_RTE_MODE_MASK	0x7ULL
 #define VIOAPIC_RTE_LOGICAL	(1ULL << 11)
 #define VIOAPIC_RTE_MASKED	(1ULL << 16)
 #define VIOAPIC_RTE_DEST_SHIFT	56

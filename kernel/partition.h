@@ -45,7 +45,6 @@ struct partition {
 	/* INTx lines the physical I/O APIC routes (kernel/passthrough.c). */
 	uint32_t intx_routed;			/* guest GSIs routed now */
 	uint8_t intx_vector[VIOAPIC_PINS];	/* the guest's vector of each */
-	uint8_t intx_eoi[VIOAPIC_PINS];		/* what an I/O APIC EOI names */
 	struct spinlock lock;
 	volatile int state;
 	unsigned int boot_count;	/* 0 on the first start, +1 per restart */

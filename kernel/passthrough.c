@@ -255,7 +255,6 @@ static void intx_route(void *ctx, unsigned int gsi, uint64_t rte)
 		return;
 	}
 	p->intx_vector[gsi] = vector;
-	p->intx_eoi[gsi] = (uint8_t)hw;
 	__atomic_or_fetch(&p->intx_routed, 1U << gsi, __ATOMIC_SEQ_CST);
 	irq_route_level(fn->gsi, hw, fn->gsi_active_low);
 }
@@ -271,7 +270,7 @@ void passthrough_intx_eoi(struct partition *p, uint8_t vector)
 			continue;
 		fn = intx_function(p, gsi);
 		if (fn)
-			irq_eoi_gsi(fn->gsi, p->intx_eoi[gsi]);
+			irq_eoi_gsi(fn->gsi);
 	}
 }
 
@@ -308,13 +307,23 @@ static void intx_setup(struct partition *p)
 	vioapic_passthrough(&p->ioapic, pins, intx_route, p);
 }
 
-/* Stop and restart: every line masked and unrouted. */
+/*
+ * Stop and restart: every line masked and unrouted, and re-armed at its
+ * I/O APIC: an interrupt the guest never acknowledged would leave remote
+ * IRR set, and the next boot would get no INTx at all. The devices'
+ * INTx is off by now (vpci_quiesce), so nothing fires.
+ */
 static void intx_quiesce(struct partition *p)
 {
-	for (unsigned int i = 0; i < p->vpci.count; i++)
-		if (p->vpci.dev[i].intx_gsi)
-			intx_unroute(p, p->vpci.dev[i].intx_gsi,
-				     p->vpci.dev[i].fn);
+	for (unsigned int i = 0; i < p->vpci.count; i++) {
+		uint8_t gsi = p->vpci.dev[i].intx_gsi;
+		const struct pci_function *fn = p->vpci.dev[i].fn;
+
+		if (!gsi)
+			continue;
+		intx_unroute(p, gsi, fn);
+		irq_eoi_gsi(fn->gsi);
+	}
 }
 
 /* ---- a partition's devices ---- */

@@ -18,6 +18,7 @@
 #define IOAPIC_REG_REDIR	0x10
 #define IOAPIC_MAX_REDIR_SHIFT	16
 #define IOAPIC_REDIR_MASKED	(1U << 16)
+#define IOAPIC_REDIR_VECTOR	0xffU
 #define IOAPIC_REDIR_ACTIVE_LOW	(1U << 13)
 #define IOAPIC_REDIR_LEVEL	(1U << 15)
 #define IOAPIC_EOI		0x40	/* version 0x20 and up (ICH/PCH) */
@@ -184,10 +185,11 @@ void irq_mask_gsi(unsigned int gsi)
 }
 
 /*
- * The EOI register where the I/O APIC has one; on older ones an entry
- * switched to edge and back clears remote IRR, as Linux does.
+ * The EOI register where the I/O APIC has one, naming the entry's own
+ * vector field; on older ones an entry switched to edge and back clears
+ * remote IRR, as Linux does.
  */
-void irq_eoi_gsi(unsigned int gsi, uint8_t vector)
+void irq_eoi_gsi(unsigned int gsi)
 {
 	unsigned int pin;
 	const struct madt_ioapic *io = ioapic_find(gsi, &pin);
@@ -199,10 +201,10 @@ void irq_eoi_gsi(unsigned int gsi, uint8_t vector)
 	base = ioapic_base(io);
 	reg = IOAPIC_REG_REDIR + 2 * pin;
 	spin_lock(&ioapic_lock);
+	low = ioapic_read(base, reg);
 	if (ioapic_facts[io - platform->ioapics].version >= IOAPIC_VERSION_EOI) {
-		base[IOAPIC_EOI / 4] = vector;
+		base[IOAPIC_EOI / 4] = low & IOAPIC_REDIR_VECTOR;
 	} else {
-		low = ioapic_read(base, reg);
 		ioapic_write(base, reg, (low | IOAPIC_REDIR_MASKED) &
 					~IOAPIC_REDIR_LEVEL);
 		ioapic_write(base, reg, low);

@@ -36,7 +36,10 @@ int irq_ioapic_of(unsigned int gsi, uint8_t *ioapic_id, unsigned int *pin);
 /* Programs gsi unmasked, level-triggered, with the given polarity. */
 int irq_route_level(unsigned int gsi, uint64_t rte, bool active_low);
 void irq_mask_gsi(unsigned int gsi);
-/* Re-arms level-triggered gsi after its interrupt was handled. */
-void irq_eoi_gsi(unsigned int gsi, uint8_t vector);
+/*
+ * Re-arms level-triggered gsi after its interrupt was handled: an EOI
+ * naming its entry's vector field, which is to be unique on its I/O APIC.
+ */
+void irq_eoi_gsi(unsigned int gsi);
 
 #endif

@@ -32,6 +32,7 @@ extern volatile uint32_t msi_count, other_count, intx_count;
 /* Where intx_isr acknowledges the device: edu_bar + EDU_IRQ_ACK. */
 extern volatile uint32_t intx_ack_reg;
 void msi_isr(void), other_isr(void), spurious_isr(void), intx_isr(void);
+void intx_stuck_isr(void);
 
 uint32_t pci_read(uint32_t bdf, uint32_t off);
 void pci_write(uint32_t bdf, uint32_t off, uint32_t v);
@@ -47,5 +48,7 @@ void irq_setup(void);
  * each delivered once, then one held by the mask and delivered on unmask.
  */
 int intx_test(uint32_t bdf, uint32_t vec, uint32_t rounds);
+/* Raises INTx, leaves it unhandled and resets the partition. */
+void intx_leave_raised(uint32_t bdf, uint32_t vec) __attribute__((noreturn));
 
 #endif

@@ -29,6 +29,10 @@
 #define RTE_MASKED		(1u << 16)
 #define RTE_DEST_SHIFT		24	/* in the high dword */
 
+/* The partition's ACPI RESET_REG (docs/guest-interface.md). */
+#define RESET_PORT		0xcf9
+#define RESET_VALUE		0x06
+
 #define INTX_WAIT_TICKS		MSI_WAIT_TICKS
 #define STRAY_WAIT_TICKS	(1ull << 24)
 
@@ -151,6 +155,34 @@ static const char *mask_holds(uint32_t gsi, uint32_t low, uint32_t self)
 	if (!wait_count(before + 1, INTX_WAIT_TICKS))
 		return "lost: not delivered on unmask";
 	return held_until_unmasked;
+}
+
+/*
+ * Leaves the line raised and its interrupt in service (no acknowledge, no
+ * EOI), then resets the partition (ACPI RESET_REG, port 0xCF9): the next
+ * boot finds edu's status still set (edu has no FLR) and must get its
+ * INTx again, which needs the stop to have re-armed the I/O APIC pin.
+ */
+void intx_leave_raised(uint32_t bdf, uint32_t vec)
+{
+	uint32_t pin = pci_read(bdf, PCI_INTERRUPT_REG) >> 8 & 0xff;
+	uint32_t self = mmio_read32(LAPIC_ID) >> 24;
+	int gsi = pin >= 1 && pin <= 4 ? prt_gsi(bdf, pin) : -1;
+
+	if (gsi < 0 || gsi >= 24)
+		guest_exit(EXIT_NO_INTX);
+	irq_setup();
+	idt_set(vec, intx_stuck_isr);
+	intx_count = 0;
+	intx_enable(bdf);
+	program_pin((uint32_t)gsi, vec | RTE_LEVEL | RTE_ACTIVE_LOW, self);
+	asm volatile("sti" ::: "memory");
+	edu_write(EDU_IRQ_RAISE, EDU_TEST_IRQ);
+	wait_count(1, INTX_WAIT_TICKS);
+	printf("edu: intx left in service (%u interrupt), line raised: "
+	       "resetting\n", intx_count);
+	outb(RESET_PORT, RESET_VALUE);
+	halt_forever();
 }
 
 int intx_test(uint32_t bdf, uint32_t vec, uint32_t rounds)

@@ -33,6 +33,14 @@ intx_isr:
 	iret
 	.size intx_isr, . - intx_isr
 
+	/* edu's INTx left unhandled: counted, no acknowledge, no EOI. */
+	.globl intx_stuck_isr
+	.type intx_stuck_isr, @function
+intx_stuck_isr:
+	lock incl intx_count
+	iret
+	.size intx_stuck_isr, . - intx_stuck_isr
+
 	/* Any other vector from 32 up: counted, so a wrong vector shows. */
 	.globl other_isr
 	.type other_isr, @function

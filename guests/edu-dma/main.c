@@ -13,6 +13,9 @@
  *    the I/O APIC pin level-triggered for vector intx_vector (default
  *    0x41) on our APIC, N raises each delivered exactly once (the line
  *    re-armed after each EOI), one raise held by the pin's mask.
+ *    With intx_restart=1 (first boot only: edu's status is clear), the
+ *    INTx is raised and left in service, and the partition resets; a
+ *    boot that finds edu's status set acknowledges it first.
  * 6. With irq=1: program the MSI capability for APIC msi_apic (default:
  *    our own) and vector msi_vector, raise edu's interrupt, report it.
  *
@@ -491,6 +494,13 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	err = edu_setup((uint32_t)buses, &bdf);
 	if (!err)
 		err = edu_check_alive();
+	if (!err && edu_read(EDU_IRQ_STATUS)) {
+		printf("edu: restarted with status 0x%x left raised: "
+		       "acknowledged\n", edu_read(EDU_IRQ_STATUS));
+		edu_write(EDU_IRQ_ACK, edu_read(EDU_IRQ_STATUS));
+	} else if (!err && cmdline_int(cmdline, "intx_restart", 0)) {
+		intx_leave_raised(bdf, (uint32_t)intx_vec);
+	}
 	if (!err)
 		err = dma_own_ram();
 	if (err)

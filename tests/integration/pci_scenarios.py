@@ -167,18 +167,30 @@ PCI_SCENARIOS += [
 EDU_INTX = ("[hypervisor]\nexit_when_done = yes\n"
             "[partition edu]\ncpus = 1\nmemory = 32M\n"
             "kernel = guests/edu-dma.elf\n"
-            'cmdline = "intx=5"\ndevices = %s\n')
+            'cmdline = "intx=5%s"\ndevices = %s\n')
+# intx_restart=1: the first boot leaves the line raised and its interrupt
+# in service, and resets; the restarted guest must get INTx as before,
+# so the stop must have re-armed the I/O APIC pin (its remote IRR).
+RESTARTED = [r"edu: intx left in service \(1 interrupt\), line raised: "
+             r"resetting",
+             r"partition edu: the guest asked for a reboot",
+             r"partition edu: 1 PCI function\(s\) quiesced \(bus "
+             r"master, MSI, MSI-X, INTx off",
+             r"partition edu: restarting \(restart 1\)",
+             r"edu: restarted with status 0x1000 left raised: "
+             r"acknowledged"]
 
 
-def edu_intx_scenario(name, iommu_args, bdf, gsi):
+def edu_intx_scenario(name, iommu_args, bdf, gsi, restart=False):
     return Scenario(
-        name=name, config_text=EDU_INTX % bdf, smp=2,
-        qemu_extra=iommu_args + EDU,
+        name=name, smp=2, qemu_extra=iommu_args + EDU,
+        config_text=EDU_INTX % (" intx_restart=1" if restart else "", bdf),
         expect=[r"PCI %s 1234:11e8 .*: partition edu, INTA GSI %d "
                 r"\(active high\)" % (bdf, gsi),
                 r"partition edu: %s INTA is its GSI %d \(host GSI %d, "
-                r"I/O APIC 0 pin %d\)" % (bdf, gsi, gsi, gsi),
-                r"edu: intx INTA gsi %d vector 0x41 to apic 0: 5/5 raises "
+                r"I/O APIC 0 pin %d\)" % (bdf, gsi, gsi, gsi)] +
+               (RESTARTED if restart else []) +
+               [r"edu: intx INTA gsi %d vector 0x41 to apic 0: 5/5 raises "
                 r"delivered once each \(6 interrupts\), masked raise held "
                 r"until unmasked" % gsi,
                 r"edu: done",
@@ -195,4 +207,9 @@ PCI_SCENARIOS += [
     edu_intx_scenario("edu-intx-amd-vi", AMD_IOMMU, "00:04.0", 20),
     edu_intx_scenario("edu-intx-vt-d",
                       ["-device", "intel-iommu,intremap=on"], "00:03.0", 23),
+    edu_intx_scenario("edu-intx-restart-amd-vi", AMD_IOMMU, "00:04.0", 20,
+                      restart=True),
+    edu_intx_scenario("edu-intx-restart-vt-d",
+                      ["-device", "intel-iommu,intremap=on"], "00:03.0", 23,
+                      restart=True),
 ]

@@ -46,7 +46,8 @@ HV_SRCS := \
 	kernel/passthrough.c arch/x86/iommu/iommu.c \
 	arch/x86/iommu/amd_vi.c arch/x86/iommu/amd_vi_tables.c \
 	arch/x86/iommu/vtd.c arch/x86/iommu/vtd_tables.c \
-	drivers/acpi/acpi.c drivers/machine_exit.c drivers/uart16550.c \
+	drivers/acpi/acpi.c drivers/acpi/aml.c drivers/acpi/prt.c \
+	drivers/machine_exit.c drivers/uart16550.c \
 	drivers/pci/pci.c drivers/pci/pci_assign.c drivers/pci/pci_config.c \
 	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
 	drivers/emul/vpit.c drivers/emul/vrtc.c drivers/emul/vplatform.c \

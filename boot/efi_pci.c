@@ -2,6 +2,7 @@
 #include "boot/efi_pci.h"
 #include "boot/efi_util.h"
 #include "arch/x86/iommu/iommu_select.h"
+#include "drivers/acpi/prt.h"
 #include "drivers/pci/pci_assign.h"
 #include "drivers/pci/pci_config.h"
 #include "drivers/uart16550.h"
@@ -35,6 +36,58 @@ static void read_acpi(struct boot_info *info)
 		info->iommu = IOMMU_VT_D;
 }
 
+/* The firmware's DSDT and SSDTs, for the AML reader. */
+static void aml_tables_of(const struct acpi_tables *t, struct aml_tables *out)
+{
+	const uint8_t *table;
+	uint32_t len;
+
+	*out = (struct aml_tables){ 0 };
+	if (!acpi_find_dsdt(t, &table, &len))
+		aml_add_table(out, table, len);
+	for (unsigned int n = 0; out->count < AML_MAX_TABLES &&
+	     !acpi_find_nth_table(t, "SSDT", n, &table, &len); n++)
+		aml_add_table(out, table, len);
+}
+
+/*
+ * Each function's INTx line, from the _PRT of the root bridge (functions
+ * on the root bus only: behind a bridge the firmware may route by its
+ * own _PRT or by the bridge swizzle, and we do not guess which).
+ */
+static void read_intx_routes(struct boot_info *info)
+{
+	static struct prt_table prt;
+	struct aml_tables aml = { 0 };
+	struct acpi_tables t;
+	unsigned int routed = 0;
+
+	if (info->rsdp && !acpi_init(&t, info->rsdp, acpi_identity_map, NULL))
+		aml_tables_of(&t, &aml);
+	prt = (struct prt_table){ .why = "the firmware has no DSDT" };
+	if (!aml.count || prt_read(&aml, info->pci.bus_start, &prt)) {
+		pr_info("PCI: INTx unavailable, MSI and MSI-X only: %s",
+			prt.why);
+		return;
+	}
+	for (unsigned int i = 0; i < info->pci.count; i++) {
+		struct pci_function *f = &info->pci.fn[i];
+		const struct prt_route *r;
+
+		if (!f->irq_pin || f->irq_pin > 4 ||
+		    pci_bus(f->rid) != info->pci.bus_start)
+			continue;
+		r = prt_lookup(&prt, pci_slot(f->rid), f->irq_pin - 1);
+		if (!r)
+			continue;
+		f->gsi = r->gsi;
+		f->gsi_active_low = r->active_low;
+		routed++;
+	}
+	pr_info("PCI: INTx lines from the firmware's _PRT (%u entries; DSDT and %u SSDT(s) read): %u function(s) routed",
+		prt.count, aml.count - 1, routed);
+}
+
 /* Decoding is off while BARs are probed: no firmware timer may run then. */
 static void scan(struct boot_info *info, const struct pci_access *a)
 {
@@ -47,9 +100,24 @@ static void scan(struct boot_info *info, const struct pci_access *a)
 	efi_st->BootServices->RestoreTPL(tpl);
 }
 
+/* ", INTA GSI 20" or ", INTA unrouted", after the owner. */
+static const char *intx_text(const struct pci_function *f, char *buf,
+			     size_t size)
+{
+	if (!f->irq_pin || f->irq_pin > 4)
+		return "";
+	if (f->gsi == PCI_GSI_NONE)
+		snformat(buf, size, ", INT%c unrouted", 'A' + f->irq_pin - 1);
+	else
+		snformat(buf, size, ", INT%c GSI %u (active %s)",
+			 'A' + f->irq_pin - 1, f->gsi,
+			 f->gsi_active_low ? "low" : "high");
+	return buf;
+}
+
 static void log_functions(const struct boot_info *info)
 {
-	char text[PCI_DESCRIPTION_MAX];
+	char text[PCI_DESCRIPTION_MAX], intx[40];
 
 	if (info->pci.ecam_base)
 		pr_info("PCI: %u function(s) through ECAM at %#llx (buses %u-%u)",
@@ -63,9 +131,10 @@ static void log_functions(const struct boot_info *info)
 		const struct pci_function *f = &info->pci.fn[i];
 
 		pci_describe(f, text, sizeof(text));
-		pr_info("PCI %s: %s%s", text, f->owner < 0 ?
+		pr_info("PCI %s: %s%s%s", text, f->owner < 0 ?
 			"unassigned" : "partition ", f->owner < 0 ? "" :
-			info->config.partitions[f->owner].name);
+			info->config.partitions[f->owner].name,
+			intx_text(f, intx, sizeof(intx)));
 	}
 	if (info->pci.skipped)
 		pr_warn("PCI: %u function(s) beyond the limit of %u are left off (and cannot be assigned)",
@@ -113,6 +182,7 @@ int efi_pci_prepare(struct boot_info *info, struct config_error *err)
 	read_acpi(info);
 	pci_config_access(&a, &info->pci_window);
 	scan(info, &a);
+	read_intx_routes(info);
 	ret = pci_assign(&info->pci, &info->config, &rsv, err);
 	for (unsigned int p = 0; !ret && p < info->config.partition_count; p++)
 		ret = ram_layout_plan(&info->partitions[p].layout,

@@ -35,10 +35,14 @@ $(GUEST_OBJ_DIR)/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
-# One link rule per guest: its own .c/.S files plus the runtime.
+# edu-dma reads its partition's _PRT with the hypervisor's AML reader.
+GUEST_edu-dma_SHARED := drivers/acpi/aml.c drivers/acpi/prt.c
+
+# One link rule per guest: its own .c/.S files, sources it shares with
+# the hypervisor, plus the runtime.
 define guest_rule
 GUEST_$(1)_OBJS := $$(patsubst %,$$(GUEST_OBJ_DIR)/%.o,\
-	$$(wildcard guests/$(1)/*.c guests/$(1)/*.S))
+	$$(wildcard guests/$(1)/*.c guests/$(1)/*.S) $$(GUEST_$(1)_SHARED))
 $$(BUILD)/guests/$(1).elf: $$(GUEST_$(1)_OBJS) $$(GUEST_LIB_OBJS) \
 		guests/lib/guest.ld
 	@mkdir -p $$(dir $$@)

@@ -41,6 +41,9 @@ struct partition {
 	struct vrtc rtc;
 	struct vplatform platform;
 	struct vpci vpci;	/* its PCI functions' config space */
+	/* INTx lines the physical I/O APIC routes (kernel/passthrough.c). */
+	uint32_t intx_routed;			/* guest GSIs routed now */
+	uint8_t intx_vector[VIOAPIC_PINS];	/* the guest's vector of each */
 	struct spinlock lock;
 	volatile int state;
 	unsigned int boot_count;	/* 0 on the first start, +1 per restart */

@@ -55,13 +55,13 @@ static void stop_unowned_dma(struct pci_inventory *inv)
 		if (keeps_bus_master(f))
 			continue;
 		cmd = pci_read(&hw, f->rid, PCI_COMMAND, 2);
-		if (!(cmd & PCI_COMMAND_MASTER))
-			continue;
+		/* INTx off too: its line may be a partition's. */
 		pci_write(&hw, f->rid, PCI_COMMAND, 2,
-			  cmd & ~PCI_COMMAND_MASTER);
-		stopped++;
+			  (cmd & ~PCI_COMMAND_MASTER) | PCI_COMMAND_INTX_OFF);
+		if (cmd & PCI_COMMAND_MASTER)
+			stopped++;
 	}
-	pr_info("PCI: bus mastering turned off on %u function(s) no partition owns",
+	pr_info("PCI: bus mastering turned off on %u function(s) no partition owns (and INTx on all of them)",
 		stopped);
 }
 
@@ -112,25 +112,37 @@ void passthrough_high_bars(const struct pci_inventory *inv,
 
 /* ---- interrupts: the guest's message, onto its vCPU's core ---- */
 
-static struct vcpu *msi_target(struct partition *p, const struct vpci_msg *m)
+/*
+ * The vCPU a fixed or lowest-priority interrupt for `dest` reaches, or
+ * NULL. Lowest priority: any one target will do (SDM 10.6.2.4).
+ */
+static struct vcpu *irq_target(struct partition *p, uint8_t dest,
+			       bool logical, unsigned int mode, uint8_t vector)
 {
 	struct vlapic_ipi ipi = {
 		.kind = VLAPIC_IPI_FIXED,
 		.dest = VLAPIC_DEST_FIELD,
-		.dest_id = (uint32_t)(m->address >> MSI_DEST_SHIFT) & 0xff,
-		.logical = m->address & MSI_DEST_LOGICAL,
+		.dest_id = dest,
+		.logical = logical,
 	};
-	unsigned int mode = m->data >> MSI_DATA_MODE_SHIFT & MSI_DATA_MODE_MASK;
 
-	if ((m->address & MSI_ADDRESS_MASK) != MSI_ADDRESS_BASE ||
-	    (mode != MSI_MODE_FIXED && mode != MSI_MODE_LOWEST) ||
-	    (m->data & MSI_DATA_VECTOR) < FIRST_DEVICE_VECTOR)
+	if ((mode != MSI_MODE_FIXED && mode != MSI_MODE_LOWEST) ||
+	    vector < FIRST_DEVICE_VECTOR)
 		return NULL;
-	/* Lowest priority: any one target will do (SDM 10.6.2.4). */
 	for (unsigned int i = 0; i < p->vcpu_count; i++)
 		if (vlapic_ipi_targets(&ipi, ~0U, &p->vcpus[i]->lapic))
 			return p->vcpus[i];
 	return NULL;
+}
+
+static struct vcpu *msi_target(struct partition *p, const struct vpci_msg *m)
+{
+	if ((m->address & MSI_ADDRESS_MASK) != MSI_ADDRESS_BASE)
+		return NULL;
+	return irq_target(p, (uint8_t)(m->address >> MSI_DEST_SHIFT),
+			  m->address & MSI_DEST_LOGICAL,
+			  m->data >> MSI_DATA_MODE_SHIFT & MSI_DATA_MODE_MASK,
+			  (uint8_t)(m->data & MSI_DATA_VECTOR));
 }
 
 static bool msi_route(void *ctx, uint16_t rid, unsigned int index,
@@ -176,6 +188,140 @@ static void msix_entry(void *ctx, const struct pci_function *fn,
 	e[1] = (uint32_t)(address >> 32);
 	e[2] = data;
 	e[MSIX_VECTOR_CONTROL / 4] = 0;
+}
+
+/* ---- INTx: the guest's I/O APIC entry, onto the physical I/O APIC ---- */
+
+/* The function whose INTx line is guest GSI `gsi`, or NULL. */
+static const struct pci_function *intx_function(struct partition *p,
+						unsigned int gsi)
+{
+	for (unsigned int i = 0; i < p->vpci.count; i++)
+		if (p->vpci.dev[i].intx_gsi == gsi)
+			return p->vpci.dev[i].fn;
+	return NULL;
+}
+
+/* Stops the line: physical entry masked, its remapping entry cleared. */
+static void intx_unroute(struct partition *p, unsigned int gsi,
+			 const struct pci_function *fn)
+{
+	uint8_t ioapic;
+	unsigned int pin;
+
+	__atomic_and_fetch(&p->intx_routed, ~(1U << gsi), __ATOMIC_SEQ_CST);
+	irq_mask_gsi(fn->gsi);
+	if (irq_ioapic_of(fn->gsi, &ioapic, &pin))
+		return;
+	spin_lock(&iommu_lock);
+	iommu()->ioapic_irq_clear(ioapic, pin);
+	spin_unlock(&iommu_lock);
+}
+
+/*
+ * The guest wrote its I/O APIC entry for a passed-through line (under
+ * p->lock): the physical entry follows, level-triggered with the host's
+ * polarity, through a remapping entry that lets that I/O APIC pin send
+ * only this vector to the named vCPU's core. Masked, or naming no vCPU
+ * of the partition, the line stays masked.
+ */
+static void intx_route(void *ctx, unsigned int gsi, uint64_t rte)
+{
+	struct partition *p = ctx;
+	const struct pci_function *fn = intx_function(p, gsi);
+	uint8_t vector = (uint8_t)(rte & VIOAPIC_RTE_VECTOR), ioapic;
+	struct vcpu *v = irq_target(p, (uint8_t)(rte >> VIOAPIC_RTE_DEST_SHIFT),
+				    rte & VIOAPIC_RTE_LOGICAL,
+				    rte >> VIOAPIC_RTE_MODE_SHIFT &
+				    VIOAPIC_RTE_MODE_MASK, vector);
+	unsigned int pin;
+	uint64_t hw;
+	int err;
+
+	if (!fn)
+		return;
+	intx_unroute(p, gsi, fn);
+	if ((rte & VIOAPIC_RTE_MASKED) || !v ||
+	    irq_ioapic_of(fn->gsi, &ioapic, &pin))
+		return;
+	spin_lock(&iommu_lock);
+	err = iommu()->ioapic_irq(ioapic, pin, v->phys_apic_id, vector, &hw);
+	spin_unlock(&iommu_lock);
+	if (err) {
+		pr_warn("partition %s: INTx GSI %u (host GSI %u) not routed (error %d)",
+			p->cfg->name, gsi, fn->gsi, err);
+		return;
+	}
+	p->intx_vector[gsi] = vector;
+	__atomic_or_fetch(&p->intx_routed, 1U << gsi, __ATOMIC_SEQ_CST);
+	irq_route_level(fn->gsi, hw, fn->gsi_active_low);
+}
+
+void passthrough_intx_eoi(struct partition *p, uint8_t vector)
+{
+	uint32_t routed = __atomic_load_n(&p->intx_routed, __ATOMIC_ACQUIRE);
+
+	for (unsigned int gsi = 0; routed; gsi++, routed >>= 1) {
+		const struct pci_function *fn;
+
+		if (!(routed & 1) || p->intx_vector[gsi] != vector)
+			continue;
+		fn = intx_function(p, gsi);
+		if (fn)
+			irq_eoi_gsi(fn->gsi);
+	}
+}
+
+/*
+ * Keeps the INTx line of each function whose host line the hardware can
+ * route (an I/O APIC has the GSI, the IOMMU remaps it); the others read
+ * interrupt pin 0, with the reason logged.
+ */
+static void intx_setup(struct partition *p)
+{
+	uint32_t pins = 0;
+
+	for (unsigned int i = 0; i < p->vpci.count; i++) {
+		struct vpci_dev *d = &p->vpci.dev[i];
+		const struct pci_function *fn = d->fn;
+		uint8_t ioapic;
+		unsigned int pin;
+
+		if (!d->intx_gsi)
+			continue;
+		if (irq_ioapic_of(fn->gsi, &ioapic, &pin)) {
+			pr_warn("partition %s: %02x:%02x.%x gets no INTx: no I/O APIC in the MADT has its GSI %u",
+				p->cfg->name, pci_bus(fn->rid),
+				pci_slot(fn->rid), fn->rid & 7, fn->gsi);
+			d->intx_gsi = 0;
+			continue;
+		}
+		pins |= 1U << d->intx_gsi;
+		pr_info("partition %s: %02x:%02x.%x INT%c is its GSI %u (host GSI %u, I/O APIC %u pin %u)",
+			p->cfg->name, pci_bus(fn->rid), pci_slot(fn->rid),
+			fn->rid & 7, 'A' + fn->irq_pin - 1, d->intx_gsi,
+			fn->gsi, ioapic, pin);
+	}
+	vioapic_passthrough(&p->ioapic, pins, intx_route, p);
+}
+
+/*
+ * Stop and restart: every line masked and unrouted, and re-armed at its
+ * I/O APIC: an interrupt the guest never acknowledged would leave remote
+ * IRR set, and the next boot would get no INTx at all. The devices'
+ * INTx is off by now (vpci_quiesce), so nothing fires.
+ */
+static void intx_quiesce(struct partition *p)
+{
+	for (unsigned int i = 0; i < p->vpci.count; i++) {
+		uint8_t gsi = p->vpci.dev[i].intx_gsi;
+		const struct pci_function *fn = p->vpci.dev[i].fn;
+
+		if (!gsi)
+			continue;
+		intx_unroute(p, gsi, fn);
+		irq_eoi_gsi(fn->gsi);
+	}
 }
 
 /* ---- a partition's devices ---- */
@@ -280,6 +426,8 @@ int passthrough_create(struct partition *p)
 			err = add_device(p, &inventory->fn[i]);
 			spin_unlock(&iommu_lock);
 		}
+	if (!err)
+		intx_setup(p);
 	return err;
 }
 
@@ -329,9 +477,10 @@ void passthrough_quiesce(struct partition *p)
 		return;
 	spin_lock(&p->lock);
 	vpci_quiesce(&p->vpci);
+	intx_quiesce(p);
 	spin_unlock(&p->lock);
 	reset_functions(p);
-	pr_info("partition %s: %u PCI function(s) quiesced (bus master, MSI, MSI-X off; FLR where offered)",
+	pr_info("partition %s: %u PCI function(s) quiesced (bus master, MSI, MSI-X, INTx off; FLR where offered)",
 		p->cfg->name, p->vpci.count);
 }
 

@@ -21,6 +21,11 @@ void passthrough_high_bars(const struct pci_inventory *inv,
 int passthrough_create(struct partition *p);
 /* Before its RAM is cleared or reused: no DMA, no interrupts, FLR. */
 void passthrough_quiesce(struct partition *p);
+/*
+ * The guest of p acknowledged `vector` at its LAPIC: the I/O APIC pins of
+ * its INTx lines delivering that vector are re-armed.
+ */
+void passthrough_intx_eoi(struct partition *p, uint8_t vector);
 /* How the console's I/O APIC entry must look: NULL without an IOMMU. */
 irq_remap_fn passthrough_nmi_remap(void);
 /* Logs (with the owning partition) whatever the IOMMU recorded. */

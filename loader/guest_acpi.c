@@ -104,6 +104,10 @@
 #define AML_DEVICE_OP		0x82
 #define AML_ROOT_CHAR		'\\'	/* 20.2.2 */
 #define AML_NAME_SEG		4
+#define PRT_ENTRY_ELEMENTS	4	/* 6.2.13: address, pin, source, index */
+#define PRT_ANY_FUNCTION	0xffff	/* address low word: all functions */
+#define PCI_MAX_SLOT		31
+#define PCI_MAX_INTX_PIN	3
 /* 20.2.4 PkgLength: one byte holds 6 bits, each further byte 8 more. */
 #define PKG_LEN_1BYTE_MAX	0x3f
 #define PKG_LEN_MAX_BYTES	4
@@ -456,6 +460,33 @@ static size_t aml_device(struct aml *a, const char *seg)
 	return body;
 }
 
+/*
+ * Name (_PRT, Package () { Package () { 0xSSSSFFFF, pin, Zero, GSI }...}):
+ * source 0, so each entry names its GSI (ACPI 6.4 6.2.13), which the
+ * guest takes as level-triggered, active low and shareable.
+ */
+static void aml_prt(struct aml *a, const struct guest_acpi_pci *pci)
+{
+	size_t table;
+
+	aml_name(a, "_PRT");
+	table = aml_open(a, AML_PACKAGE_OP);
+	aml_byte(a, (uint8_t)pci->route_count);
+	for (unsigned int i = 0; i < pci->route_count; i++) {
+		const struct guest_acpi_route *r = &pci->route[i];
+		size_t entry = aml_open(a, AML_PACKAGE_OP);
+
+		aml_byte(a, PRT_ENTRY_ELEMENTS);
+		aml_byte(a, AML_DWORD_PREFIX);	/* the form iasl writes */
+		aml_le(a, (uint32_t)r->slot << 16 | PRT_ANY_FUNCTION, 4);
+		aml_integer(a, r->pin);
+		aml_byte(a, AML_ZERO_OP);	/* no link device */
+		aml_integer(a, r->gsi);
+		aml_close(a, entry);
+	}
+	aml_close(a, table);
+}
+
 /* Device (PCI0): the root bridge of the partition's functions. */
 static void aml_pci_root(struct aml *a, const struct guest_acpi_pci *pci)
 {
@@ -473,6 +504,8 @@ static void aml_pci_root(struct aml *a, const struct guest_acpi_pci *pci)
 	for (unsigned int i = 0; i < pci->window_count; i++)
 		res_window(a, &pci->window[i]);
 	aml_crs_close(a, crs);
+	if (pci->route_count)
+		aml_prt(a, pci);
 	aml_close(a, dev);
 }
 
@@ -760,5 +793,20 @@ int guest_acpi_pci_add(struct guest_acpi_pci *pci, uint8_t kind,
 		(pci->window_count - i) * sizeof(pci->window[0]));
 	pci->window[i] = (struct guest_acpi_window){ base, end - base, kind };
 	pci->window_count++;
+	return 0;
+}
+
+int guest_acpi_pci_route(struct guest_acpi_pci *pci, uint8_t slot,
+			 uint8_t pin, uint8_t gsi)
+{
+	if (slot > PCI_MAX_SLOT || pin > PCI_MAX_INTX_PIN)
+		return -EINVAL;
+	for (unsigned int i = 0; i < pci->route_count; i++)
+		if (pci->route[i].slot == slot && pci->route[i].pin == pin)
+			return pci->route[i].gsi == gsi ? 0 : -EINVAL;
+	if (pci->route_count == GUEST_ACPI_PCI_ROUTES)
+		return -ENOSPC;
+	pci->route[pci->route_count++] =
+		(struct guest_acpi_route){ slot, pin, gsi };
 	return 0;
 }

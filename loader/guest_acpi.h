@@ -17,7 +17,9 @@
  * window and, in the DSDT, a root bridge \_SB.PCI0 whose _CRS offers its
  * bus range and windows exactly covering its functions' BARs, plus a
  * motherboard-resources device \_SB.MRES that reserves the ECAM window.
- * No _PRT: functions are seen with interrupt pin 0 (MSI and MSI-X only).
+ * Its _PRT names, for each function whose INTx line the partition has,
+ * the guest GSI (a pin of the partition's I/O APIC) of that slot and pin;
+ * the other functions read interrupt pin 0 (MSI and MSI-X only).
  */
 
 /* xAPIC IDs are 8 bits and 0xff is the broadcast ID (SDM vol. 3A 10.6). */
@@ -35,12 +37,22 @@ struct guest_acpi_window {
 	uint8_t kind;		/* enum guest_acpi_window_kind */
 };
 
+/* Entries of the root bridge's _PRT: one per slot and pin at most. */
+#define GUEST_ACPI_PCI_ROUTES	32
+
+/* INTx pin `pin` (0-3: INTA-INTD) of device `slot` raises GSI `gsi`. */
+struct guest_acpi_route {
+	uint8_t slot, pin, gsi;
+};
+
 /* What a partition sees of PCI: guest-physical = host addresses. */
 struct guest_acpi_pci {
 	uint64_t ecam_base;	/* bus 0's config space; 0: ports 0xCF8 only */
 	uint8_t bus_start, bus_end;
 	unsigned int window_count;	/* sorted by base, disjoint */
 	struct guest_acpi_window window[GUEST_ACPI_PCI_WINDOWS];
+	unsigned int route_count;	/* 0: no _PRT */
+	struct guest_acpi_route route[GUEST_ACPI_PCI_ROUTES];
 };
 
 struct guest_acpi_platform {
@@ -88,5 +100,12 @@ void guest_acpi_pci_init(struct guest_acpi_pci *pci, uint64_t ecam_base,
  */
 int guest_acpi_pci_add(struct guest_acpi_pci *pci, uint8_t kind,
 		       uint64_t base, uint64_t size);
+/*
+ * Adds a _PRT entry (slot 0-31, pin 0-3); the same slot and pin again
+ * must name the same GSI. -EINVAL for bad numbers or a conflict,
+ * -ENOSPC when full.
+ */
+int guest_acpi_pci_route(struct guest_acpi_pci *pci, uint8_t slot,
+			 uint8_t pin, uint8_t gsi);
 
 #endif

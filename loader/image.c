@@ -47,6 +47,8 @@ static void partition_platform(unsigned int vcpus,
 
 _Static_assert(GUEST_ACPI_PCI_WINDOWS >= VPCI_MAX_DEVICES * PCI_BARS,
 	       "a window for every BAR of a partition's functions");
+_Static_assert(GUEST_ACPI_PCI_ROUTES >= VPCI_MAX_DEVICES,
+	       "a _PRT entry for every function of a partition");
 
 /*
  * The root bridge's windows: its functions' BARs where the host has them.
@@ -69,6 +71,14 @@ static const struct guest_acpi_pci *partition_pci(const struct vpci *v,
 				guest_acpi_pci_add(pci, kind, bar->base,
 						   bar->size);
 		}
+	for (unsigned int i = 0; i < v->count; i++) {
+		const struct vpci_dev *d = &v->dev[i];
+
+		/* Functions of one slot and pin share the host line too. */
+		if (d->intx_gsi)
+			guest_acpi_pci_route(pci, pci_slot(d->fn->rid),
+					     d->fn->irq_pin - 1, d->intx_gsi);
+	}
 	return pci;
 }
 

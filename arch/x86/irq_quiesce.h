@@ -2,6 +2,7 @@
 #ifndef ARCH_X86_IRQ_QUIESCE_H
 #define ARCH_X86_IRQ_QUIESCE_H
 
+#include <stdbool.h>
 #include "drivers/acpi/acpi.h"
 
 /*
@@ -26,5 +27,19 @@ void irq_quiesce_local(void);
 typedef int (*irq_remap_fn)(uint8_t ioapic_id, unsigned int pin,
 			    uint32_t apic_id, uint64_t *rte);
 int irq_route_nmi(unsigned int gsi, uint32_t apic_id, irq_remap_fn remap);
+
+/*
+ * A PCI INTx line through the physical I/O APIC (an IOMMU makes `rte`,
+ * see iommu_ops.ioapic_irq). -ENOENT when no I/O APIC has the GSI.
+ */
+int irq_ioapic_of(unsigned int gsi, uint8_t *ioapic_id, unsigned int *pin);
+/* Programs gsi unmasked, level-triggered, with the given polarity. */
+int irq_route_level(unsigned int gsi, uint64_t rte, bool active_low);
+void irq_mask_gsi(unsigned int gsi);
+/*
+ * Re-arms level-triggered gsi after its interrupt was handled: an EOI
+ * naming its entry's vector field, which is to be unique on its I/O APIC.
+ */
+void irq_eoi_gsi(unsigned int gsi);
 
 #endif

@@ -33,6 +33,11 @@
 #define MADT_OVERRIDE_LEN	12
 #define MADT_X2APIC_LEN		16
 
+/* FADT (5.2.9): where the DSDT is. */
+#define FADT_DSDT		40
+#define FADT_X_DSDT		140
+#define FADT_X_DSDT_END		148
+
 /* MCFG (PCI Firmware Specification 3.2, table 4-3). */
 #define MCFG_ENTRIES		44
 #define MCFG_ENTRY_LEN		16
@@ -141,6 +146,12 @@ int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
 int acpi_find_table(const struct acpi_tables *t, const char sig[4],
 		    const uint8_t **table, uint32_t *len)
 {
+	return acpi_find_nth_table(t, sig, 0, table, len);
+}
+
+int acpi_find_nth_table(const struct acpi_tables *t, const char sig[4],
+			unsigned int n, const uint8_t **table, uint32_t *len)
+{
 	unsigned int entry = t->root_is_xsdt ? 8 : 4;
 	unsigned int count = (t->root_len - SDT_HEADER_LEN) / entry;
 
@@ -149,7 +160,8 @@ int acpi_find_table(const struct acpi_tables *t, const char sig[4],
 		uint64_t phys = t->root_is_xsdt ? get64(p) : get32(p);
 		const uint8_t *tbl = map_table(t, phys, len);
 
-		if (tbl && sig_eq(tbl, sig, 4) && !acpi_sum(tbl, *len)) {
+		if (tbl && sig_eq(tbl, sig, 4) && !acpi_sum(tbl, *len) &&
+		    !n--) {
 			*table = tbl;
 			return 0;
 		}
@@ -273,4 +285,24 @@ int mcfg_parse(const uint8_t *mcfg, uint32_t len, uint16_t segment,
 		return out->bus_end >= out->bus_start ? 0 : -EINVAL;
 	}
 	return -ENOENT;
+}
+
+int acpi_find_dsdt(const struct acpi_tables *t, const uint8_t **table,
+		   uint32_t *len)
+{
+	const uint8_t *fadt, *dsdt;
+	uint32_t fadt_len;
+	uint64_t phys;
+
+	if (acpi_find_table(t, "FACP", &fadt, &fadt_len) ||
+	    fadt_len < FADT_DSDT + 4)
+		return -ENOENT;
+	phys = get32(fadt + FADT_DSDT);
+	if (fadt_len >= FADT_X_DSDT_END && get64(fadt + FADT_X_DSDT))
+		phys = get64(fadt + FADT_X_DSDT);
+	dsdt = phys ? map_table(t, phys, len) : 0;
+	if (!dsdt || !sig_eq(dsdt, "DSDT", 4) || acpi_sum(dsdt, *len))
+		return -EINVAL;
+	*table = dsdt;
+	return 0;
 }

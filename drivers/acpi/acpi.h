@@ -82,6 +82,12 @@ int acpi_init(struct acpi_tables *t, uint64_t rsdp_phys, acpi_map_fn map,
 /* First table with signature `sig` and a valid checksum, or -ENOENT. */
 int acpi_find_table(const struct acpi_tables *t, const char sig[4],
 		    const uint8_t **table, uint32_t *len);
+/* The n-th (from 0) table with signature `sig`, e.g. each SSDT in turn. */
+int acpi_find_nth_table(const struct acpi_tables *t, const char sig[4],
+			unsigned int n, const uint8_t **table, uint32_t *len);
+/* The DSDT the FADT points at (X_DSDT when set), checksum checked. */
+int acpi_find_dsdt(const struct acpi_tables *t, const uint8_t **table,
+		   uint32_t *len);
 int madt_parse(const uint8_t *madt, uint32_t len, struct madt_info *out);
 /* The MCFG entry of `segment`, or -ENOENT (-EINVAL: a malformed table). */
 int mcfg_parse(const uint8_t *mcfg, uint32_t len, uint16_t segment,

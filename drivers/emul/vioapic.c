@@ -20,23 +20,26 @@
 #define ACCESS_SIZE		4
 
 /* Redirection table entry fields (datasheet 3.2.4). */
-#define RTE_VECTOR_MASK		0xffULL
-#define RTE_MODE_SHIFT		8
-#define RTE_MODE_MASK		0x7ULL
-#define RTE_LOGICAL		(1ULL << 11)
+#define RTE_VECTOR_MASK		VIOAPIC_RTE_VECTOR
+#define RTE_MODE_SHIFT		VIOAPIC_RTE_MODE_SHIFT
+#define RTE_MODE_MASK		VIOAPIC_RTE_MODE_MASK
+#define RTE_LOGICAL		VIOAPIC_RTE_LOGICAL
 #define RTE_DELIVERY_STATUS	(1ULL << 12)
 #define RTE_POLARITY_LOW	(1ULL << 13)
 #define RTE_REMOTE_IRR		(1ULL << 14)
 #define RTE_LEVEL		(1ULL << 15)
-#define RTE_MASKED		(1ULL << 16)
-#define RTE_DEST_SHIFT		56
+#define RTE_MASKED		VIOAPIC_RTE_MASKED
+#define RTE_DEST_SHIFT		VIOAPIC_RTE_DEST_SHIFT
 #define RTE_WRITABLE		(RTE_VECTOR_MASK | RTE_MODE_MASK << RTE_MODE_SHIFT | \
 				 RTE_LOGICAL | RTE_POLARITY_LOW | RTE_LEVEL | \
 				 RTE_MASKED | 0xffULL << RTE_DEST_SHIFT)
 
 void vioapic_reset(struct vioapic *io, uint8_t id)
 {
-	*io = (struct vioapic){ .id = id & ID_MASK };
+	*io = (struct vioapic){ .id = id & ID_MASK,
+				.passthrough = io->passthrough,
+				.routed = io->routed,
+				.routed_ctx = io->routed_ctx };
 	for (unsigned int i = 0; i < VIOAPIC_PINS; i++)
 		io->redir[i] = RTE_MASKED;
 }
@@ -82,7 +85,7 @@ void vioapic_set_irq(struct vioapic *io, unsigned int pin, bool level,
 	bool was;
 	uint64_t e;
 
-	if (pin >= VIOAPIC_PINS)
+	if (pin >= VIOAPIC_PINS || io->passthrough & (1U << pin))
 		return;
 	was = asserted(io, pin);
 	if (level)
@@ -145,7 +148,21 @@ static void write_redir(struct vioapic *io, unsigned int pin, bool high,
 	if (!(e & RTE_LEVEL))
 		e &= ~RTE_REMOTE_IRR;
 	io->redir[pin] = e;
+	if (io->passthrough & (1U << pin)) {
+		/* The physical I/O APIC keeps this line's remote IRR. */
+		if (io->routed)
+			io->routed(io->routed_ctx, pin, e);
+		return;
+	}
 	level_check(io, pin, deliver, ctx);
+}
+
+void vioapic_passthrough(struct vioapic *io, uint32_t pins, vioapic_rte_fn fn,
+			 void *ctx)
+{
+	io->passthrough = pins & ((1U << VIOAPIC_PINS) - 1);
+	io->routed = fn;
+	io->routed_ctx = ctx;
 }
 
 static void write_indirect(struct vioapic *io, uint32_t value,

@@ -48,15 +48,35 @@ struct vioapic_irq {
 };
 
 typedef void (*vioapic_deliver_fn)(void *ctx, const struct vioapic_irq *irq);
+/*
+ * A passed-through pin's redirection entry changed (a device's INTx line
+ * routed by the physical I/O APIC): `rte` as the guest wrote it.
+ */
+typedef void (*vioapic_rte_fn)(void *ctx, unsigned int pin, uint64_t rte);
 
 struct vioapic {
 	uint8_t id;		/* bits 27:24 of the ID register */
 	uint32_t select;	/* IOREGSEL */
 	uint64_t redir[VIOAPIC_PINS];
 	uint32_t lines;		/* bit n: pin n's request is asserted */
+	/* Pins the hardware serves: their entries go to `routed`. */
+	uint32_t passthrough;
+	vioapic_rte_fn routed;
+	void *routed_ctx;
 };
 
-/* All pins masked, edge, active high, vector 0; the given APIC ID. */
+/* Redirection entry fields the guest sets (82093AA 3.2.4). */
+#define VIOAPIC_RTE_VECTOR	0xffULL
+#define VIOAPIC_RTE_MODE_SHIFT	8
+#define VIOAPIC_RTE_MODE_MASK	0x7ULL
+#define VIOAPIC_RTE_LOGICAL	(1ULL << 11)
+#define VIOAPIC_RTE_MASKED	(1ULL << 16)
+#define VIOAPIC_RTE_DEST_SHIFT	56
+
+/*
+ * All pins masked, edge, active high, vector 0; the given APIC ID. The
+ * passed-through pins and their callback stay.
+ */
 void vioapic_reset(struct vioapic *io, uint8_t id);
 /* Offsets from VIOAPIC_BASE; only 4-byte accesses to registers count. */
 uint32_t vioapic_read(struct vioapic *io, uint64_t offset, unsigned int size);
@@ -64,6 +84,9 @@ void vioapic_write(struct vioapic *io, uint64_t offset, uint32_t value,
 		   unsigned int size, vioapic_deliver_fn deliver, void *ctx);
 void vioapic_set_irq(struct vioapic *io, unsigned int pin, bool level,
 		     vioapic_deliver_fn deliver, void *ctx);
+/* Pins in `pins` are the hardware's from now on (io->passthrough). */
+void vioapic_passthrough(struct vioapic *io, uint32_t pins, vioapic_rte_fn fn,
+			 void *ctx);
 /* An EOI for `vector` from a LAPIC (for level-triggered vectors). */
 void vioapic_eoi(struct vioapic *io, uint8_t vector,
 		 vioapic_deliver_fn deliver, void *ctx);

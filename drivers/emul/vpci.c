@@ -13,9 +13,10 @@
 #define BAR_BASE_MASK_MEM	0xfffffff0ULL
 #define PCI_BAR_LAST		(PCI_BAR0 + 4 * PCI_BARS)
 #define PCI_ROM_ADDRESS		0x30
-/* Command bits a partition may change; INTx stays off (no routing). */
+/* Command bits a partition may change; INTx-disable only with a line. */
 #define COMMAND_GUEST_BITS	(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | \
 				 PCI_COMMAND_MASTER)
+#define PCI_INTERRUPT_PIN_SHIFT	8	/* in the dword at 0x3c */
 /* Port 0xCF8 (PCI 3.0 3.2.2.3.2). */
 #define CF8_ENABLE		0x80000000U
 #define CF8_RID_SHIFT		8
@@ -78,6 +79,38 @@ static void msix_setup(struct vpci *v, struct vpci_dev *d)
 		d->msix.masked[i] = true;	/* the reset state */
 }
 
+static bool guest_gsi_used(const struct vpci *v, uint8_t gsi)
+{
+	for (unsigned int i = 0; i < v->count; i++)
+		if (v->dev[i].intx_gsi == gsi)
+			return true;
+	return false;
+}
+
+/*
+ * The guest's GSI for d's INTx line: the one of a function on the same
+ * host line, else the host's GSI when the partition's I/O APIC has that
+ * pin free, else the first free PCI pin; 0 when none is left.
+ */
+static uint8_t intx_guest_gsi(const struct vpci *v, const struct vpci_dev *d)
+{
+	uint32_t host = d->fn->gsi;
+
+	if (host == PCI_GSI_NONE || !d->fn->irq_pin)
+		return 0;
+	for (unsigned int i = 0; i < v->count; i++)
+		if (&v->dev[i] != d && v->dev[i].intx_gsi &&
+		    v->dev[i].fn->gsi == host)
+			return v->dev[i].intx_gsi;
+	if (host >= VPCI_INTX_FIRST_GSI && host < VIOAPIC_PINS &&
+	    !guest_gsi_used(v, (uint8_t)host))
+		return (uint8_t)host;
+	for (uint8_t gsi = VPCI_INTX_FIRST_GSI; gsi < VIOAPIC_PINS; gsi++)
+		if (!guest_gsi_used(v, gsi))
+			return gsi;
+	return 0;
+}
+
 int vpci_add(struct vpci *v, const struct pci_function *fn)
 {
 	struct vpci_dev *d;
@@ -88,6 +121,7 @@ int vpci_add(struct vpci *v, const struct pci_function *fn)
 	*d = (struct vpci_dev){ .fn = fn };
 	if (fn->cap_msix)
 		msix_setup(v, d);
+	d->intx_gsi = intx_guest_gsi(v, d);
 	return 0;
 }
 
@@ -408,8 +442,10 @@ static uint32_t read_header(struct vpci *v, struct vpci_dev *d,
 	} else if (reg == PCI_CAP_PTR) {
 		hw = next_visible_cap(fn, 0);
 	} else if (reg == PCI_INTERRUPT_LINE) {
-		/* No INTx pin: MSI or MSI-X only. */
+		/* The pin only where the partition has the line. */
 		hw = (hw & 0xffff0000U) | d->interrupt_line;
+		if (d->intx_gsi)
+			hw |= (uint32_t)fn->irq_pin << PCI_INTERRUPT_PIN_SHIFT;
 	}
 	return hw;
 }
@@ -473,9 +509,12 @@ void vpci_write(struct vpci *v, uint16_t rid, unsigned int offset,
 	if (!d || offset >= PCI_CONFIG_SIZE)
 		return;
 	if (offset == PCI_COMMAND && size >= 2) {
+		uint32_t intx = d->intx_gsi ? value & PCI_COMMAND_INTX_OFF :
+				PCI_COMMAND_INTX_OFF;
+
 		cmd = pci_read(v->hw, rid, PCI_COMMAND, 2);
-		cmd = (cmd & ~COMMAND_GUEST_BITS) | (value & COMMAND_GUEST_BITS) |
-		      PCI_COMMAND_INTX_OFF;
+		cmd = (cmd & ~(COMMAND_GUEST_BITS | PCI_COMMAND_INTX_OFF)) |
+		      (value & COMMAND_GUEST_BITS) | intx;
 		pci_write(v->hw, rid, PCI_COMMAND, 2, cmd);
 	} else if (offset >= PCI_BAR0 && offset < PCI_BAR_LAST && size == 4) {
 		write_bar(v, d, (offset - PCI_BAR0) / 4, value);

@@ -4,14 +4,16 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "drivers/emul/vioapic.h"
 #include "drivers/pci/pci.h"
 
 /*
  * A partition's view of PCI config space: only its own functions, at their
  * real addresses. Identity and capability contents read as the hardware
  * has them; BARs stay where the firmware put them (sizing works, moving
- * does not); the command register keeps only memory, I/O and bus-master
- * (INTx stays disabled: interrupts are MSI or MSI-X); the capability list
+ * does not); the command register keeps only memory, I/O and bus-master,
+ * and INTx-disable where the partition has the function's INTx line
+ * (elsewhere INTx stays disabled and the pin reads 0); the capability list
  * shows PM, MSI, MSI-X and PCI Express only; extended space is empty.
  * MSI and MSI-X messages are the guest's: the hardware gets what the
  * msi_route hook makes of them.
@@ -23,6 +25,8 @@
 #define VPCI_PORT_ADDRESS	0xcf8
 #define VPCI_PORT_DATA		0xcfc
 #define VPCI_PORT_LAST		0xcff
+/* PCI INTx lines go to I/O APIC pins 16 and up: 0-15 are the ISA IRQs. */
+#define VPCI_INTX_FIRST_GSI	16
 
 /* A message as the guest wrote it, and whether the guest wants it sent. */
 struct vpci_msg {
@@ -53,6 +57,12 @@ struct vpci_dev {
 	const struct pci_function *fn;
 	uint8_t bar_probing;		/* bit i: BAR i reads its size mask */
 	uint8_t interrupt_line;		/* scratch for the guest's driver */
+	/*
+	 * The guest GSI (its I/O APIC pin) of the function's INTx line, 0
+	 * for none: the host's line (fn->gsi) is the partition's alone, and
+	 * the caller clears it when the hardware cannot route that line.
+	 */
+	uint8_t intx_gsi;
 	/* MSI (PCI 3.0 6.8.1): the guest's control and message. */
 	uint16_t msi_control;
 	struct vpci_msg msi;

@@ -190,7 +190,7 @@ static struct pci_function *add_function(struct pci_inventory *inv,
 		.header_type = hdr & (uint8_t)~PCI_HEADER_MULTI,
 		.multifunction = multifunction,
 		.irq_pin = (uint8_t)pci_read(a, rid, PCI_INTERRUPT_PIN, 1),
-		.parent = parent, .owner = -1,
+		.gsi = PCI_GSI_NONE, .parent = parent, .owner = -1,
 	};
 	read_caps(a, f);
 	if (f->header_type == PCI_HEADER_BRIDGE) {

@@ -16,6 +16,7 @@
 #define PCI_MAX_FUNCTIONS	64
 #define PCI_BARS		6
 #define PCI_NONE		0xffffU	/* no such function index */
+#define PCI_GSI_NONE		0xffffffffU	/* INTx line not known */
 
 /* Type 0/1 header registers (PCI Local Bus Specification 3.0, 6.1). */
 #define PCI_VENDOR_ID		0x00
@@ -67,6 +68,9 @@ struct pci_function {
 	uint8_t header_type;	/* 0 endpoint, 1 bridge (multi bit off) */
 	bool multifunction;
 	uint8_t irq_pin;	/* 0 none, 1-4 INTA-INTD */
+	/* Where irq_pin goes: the firmware's _PRT, or PCI_GSI_NONE. */
+	uint32_t gsi;
+	bool gsi_active_low;
 	uint8_t cap_msi, cap_msix, cap_pcie, cap_pm;	/* 0: absent */
 	uint16_t ecap_acs;
 	uint8_t pcie_type;	/* PCIe capability's port type, 4 bits */

@@ -125,6 +125,36 @@ static int check_group(struct pci_inventory *inv, const struct config *cfg,
 	return 0;
 }
 
+/*
+ * A function of an earlier partition on the same INTx line (GSI): a level
+ * line asserted by one device would interrupt the other partition, and
+ * its masking and EOI would be shared between them.
+ */
+static int check_intx(struct pci_inventory *inv, const struct config *cfg,
+		      unsigned int part, const struct pci_function *f,
+		      struct config_error *err)
+{
+	const struct partition_config *pc = &cfg->partitions[part];
+	char mine[CONFIG_DEVICE_TEXT_MAX], theirs[CONFIG_DEVICE_TEXT_MAX];
+
+	if (f->gsi == PCI_GSI_NONE)
+		return 0;
+	for (unsigned int i = 0; i < inv->count; i++) {
+		const struct pci_function *o = &inv->fn[i];
+		const struct partition_config *other;
+
+		if (o->owner < 0 || o->owner >= (int)part || o->gsi != f->gsi)
+			continue;
+		other = &cfg->partitions[o->owner];
+		config_format_device(f->rid, mine, sizeof(mine));
+		config_format_device(o->rid, theirs, sizeof(theirs));
+		return assign_error(err, pc->devices_line, "partition \"%s\": device %s shares its INTx line (GSI %u) with %s of partition \"%s\" (line %u): give both to one partition, or move one to a slot on another line",
+				    pc->name, mine, f->gsi, theirs, other->name,
+				    other->devices_line);
+	}
+	return 0;
+}
+
 static void unassign_all(struct pci_inventory *inv)
 {
 	for (unsigned int i = 0; i < inv->count; i++)
@@ -151,6 +181,10 @@ int pci_assign(struct pci_inventory *inv, const struct config *cfg,
 		if (inv->fn[i].owner >= 0)
 			ret = check_group(inv, cfg, (unsigned int)inv->fn[i].owner,
 					  &inv->fn[i], err);
+	for (unsigned int i = 0; !ret && i < inv->count; i++)
+		if (inv->fn[i].owner >= 0)
+			ret = check_intx(inv, cfg, (unsigned int)inv->fn[i].owner,
+					 &inv->fn[i], err);
 	if (ret)
 		unassign_all(inv);
 	return ret;

@@ -19,7 +19,8 @@ struct pci_reserved {
  * Checks every partition's `devices =` against the machine and records
  * each function's owner. A function must exist, be an endpoint that is
  * neither the IOMMU, the host bridge nor the console UART, and share its
- * DMA requester ID only with functions of the same partition. On error
+ * DMA requester ID and its INTx line (f->gsi, when known) only with
+ * functions of the same partition. On error
  * nothing is assigned and *err names the device, the line and the fix.
  */
 int pci_assign(struct pci_inventory *inv, const struct config *cfg,

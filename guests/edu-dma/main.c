@@ -9,7 +9,14 @@
  * 3. DMA a pattern from our RAM into its buffer and back: must work.
  * 4. For each forbid= address A: DMA a pattern to A (the neighbour checks
  *    its memory), then DMA from A and print the first 8 bytes read.
- * 5. With irq=1: program the MSI capability for APIC msi_apic (default:
+ * 5. With intx=N: INTx instead of MSI (intx.c): the GSI from the _PRT,
+ *    the I/O APIC pin level-triggered for vector intx_vector (default
+ *    0x41) on our APIC, N raises each delivered exactly once (the line
+ *    re-armed after each EOI), one raise held by the pin's mask.
+ *    With intx_restart=1 (first boot only: edu's status is clear), the
+ *    INTx is raised and left in service, and the partition resets; a
+ *    boot that finds edu's status set acknowledges it first.
+ * 6. With irq=1: program the MSI capability for APIC msi_apic (default:
  *    our own) and vector msi_vector, raise edu's interrupt, report it.
  * 6. With high=1 (before 4.): the RAM the memory map puts above 4 GiB,
  *    reached through PAE paging: the CPU writes and reads back the first
@@ -26,9 +33,10 @@
  * 4 BAR0 unusable, 5 DMA timeout, 6 DMA to own RAM broken, 7 MSI not
  * delivered to our own APIC or no MSI capability, 8 bad command line,
  * 9 no RAM above 4 GiB or it is broken, 10 the read past it returned,
+ * 11 INTx missing, repeated or not held by its mask,
  * 0x7f bad boot.
  */
-#include "guests/lib/runtime.h"
+#include "guests/edu-dma/edu.h"
 #include "guests/edu-dma/pae.h"
 
 #define EXIT_NO_DEVICE	2
@@ -49,8 +57,6 @@
 #define PCI_CONFIG_ENABLE	0x80000000u
 
 /* PCI Local Bus spec 3.0, 6.1/6.2: type 0 configuration header. */
-#define PCI_ID			0x00	/* device << 16 | vendor */
-#define PCI_COMMAND		0x04	/* status in the upper half */
 #define PCI_CMD_MEMORY		(1u << 1)
 #define PCI_CMD_MASTER		(1u << 2)
 #define PCI_STATUS_CAP_LIST	(1u << (16 + 4))
@@ -62,8 +68,6 @@
 #define PCI_CAP_PTR		0x34	/* 6.7: capabilities list */
 
 /* PCI Local Bus spec 3.0, 6.8.1: MSI capability. */
-#define PCI_CAP_ID_MSI		0x05
-#define MSI_CTRL_ENABLE		(1u << 16)	/* in the cap's first dword */
 #define MSI_CTRL_MME_MASK	(7u << 20)	/* multiple message enable */
 #define MSI_CTRL_64BIT		(1u << 23)
 #define MSI_ADDR_LO		0x04
@@ -77,7 +81,6 @@
 #define MSI_ADDR_DEST_SHIFT	12
 
 /* Intel SDM Vol. 3A 11.4.1, 11.9: xAPIC registers at the default base. */
-#define LAPIC_ID		0xfee00020u
 #define LAPIC_SVR		0xfee000f0u
 #define LAPIC_SVR_ENABLE	(1u << 8)
 #define SPURIOUS_VECTOR		0xff
@@ -91,8 +94,6 @@
 #define EDU_ID			0x00
 #define EDU_ID_VALUE		0x010000edu	/* version 1.0, 0xed */
 #define EDU_LIVENESS		0x04		/* reads back ~value */
-#define EDU_IRQ_RAISE		0x60
-#define EDU_IRQ_ACK		0x64
 #define EDU_DMA_SRC		0x80		/* 64-bit */
 #define EDU_DMA_DST		0x88		/* 64-bit */
 #define EDU_DMA_COUNT		0x90
@@ -105,13 +106,11 @@
  * buffer's end (an off-by-one fixed later) with hw_error(), which aborts
  * QEMU: transfer at most 4092 bytes. */
 #define EDU_DMA_MAX		(EDU_BUF_SIZE - 4)
-#define EDU_TEST_IRQ		0x1000u		/* any irq_status bit */
 
 /* A 32-bit interrupt gate, present, DPL 0 (Intel SDM Vol. 3A 6.11). */
 #define GATE_INTR32		0x8e
 #define SEL_CODE		0x08	/* guests/lib/entry.S */
 
-#define MSI_WAIT_TICKS		(1ull << 28)
 #define POISON_WORD		0x0badf00du
 
 struct idt_gate {
@@ -123,19 +122,19 @@ struct idt_gate {
 static uint32_t ram_a[EDU_BUF_SIZE / 4] __attribute__((aligned(4096)));
 static uint32_t ram_b[EDU_BUF_SIZE / 4] __attribute__((aligned(4096)));
 static struct idt_gate idt[256] __attribute__((aligned(8)));
-static uint32_t edu_bar;
+volatile uint32_t msi_count, other_count;	/* bumped by isr.S */
+uint32_t edu_bar;
 static uint64_t dma_timeout;
 
-volatile uint32_t msi_count, other_count;	/* bumped by isr.S */
-void msi_isr(void), other_isr(void), spurious_isr(void);
 
-static uint32_t pci_read(uint32_t bdf, uint32_t off)
+
+uint32_t pci_read(uint32_t bdf, uint32_t off)
 {
 	outl(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE | bdf << 8 | (off & 0xfc));
 	return inl(PCI_CONFIG_DATA);
 }
 
-static void pci_write(uint32_t bdf, uint32_t off, uint32_t v)
+void pci_write(uint32_t bdf, uint32_t off, uint32_t v)
 {
 	outl(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE | bdf << 8 | (off & 0xfc));
 	outl(PCI_CONFIG_DATA, v);
@@ -152,7 +151,7 @@ static uint32_t pci_find(uint32_t id, uint32_t buses)
 }
 
 /* Offset of capability cap_id, or 0 (PCI Local Bus spec 3.0, 6.7). */
-static uint32_t pci_find_cap(uint32_t bdf, uint32_t cap_id)
+uint32_t pci_find_cap(uint32_t bdf, uint32_t cap_id)
 {
 	uint32_t off, hdr;
 
@@ -168,12 +167,12 @@ static uint32_t pci_find_cap(uint32_t bdf, uint32_t cap_id)
 	return 0;
 }
 
-static uint32_t edu_read(uint32_t reg)
+uint32_t edu_read(uint32_t reg)
 {
 	return mmio_read32(edu_bar + reg);
 }
 
-static void edu_write(uint32_t reg, uint32_t v)
+void edu_write(uint32_t reg, uint32_t v)
 {
 	mmio_write32(edu_bar + reg, v);
 }
@@ -476,7 +475,7 @@ static int parse_forbid(const char *cmdline, uint64_t *addrs)
 	return n;
 }
 
-static void idt_set(uint32_t vec, void (*fn)(void))
+void idt_set(uint32_t vec, void (*fn)(void))
 {
 	uint32_t off = (uint32_t)(uintptr_t)fn;
 
@@ -484,10 +483,23 @@ static void idt_set(uint32_t vec, void (*fn)(void))
 				      (uint16_t)(off >> 16) };
 }
 
-static int msi_test(uint32_t bdf, uint32_t dest, uint32_t vec)
+/* Every vector from 32 counted as unexpected, the PICs masked, the LAPIC on. */
+void irq_setup(void)
 {
 	struct { uint16_t limit; uint32_t base; } __attribute__((packed))
 		idtr = { sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
+
+	for (uint32_t i = 32; i < 256; i++)
+		idt_set(i, other_isr);
+	idt_set(SPURIOUS_VECTOR, spurious_isr);
+	asm volatile("lidt %0" : : "m"(idtr));
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+	mmio_write32(LAPIC_SVR, LAPIC_SVR_ENABLE | SPURIOUS_VECTOR);
+}
+
+static int msi_test(uint32_t bdf, uint32_t dest, uint32_t vec)
+{
 	uint32_t cap, ctrl, self = mmio_read32(LAPIC_ID) >> 24;
 	uint64_t start;
 
@@ -496,14 +508,8 @@ static int msi_test(uint32_t bdf, uint32_t dest, uint32_t vec)
 		printf("edu: no MSI capability\n");
 		return EXIT_NO_MSI;
 	}
-	for (uint32_t i = 32; i < 256; i++)
-		idt_set(i, other_isr);
+	irq_setup();
 	idt_set(vec, msi_isr);
-	idt_set(SPURIOUS_VECTOR, spurious_isr);
-	asm volatile("lidt %0" : : "m"(idtr));
-	outb(PIC1_DATA, 0xff);
-	outb(PIC2_DATA, 0xff);
-	mmio_write32(LAPIC_SVR, LAPIC_SVR_ENABLE | SPURIOUS_VECTOR);
 
 	ctrl = pci_read(bdf, cap);
 	pci_write(bdf, cap + MSI_ADDR_LO,
@@ -590,7 +596,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 {
 	uint64_t forbid[MAX_FORBID], high_base = 0, high_size = 0;
 	const char *cmdline;
-	long buses, count, vec, timeout;
+	long buses, count, vec, timeout, intx, intx_vec;
 	uint32_t bdf;
 	int n, err;
 
@@ -600,21 +606,31 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	buses = cmdline_int(cmdline, "buses", 8);
 	count = cmdline_int(cmdline, "count", 64);
 	vec = cmdline_int(cmdline, "msi_vector", 0x40);
+	intx = cmdline_int(cmdline, "intx", 0);
+	intx_vec = cmdline_int(cmdline, "intx_vector", 0x41);
 	timeout = cmdline_int(cmdline, "timeout", 8192);
 	dma_timeout = (uint64_t)timeout << 20;
 	n = parse_forbid(cmdline, forbid);
 	if (n < 0 || buses < 1 || buses > 256 || count < 8 ||
 	    count > (long)EDU_DMA_MAX || vec < 32 || vec >= SPURIOUS_VECTOR ||
-	    timeout < 0) {
+	    timeout < 0 || intx < 0 || intx > 100 || intx_vec < 32 ||
+	    intx_vec >= SPURIOUS_VECTOR) {
 		printf("edu: bad command line (forbid=A[,A...] at most %d, "
-		       "buses=1..256, count=8..4092, msi_vector=32..254)\n",
-		       MAX_FORBID);
+		       "buses=1..256, count=8..4092, msi_vector=32..254, "
+		       "intx=0..100, intx_vector=32..254)\n", MAX_FORBID);
 		return EXIT_BAD_ARGS;
 	}
 
 	err = edu_setup((uint32_t)buses, &bdf);
 	if (!err)
 		err = edu_check_alive();
+	if (!err && edu_read(EDU_IRQ_STATUS)) {
+		printf("edu: restarted with status 0x%x left raised: "
+		       "acknowledged\n", edu_read(EDU_IRQ_STATUS));
+		edu_write(EDU_IRQ_ACK, edu_read(EDU_IRQ_STATUS));
+	} else if (!err && cmdline_int(cmdline, "intx_restart", 0)) {
+		intx_leave_raised(bdf, (uint32_t)intx_vec);
+	}
 	if (!err)
 		err = dma_own_ram();
 	if (!err && cmdline_int(cmdline, "high", 0)) {
@@ -630,6 +646,11 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		return err;
 	for (int i = 0; i < n; i++)
 		dma_forbidden(forbid[i], (uint32_t)count);
+	if (intx > 0) {
+		err = intx_test(bdf, (uint32_t)intx_vec, (uint32_t)intx);
+		if (err)
+			return err;
+	}
 	if (cmdline_int(cmdline, "irq", 0)) {
 		uint32_t self = mmio_read32(LAPIC_ID) >> 24;
 		long other = cmdline_int(cmdline, "msi_apic", -1);

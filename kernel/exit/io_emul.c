@@ -233,17 +233,17 @@ void emulate_io(struct vcpu *v, struct vm_exit *x)
 		exit_skip_insn(v, x);
 		return;
 	}
+	/* First: the reset control's byte at 0xCF9 is inside the PCI ports. */
+	if (vplatform_handles(x->io.port, x->io.size)) {
+		platform_io(v, x, mask);
+		return;
+	}
 	spin_lock(&p->lock);
 	if (p->vpci.count && x->io.port >= VPCI_PORT_ADDRESS &&
 	    x->io.port <= VPCI_PORT_LAST) {
 		pci_port_io(v, x, mask);
 		spin_unlock(&p->lock);
 		exit_skip_insn(v, x);
-		return;
-	}
-	if (vplatform_handles(x->io.port, x->io.size)) {
-		spin_unlock(&p->lock);
-		platform_io(v, x, mask);
 		return;
 	}
 	if (x->io.in) {

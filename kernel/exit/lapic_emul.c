@@ -14,6 +14,7 @@
 #include "arch/x86/tsc.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
+#include "kernel/passthrough.h"
 
 #define SVR_SPURIOUS_RESET	0xffU
 
@@ -132,13 +133,33 @@ uint32_t lapic_emul_read(struct vcpu *v, uint32_t offset)
 	return vlapic_read(&v->lapic, offset);
 }
 
+/* The vector an EOI acknowledges: the highest in service (SDM 11.8.5). */
+static int highest_in_service(void)
+{
+	for (unsigned int i = APIC_ISR_REGS; i-- > 0;) {
+		uint32_t isr = lapic_read(APIC_ISR0 + i * APIC_REG_STRIDE);
+
+		for (int bit = 31; isr && bit >= 0; bit--)
+			if (isr & (1U << bit))
+				return (int)(i * 32) + bit;
+	}
+	return -1;
+}
+
 void lapic_emul_write(struct vcpu *v, uint32_t offset, uint32_t value)
 {
 	struct vlapic_ipi ipi;
 	bool deadline = vlapic_timer_deadline_mode(&v->lapic);
 
 	if (vlapic_reg_is_hw(offset)) {
+		int vector = offset == APIC_EOI &&
+			     __atomic_load_n(&v->part->intx_routed,
+					     __ATOMIC_RELAXED) ?
+			     highest_in_service() : -1;
+
 		hw_write(v, offset, value);
+		if (vector >= 0)
+			passthrough_intx_eoi(v->part, (uint8_t)vector);
 		return;
 	}
 	switch (offset) {

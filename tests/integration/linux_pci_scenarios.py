@@ -195,3 +195,34 @@ LINUX_PCI_SCENARIOS += [
                + "\n")],
         forbid=LINUX_FORBID + [r"IOMMU: .*fault"], timeout=300),
 ]
+
+# The same NVMe read with MSI turned off in the guest (pci=nomsi): Linux
+# finds the line in the partition's _PRT (slot 5 INTA: GSI 21 on q35),
+# programs its I/O APIC pin, and every completion arrives as INTx
+# through the physical I/O APIC; /proc/interrupts shows the level pin.
+NVME_INTX_CFG = NVME_CFG.replace('"console=ttyS0"',
+                                 '"console=ttyS0 pci=nomsi"')
+
+
+def nvme_intx(name, iommu):
+    return Scenario(
+        name=name,
+        config_text=NVME_INTX_CFG, smp=4, qemu_extra=iommu,
+        qemu_extra_fn=nvme_drive,
+        expect=[r"partition nvme: 00:05\.0 INTA is its GSI 21 \(host GSI "
+                r"21, I/O APIC 0 pin 21\)",
+                r"nvme: bulkhead-initramfs: ready",
+                r"nvme: NVME-SHA=[0-9a-f]{64}",
+                r"nvme: \s*21:\s+\d+\s+IO-APIC\s+21-fasteoi\s+nvme0q0"],
+        send=[(PROMPT % "nvme", NVME_SUM),
+              (r"nvme: NVME-SHA=", "grep nvme /proc/interrupts\n")],
+        forbid=LINUX_FORBID + [r"IOMMU: .*fault", r"not routed",
+                               r"nvme.*timeout"],
+        check=nvme_sum_is_the_disk("nvme: "), timeout=300)
+
+
+LINUX_PCI_SCENARIOS += [
+    nvme_intx("linux-pci-nvme-intx-checksum", AMD_IOMMU),
+    nvme_intx("linux-pci-nvme-intx-checksum-vt-d",
+              ["-device", "intel-iommu,intremap=on"]),
+]

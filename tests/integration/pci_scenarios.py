@@ -42,6 +42,23 @@ PCI_SCENARIOS = [
                  ONE + "devices = 00:03.0\n",
                  r'error: bulkhead.cfg:5: partition "a": device 00:03.0 '
                  r"\(1022:0018\) is the IOMMU", qemu_extra=AMD_IOMMU + EDU),
+    # q35 slots 4 apart share a PIRQ line (its _PRT: 00:04.0 and 00:08.0
+    # INTA both GSI 20), read from QEMU's DSDT by drivers/acpi/prt.c.
+    config_error("pci-shared-intx-line-refused",
+                 ONE + "devices = 00:04.0\n" +
+                 PART % ("b", "2", "8M", HELLO) + "devices = 00:08.0\n",
+                 r'error: bulkhead.cfg:10: partition "b": device 00:08.0 '
+                 r"shares its INTx line \(GSI 20\) with 00:04.0 of "
+                 r'partition "a" \(line 5\): give both to one partition, or '
+                 r"move one to a slot on another line",
+                 qemu_extra=AMD_IOMMU + EDU +
+                 ["-device", "edu,addr=0x8"],
+                 anywhere=[r"PCI: INTx lines from the firmware's _PRT "
+                           r"\(128 entries; DSDT and \d+ SSDT\(s\) read\)",
+                           r"PCI 00:04\.0 1234:11e8 .*: unassigned, INTA "
+                           r"GSI 20 \(active high\)",
+                           r"PCI 00:08\.0 1234:11e8 .*: unassigned, INTA "
+                           r"GSI 20 \(active high\)"]),
     config_error("pci-without-iommu-refused",
                  ONE + "devices = 00:03.0\n",
                  r'error: bulkhead.cfg:5: partition "a": devices need an '
@@ -186,4 +203,61 @@ PCI_SCENARIOS += [
                 r"run finished: failure"],
         forbid=[r"EXCEPTION", r"LEAK", r"error: partition edu: cannot"],
         check=blocked_past_high_ram, exit_status=RUN_FAILED, timeout=300),
+]
+
+
+# --- edu's INTx, routed through the physical I/O APIC ------------------
+# With MSI off, edu raises its INTx line (hw/misc/edu.c). The guest finds
+# its GSI in the partition's _PRT, programs its I/O APIC pin, and each of
+# five raises must arrive exactly once on its own vCPU (the level line
+# re-armed after every EOI), a raise under the pin's mask must wait for
+# the unmask, and the stop must mask the line again (INTx quiesced).
+EDU_INTX = ("[hypervisor]\nexit_when_done = yes\n"
+            "[partition edu]\ncpus = 1\nmemory = 32M\n"
+            "kernel = guests/edu-dma.elf\n"
+            'cmdline = "intx=5%s"\ndevices = %s\n')
+# intx_restart=1: the first boot leaves the line raised and its interrupt
+# in service, and resets; the restarted guest must get INTx as before,
+# so the stop must have re-armed the I/O APIC pin (its remote IRR).
+RESTARTED = [r"edu: intx left in service \(1 interrupt\), line raised: "
+             r"resetting",
+             r"partition edu: the guest asked for a reboot",
+             r"partition edu: 1 PCI function\(s\) quiesced \(bus "
+             r"master, MSI, MSI-X, INTx off",
+             r"partition edu: restarting \(restart 1\)",
+             r"edu: restarted with status 0x1000 left raised: "
+             r"acknowledged"]
+
+
+def edu_intx_scenario(name, iommu_args, bdf, gsi, restart=False):
+    return Scenario(
+        name=name, smp=2, qemu_extra=iommu_args + EDU,
+        config_text=EDU_INTX % (" intx_restart=1" if restart else "", bdf),
+        expect=[r"PCI %s 1234:11e8 .*: partition edu, INTA GSI %d "
+                r"\(active high\)" % (bdf, gsi),
+                r"partition edu: %s INTA is its GSI %d \(host GSI %d, "
+                r"I/O APIC 0 pin %d\)" % (bdf, gsi, gsi, gsi)] +
+               (RESTARTED if restart else []) +
+               [r"edu: intx INTA gsi %d vector 0x41 to apic 0: 5/5 raises "
+                r"delivered once each \(6 interrupts\), masked raise held "
+                r"until unmasked" % gsi,
+                r"edu: done",
+                r"partition edu: 1 PCI function\(s\) quiesced \(bus "
+                r"master, MSI, MSI-X, INTx off",
+                r"run finished: success"],
+        forbid=[r"EXCEPTION", r"interrupts on other vectors",
+                r"not routed"],
+        exit_status=RUN_OK, timeout=150)
+
+
+PCI_SCENARIOS += [
+    # q35's _PRT: slot 4 INTA is GSI 20, slot 3 INTA GSI 23.
+    edu_intx_scenario("edu-intx-amd-vi", AMD_IOMMU, "00:04.0", 20),
+    edu_intx_scenario("edu-intx-vt-d",
+                      ["-device", "intel-iommu,intremap=on"], "00:03.0", 23),
+    edu_intx_scenario("edu-intx-restart-amd-vi", AMD_IOMMU, "00:04.0", 20,
+                      restart=True),
+    edu_intx_scenario("edu-intx-restart-vt-d",
+                      ["-device", "intel-iommu,intremap=on"], "00:03.0", 23,
+                      restart=True),
 ]

@@ -4,7 +4,7 @@
  * into DIR, one SIG.dat file per table (what acpixtract would give), for
  * tests/scripts/test_guest_acpi_iasl.py to disassemble with iasl -d:
  *   acpi_dump DIR        a partition with an NVMe-like function (MCFG,
- *                        \_SB.PCI0, \_SB.MRES)
+ *                        \_SB.PCI0 with a _PRT, \_SB.MRES)
  *   acpi_dump DIR plain  a partition without PCI functions
  *   acpi_dump DIR multiboot
  *                        the same PCI partition booted by loader/multiboot.c
@@ -137,6 +137,10 @@ int main(int argc, char **argv)
 	err |= guest_acpi_pci_add(&pci, GUEST_ACPI_MEM, 0xe000000000ULL,
 				  0x4000);
 	err |= guest_acpi_pci_add(&pci, GUEST_ACPI_IO, 0x6000, 0x20);
+	/* INTx: 00:04.0 INTA and 00:05.x INTB (two functions, one entry). */
+	err |= guest_acpi_pci_route(&pci, 4, 0, 20);
+	err |= guest_acpi_pci_route(&pci, 5, 1, 16);
+	err |= guest_acpi_pci_route(&pci, 5, 1, 16);
 	if (argc < 3 || strcmp(argv[2], "plain"))
 		plat.pci = &pci;
 	if (argc >= 3 && !strcmp(argv[2], "multiboot"))

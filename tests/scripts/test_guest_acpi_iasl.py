@@ -97,6 +97,12 @@ class GuestAcpiIasl(unittest.TestCase):
                      r"WordIO \(ResourceProducer, MinFixed, MaxFixed, "
                      r"PosDecode, EntireRange",
                      r"0x601F,\s+// Range Maximum",
+                     # _PRT: source 0, so each entry names its GSI.
+                     r"Name \(_PRT, Package \(0x02\)",
+                     r"Package \(0x04\)\s*\{\s*0x0004FFFF,\s*Zero,\s*"
+                     r"Zero,\s*0x14\s*\}",
+                     r"Package \(0x04\)\s*\{\s*0x0005FFFF,\s*One,\s*"
+                     r"Zero,\s*0x10\s*\}",
                      r"Device \(MRES\)",
                      r'Name \(_HID, EisaId \("PNP0C02"\)',
                      r"DWordMemory \(ResourceConsumer",

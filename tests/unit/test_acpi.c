@@ -233,6 +233,47 @@ static void test_xsdt_preferred_and_tables_found(void **state)
 	assert_int_equal(acpi_find_table(&t, "HPET", &tbl, &len), -ENOENT);
 }
 
+/* The FADT's DSDT (X_DSDT over the 32-bit field) and each SSDT in turn. */
+static void test_dsdt_and_ssdts(void **state)
+{
+	static const uint8_t aml[4] = { 0xa3, 0xa3, 0xa3, 0xa3 };	/* Noops */
+	uint8_t fadt[112] = { 0 };	/* up to X_DSDT's end, offset 148 */
+	uint64_t old_dsdt, dsdt, tables[4], rsdp;
+	struct acpi_tables t;
+	const uint8_t *tbl;
+	uint32_t len;
+
+	(void)state;
+	old_dsdt = put_table("DSDT", aml, 2);
+	dsdt = put_table("DSDT", aml, 4);
+	tables[0] = put_table("SSDT", aml, 1);
+	memcpy(fadt + 40 - 36, &old_dsdt, 4);
+	memcpy(fadt + 140 - 36, &dsdt, 8);
+	tables[1] = put_table("FACP", fadt, sizeof(fadt));
+	tables[2] = put_table("SSDT", aml, 3);
+	tables[3] = put_table("APIC", aml, 0);
+	rsdp = put_rsdp(2, 0, put_root("XSDT", tables, 4, 8));
+	assert_int_equal(acpi_init(&t, rsdp, fake_map, NULL), 0);
+	assert_int_equal(acpi_find_dsdt(&t, &tbl, &len), 0);
+	assert_int_equal(len, 36 + 4);
+	assert_int_equal(acpi_find_nth_table(&t, "SSDT", 0, &tbl, &len), 0);
+	assert_int_equal(len, 36 + 1);
+	assert_int_equal(acpi_find_nth_table(&t, "SSDT", 1, &tbl, &len), 0);
+	assert_int_equal(len, 36 + 3);
+	assert_int_equal(acpi_find_nth_table(&t, "SSDT", 2, &tbl, &len),
+			 -ENOENT);
+	/* Without X_DSDT the 32-bit field counts. */
+	memset(fadt + 140 - 36, 0, 8);
+	tables[1] = put_table("FACP", fadt, sizeof(fadt));
+	rsdp = put_rsdp(2, 0, put_root("XSDT", tables, 4, 8));
+	assert_int_equal(acpi_init(&t, rsdp, fake_map, NULL), 0);
+	assert_int_equal(acpi_find_dsdt(&t, &tbl, &len), 0);
+	assert_int_equal(len, 36 + 2);
+	/* A DSDT whose checksum fails is not handed out. */
+	mem[old_dsdt - BASE + 36] ^= 1;
+	assert_int_equal(acpi_find_dsdt(&t, &tbl, &len), -EINVAL);
+}
+
 static void test_revision_0_uses_rsdt(void **state)
 {
 	struct acpi_tables t;
@@ -387,6 +428,7 @@ int main(void)
 		cmocka_unit_test_setup(test_qemu_madt_lists_four_cpus_and_ioapic, setup),
 		cmocka_unit_test_setup(test_xsdt_preferred_and_tables_found, setup),
 		cmocka_unit_test_setup(test_revision_0_uses_rsdt, setup),
+		cmocka_unit_test_setup(test_dsdt_and_ssdts, setup),
 		cmocka_unit_test_setup(test_bad_checksums_rejected, setup),
 		cmocka_unit_test_setup(test_table_lengths_bounded, setup),
 		cmocka_unit_test_setup(test_cpu_flags_filter, setup),

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/errno.h"
+#include "drivers/acpi/prt.h"
 #include "loader/guest_acpi.h"
 
 /*
@@ -210,7 +211,7 @@ static size_t pkg_length(const uint8_t **p)
 }
 
 /* 20.2.3 ComputationalData: the integer constants a package may hold. */
-static uint64_t aml_integer(const uint8_t **p)
+static uint64_t next_integer(const uint8_t **p)
 {
 	uint8_t op = *(*p)++;
 	uint64_t v = 0;
@@ -248,10 +249,10 @@ static const uint8_t *check_s5(const uint8_t *d, uint8_t typ)
 	assert_true(pkg_end <= d + get32(d + 4));
 	count = *p++;
 	assert_true(count >= 2);
-	assert_int_equal(aml_integer(&p), typ);		/* SLP_TYPa */
-	assert_int_equal(aml_integer(&p), typ);		/* SLP_TYPb */
+	assert_int_equal(next_integer(&p), typ);		/* SLP_TYPa */
+	assert_int_equal(next_integer(&p), typ);		/* SLP_TYPb */
 	for (unsigned int i = 2; i < count; i++)
-		(void)aml_integer(&p);
+		(void)next_integer(&p);
 	assert_ptr_equal(p, pkg_end);
 	return p;
 }
@@ -482,7 +483,7 @@ static const uint8_t *expect_crs(const uint8_t *p, struct res *r)
 	assert_int_equal(*p++, 0x11);			/* BufferOp */
 	start = p;
 	end = start + pkg_length(&p);
-	size = aml_integer(&p);
+	size = next_integer(&p);
 	assert_ptr_equal(p + size, end);
 	data = p;
 	while (p < end) {
@@ -544,11 +545,11 @@ static void check_pci_dsdt(const uint8_t *d, uint8_t start, uint8_t end,
 	assert_int_equal(*p++, 0x0c);
 	assert_int_equal(get32(p), 0x030ad041);		/* EISAID PNP0A03 */
 	p = expect_name(p + 4, "_UID");
-	assert_int_equal(aml_integer(&p), 0);
+	assert_int_equal(next_integer(&p), 0);
 	p = expect_name(p, "_SEG");
-	assert_int_equal(aml_integer(&p), 0);
+	assert_int_equal(next_integer(&p), 0);
 	p = expect_name(p, "_BBN");
-	assert_int_equal(aml_integer(&p), start);
+	assert_int_equal(next_integer(&p), start);
 	p = expect_crs(p, root);
 	assert_ptr_equal(p, dev_end);
 	/* Bus numbers first, then 0xCF8-0xCFF consumed by the bridge. */
@@ -616,6 +617,39 @@ static void test_pci_tables(void **state)
 	assert_int_equal(r.tflags[4], 3);		/* entire range */
 	assert_int_equal(r.min[4], 0x6000);
 	assert_int_equal(r.len[4], 0x20);
+}
+
+/* The _PRT as a guest reads it: drivers/acpi/prt.c on the built DSDT. */
+static void test_pci_prt(void **state)
+{
+	struct aml_tables aml = { 0 };
+	const uint8_t *dsdt;
+	struct prt_table prt;
+
+	(void)state;
+	pci_sample(ECAM, 0, 255);
+	build_pci(2);
+	dsdt = table(lay.dsdt, "DSDT");
+	assert_int_equal(aml_add_table(&aml, dsdt, get32(dsdt + 4)), 0);
+	assert_int_equal(prt_read(&aml, 0, &prt), -ENOENT);
+	assert_string_equal(prt.why, "the PCI root bridge has no _PRT");
+
+	assert_int_equal(guest_acpi_pci_route(&pci, 4, 0, 20), 0);
+	assert_int_equal(guest_acpi_pci_route(&pci, 0x1f, 3, 16), 0);
+	assert_int_equal(guest_acpi_pci_route(&pci, 4, 0, 20), 0); /* again */
+	assert_int_equal(guest_acpi_pci_route(&pci, 4, 0, 21), -EINVAL);
+	assert_int_equal(guest_acpi_pci_route(&pci, 32, 0, 21), -EINVAL);
+	assert_int_equal(guest_acpi_pci_route(&pci, 5, 4, 21), -EINVAL);
+	build_pci(2);
+	dsdt = table(lay.dsdt, "DSDT");
+	aml = (struct aml_tables){ 0 };
+	assert_int_equal(aml_add_table(&aml, dsdt, get32(dsdt + 4)), 0);
+	assert_int_equal(prt_read(&aml, 0, &prt), 0);
+	assert_int_equal(prt.count, 2);
+	assert_int_equal(prt_lookup(&prt, 4, 0)->gsi, 20);
+	assert_int_equal(prt_lookup(&prt, 0x1f, 3)->gsi, 16);
+	assert_true(prt_lookup(&prt, 4, 0)->active_low);	/* source 0 */
+	assert_null(prt_lookup(&prt, 4, 1));
 }
 
 static void test_pci_bus_range_and_ports_only(void **state)
@@ -749,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_platform_variants),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_pci_tables),
+		cmocka_unit_test(test_pci_prt),
 		cmocka_unit_test(test_pci_bus_range_and_ports_only),
 		cmocka_unit_test(test_pci_many_windows),
 		cmocka_unit_test(test_pci_windows),

@@ -244,6 +244,27 @@ static void test_assign_errors(void **state)
 	expect_error(10, "device 0001:00:03.0 is on PCI segment 1");
 }
 
+/* 00:03.0 and 00:04.0 on one line (as q35 slots 4 apart are). */
+static void test_shared_intx_line(void **state)
+{
+	(void)state;
+	pci_find(&inv, RID(0, 3, 0))->gsi = 20;
+	pci_find(&inv, RID(0, 4, 0))->gsi = 20;
+	assert_int_equal(assign(RID(0, 3, 0), 0, RID(0, 4, 0)), -EINVAL);
+	expect_error(20, "partition \"b\": device 00:04.0 shares its INTx "
+		     "line (GSI 20) with 00:03.0 of partition \"a\" (line 10)"
+		     ": give both to one partition, or move one to a slot on "
+		     "another line");
+	/* One partition may own both; another line is no conflict. */
+	assert_int_equal(assign(RID(0, 3, 0), RID(0, 4, 0), 0), 0);
+	pci_find(&inv, RID(0, 4, 0))->gsi = 21;
+	assert_int_equal(assign(RID(0, 3, 0), 0, RID(0, 4, 0)), 0);
+	/* An unknown line (no _PRT) is no conflict: INTx stays off. */
+	pci_find(&inv, RID(0, 3, 0))->gsi = PCI_GSI_NONE;
+	pci_find(&inv, RID(0, 4, 0))->gsi = PCI_GSI_NONE;
+	assert_int_equal(assign(RID(0, 3, 0), 0, RID(0, 4, 0)), 0);
+}
+
 static void test_reserved_functions(void **state)
 {
 	struct fake_fn *uart;
@@ -272,6 +293,7 @@ int main(void)
 		cmocka_unit_test_setup(test_assign, machine),
 		cmocka_unit_test_setup(test_assign_errors, machine),
 		cmocka_unit_test_setup(test_reserved_functions, machine),
+		cmocka_unit_test_setup(test_shared_intx_line, machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,7 @@ static void capture(void *ctx, const struct vioapic_irq *irq)
 static int setup(void **state)
 {
 	(void)state;
+	memset(&io, 0, sizeof(io));
 	vioapic_reset(&io, 2);
 	memset(sent, 0, sizeof(sent));
 	sent_count = 0;
@@ -208,6 +209,48 @@ static void test_edge_switch_clears_remote_irr(void **state)
 	assert_int_equal(sent_count, 2);
 }
 
+static unsigned int routed_pin, routed_count;
+static uint64_t routed_rte;
+
+static void routed(void *ctx, unsigned int pin, uint64_t rte)
+{
+	assert_ptr_equal(ctx, &routed_count);
+	routed_pin = pin;
+	routed_rte = rte;
+	routed_count++;
+}
+
+/* A passed-through pin: its entry goes to the hook, nothing is emulated. */
+static void test_passthrough_pin(void **state)
+{
+	(void)state;
+	routed_count = 0;
+	vioapic_passthrough(&io, 1U << 20, routed, &routed_count);
+	program(20, RTE_LEVEL | RTE_ACTIVE_LOW | 0x51, 3);
+	assert_int_equal(routed_count, 2);	/* high, then low dword */
+	assert_int_equal(routed_pin, 20);
+	assert_int_equal(routed_rte & 0xffff, RTE_LEVEL | RTE_ACTIVE_LOW | 0x51);
+	assert_int_equal(routed_rte >> 56, 3);
+	/* Reads back as written; no emulated delivery, no remote IRR. */
+	assert_int_equal(reg_read(0x10 + 2 * 20),
+			 RTE_LEVEL | RTE_ACTIVE_LOW | 0x51);
+	set_irq(20, true);
+	eoi(0x51);
+	assert_int_equal(sent_count, 0);
+	/* Masking is reported too. */
+	reg_write(0x10 + 2 * 20, RTE_MASKED | RTE_LEVEL | 0x51);
+	assert_true(routed_rte & RTE_MASKED);
+	/* A reset masks it (the caller masks the hardware) and keeps the hook. */
+	vioapic_reset(&io, 2);
+	assert_int_equal(io.passthrough, 1U << 20);
+	program(20, 0x52, 0);
+	assert_int_equal(routed_rte & 0xff, 0x52);
+	/* Other pins stay emulated. */
+	program(4, 0x30, 0);
+	set_irq(4, true);
+	assert_int_equal(sent_count, 1);
+}
+
 static void test_nmi_and_ext_int(void **state)
 {
 	(void)state;
@@ -236,6 +279,7 @@ int main(void)
 		cmocka_unit_test_setup(test_edge_switch_clears_remote_irr,
 				       setup),
 		cmocka_unit_test_setup(test_nmi_and_ext_int, setup),
+		cmocka_unit_test_setup(test_passthrough_pin, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,6 +177,50 @@ static void test_command_and_interrupt_pin(void **state)
 	assert_int_equal(lookup(NVME)->cfg[PCI_INTERRUPT_LINE], 11);
 }
 
+/* Functions with a known INTx line: the pin shows, INTx-disable is theirs. */
+static void test_intx_line(void **state)
+{
+	static const struct vpci_hooks hooks = { route, msix_entry, NULL };
+
+	(void)state;
+	lookup(EDU)->cfg[PCI_INTERRUPT_PIN] = 1;
+	lookup(OTHER)->cfg[PCI_INTERRUPT_PIN] = 2;
+	inv = (struct pci_inventory){ .bus_end = 0 };
+	pci_scan(&inv, &access);
+	pci_find(&inv, NVME)->gsi = 20;		/* a PCI pin: kept */
+	pci_find(&inv, EDU)->gsi = 40;		/* beyond 23: first free */
+	pci_find(&inv, OTHER)->gsi = 20;	/* NVMe's line: its pin */
+	vpci_init(&v, &access, &hooks);
+	assert_int_equal(vpci_add(&v, pci_find(&inv, NVME)), 0);
+	assert_int_equal(vpci_add(&v, pci_find(&inv, EDU)), 0);
+	assert_int_equal(vpci_add(&v, pci_find(&inv, OTHER)), 0);
+	assert_int_equal(v.dev[0].intx_gsi, 20);
+	assert_int_equal(v.dev[1].intx_gsi, 16);
+	assert_int_equal(v.dev[2].intx_gsi, 20);
+	assert_int_equal(vpci_read(&v, NVME, PCI_INTERRUPT_PIN, 1), 1);
+	assert_int_equal(vpci_read(&v, OTHER, PCI_INTERRUPT_PIN, 1), 2);
+	/* The guest turns INTx on and off. */
+	vpci_write(&v, NVME, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(hw32(NVME, PCI_COMMAND) & PCI_COMMAND_INTX_OFF, 0);
+	vpci_write(&v, NVME, PCI_COMMAND, 2, PCI_COMMAND_INTX_OFF);
+	assert_int_equal(hw32(NVME, PCI_COMMAND) & PCI_COMMAND_INTX_OFF,
+			 PCI_COMMAND_INTX_OFF);
+	vpci_write(&v, NVME, PCI_COMMAND, 2, 0);
+	/* Stop: INTx off again. */
+	vpci_quiesce(&v);
+	assert_int_equal(hw32(NVME, PCI_COMMAND) & PCI_COMMAND_INTX_OFF,
+			 PCI_COMMAND_INTX_OFF);
+	/* No line: no pin, INTx stays off whatever the guest writes. */
+	pci_find(&inv, EDU)->gsi = PCI_GSI_NONE;
+	vpci_init(&v, &access, &hooks);
+	assert_int_equal(vpci_add(&v, pci_find(&inv, EDU)), 0);
+	assert_int_equal(v.dev[0].intx_gsi, 0);
+	assert_int_equal(vpci_read(&v, EDU, PCI_INTERRUPT_PIN, 1), 0);
+	vpci_write(&v, EDU, PCI_COMMAND, 2, 0);
+	assert_int_equal(hw32(EDU, PCI_COMMAND) & PCI_COMMAND_INTX_OFF,
+			 PCI_COMMAND_INTX_OFF);
+}
+
 static void test_msi_routed(void **state)
 {
 	(void)state;
@@ -292,6 +336,7 @@ int main(void)
 		cmocka_unit_test_setup(test_msix_table, machine),
 		cmocka_unit_test_setup(test_ports, machine),
 		cmocka_unit_test_setup(test_quiesce, machine),
+		cmocka_unit_test_setup(test_intx_line, machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

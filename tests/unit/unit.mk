@@ -9,6 +9,7 @@ UNIT_LDLIBS := -lcmocka
 
 test_format_SRCS      := lib/format.c
 test_acpi_SRCS        := drivers/acpi/acpi.c
+test_prt_SRCS         := drivers/acpi/prt.c drivers/acpi/aml.c
 test_frame_alloc_SRCS := kernel/frame_alloc.c
 test_memmap_SRCS      := kernel/memmap.c kernel/frame_alloc.c boot/efi_memtype.c
 test_paging_SRCS      := arch/x86/paging.c
@@ -20,7 +21,7 @@ test_cpuid_policy_SRCS := kernel/exit/cpuid_policy.c
 test_msr_policy_SRCS  := kernel/exit/msr_policy.c
 test_config_SRCS      := config/config.c lib/format.c
 test_multiboot_SRCS   := loader/multiboot.c loader/guest_acpi.c lib/format.c
-test_guest_acpi_SRCS  := loader/guest_acpi.c
+test_guest_acpi_SRCS  := loader/guest_acpi.c drivers/acpi/prt.c drivers/acpi/aml.c
 test_linux_boot_SRCS  := loader/linux_boot.c loader/guest_acpi.c lib/format.c
 test_ram_layout_SRCS  := loader/ram_layout.c config/config.c lib/format.c
 test_vuart_SRCS       := drivers/emul/vuart.c

@@ -509,6 +509,37 @@ static int amd_vi_ioapic_nmi(uint8_t ioapic_id, unsigned int pin,
 	return 0;
 }
 
+/*
+ * The I/O APIC's message is remapped by the entry its data bits 10:0
+ * select (AMD IOMMU spec 48882, 2.2.5.1): the redirection entry holds
+ * the IRTE index, the pin, in its vector field with fixed delivery. An
+ * EOI to the I/O APIC names that index too.
+ */
+static int amd_vi_ioapic_irq(uint8_t ioapic_id, unsigned int pin,
+			     uint32_t apic_id, uint8_t vector, uint64_t *rte)
+{
+	const struct amd_vi_ioapic *io = amd_vi_ioapic_of(&amd.ivrs, ioapic_id);
+	int err;
+
+	if (!io)
+		return -ENOENT;
+	if (apic_id > UINT8_MAX || pin >= IOMMU_IRQS_PER_DEVICE)
+		return -ERANGE;
+	err = set_irte(io->devid, pin,
+		       amd_vi_irte((uint8_t)apic_id, vector, AMD_VI_INT_FIXED));
+	if (!err)
+		*rte = pin;
+	return err;
+}
+
+static void amd_vi_ioapic_irq_clear(uint8_t ioapic_id, unsigned int pin)
+{
+	const struct amd_vi_ioapic *io = amd_vi_ioapic_of(&amd.ivrs, ioapic_id);
+
+	if (io && pin < IOMMU_IRQS_PER_DEVICE)
+		set_irte(io->devid, pin, 0);
+}
+
 /* After an overflow the log stops; the spec's restart sequence. */
 static void restart_log(struct unit *u)
 {
@@ -572,5 +603,7 @@ const struct iommu_ops amd_vi_ops = {
 	.irq_set = amd_vi_irq_set,
 	.irq_clear = amd_vi_irq_clear,
 	.ioapic_nmi = amd_vi_ioapic_nmi,
+	.ioapic_irq = amd_vi_ioapic_irq,
+	.ioapic_irq_clear = amd_vi_ioapic_irq_clear,
 	.poll_faults = amd_vi_poll_faults,
 };

@@ -81,6 +81,17 @@ struct iommu_ops {
 	 */
 	int (*ioapic_nmi)(uint8_t ioapic_id, unsigned int pin, uint32_t apic_id,
 			  uint64_t *rte);
+	/*
+	 * I/O APIC `ioapic_id`'s `pin` (a PCI INTx line) sends fixed `vector`
+	 * to the CPU with `apic_id`, and nothing else. *rte is the
+	 * redirection entry for it, to which the caller adds the trigger
+	 * mode, polarity and mask; its vector field (bits 7:0) is what an
+	 * EOI written to that I/O APIC must name to re-arm the pin.
+	 */
+	int (*ioapic_irq)(uint8_t ioapic_id, unsigned int pin,
+			  uint32_t apic_id, uint8_t vector, uint64_t *rte);
+	/* That pin's interrupts are blocked again. */
+	void (*ioapic_irq_clear)(uint8_t ioapic_id, unsigned int pin);
 	/* Reports and clears every logged fault; returns how many. */
 	unsigned int (*poll_faults)(iommu_fault_fn fn, void *ctx);
 };

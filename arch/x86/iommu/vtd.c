@@ -450,6 +450,11 @@ static void vtd_irq_clear(uint16_t rid, unsigned int index)
 	spin_unlock(&lock);
 }
 
+static uint32_t ioapic_owner(uint16_t sid, unsigned int pin)
+{
+	return (uint32_t)sid << 16 | OWNED | IOAPIC_PIN | pin;
+}
+
 /* The I/O APIC's messages carry its DMAR source ID (0xFF00 on QEMU). */
 static int vtd_ioapic_nmi(uint8_t ioapic_id, unsigned int pin,
 			  uint32_t apic_id, uint64_t *rte)
@@ -462,12 +467,52 @@ static int vtd_ioapic_nmi(uint8_t ioapic_id, unsigned int pin,
 	if (pin >= IOAPIC_PIN || apic_id > XAPIC_MAX_ID)
 		return -EINVAL;
 	spin_lock(&lock);
-	h = set_irte((uint32_t)sid << 16 | OWNED | IOAPIC_PIN | pin,
+	h = set_irte(ioapic_owner(sid, pin),
 		     vtd_irte(NMI_VECTOR, apic_id, VTD_DLM_NMI, sid));
 	spin_unlock(&lock);
 	if (h >= 0)
 		*rte = vtd_ioapic_rte((unsigned int)h, NMI_VECTOR);
 	return h < 0 ? h : 0;
+}
+
+/*
+ * Level-triggered in the IRTE (the LAPIC sets TMR). The entry's vector
+ * field, which only EOIs are matched against (VT-d 5.1.5.1), is the pin,
+ * as Linux does with remapping: unique on that I/O APIC, so the explicit
+ * EOI naming it re-arms this line alone, and the LAPIC's broadcast of
+ * the guest's vector matches no such entry (vectors below 32 are never
+ * delivered).
+ */
+static int vtd_ioapic_irq(uint8_t ioapic_id, unsigned int pin,
+			  uint32_t apic_id, uint8_t vector, uint64_t *rte)
+{
+	struct vtd_entry e;
+	uint16_t sid;
+	int h;
+
+	if (vtd_ioapic_sid(&dmar, ioapic_id, &sid) < 0)
+		return -ENOENT;
+	if (pin >= IOAPIC_PIN || apic_id > XAPIC_MAX_ID)
+		return -EINVAL;
+	e = vtd_irte(vector, apic_id, VTD_DLM_FIXED, sid);
+	e.lo |= VTD_IRTE_LEVEL;
+	spin_lock(&lock);
+	h = set_irte(ioapic_owner(sid, pin), e);
+	spin_unlock(&lock);
+	if (h >= 0)
+		*rte = vtd_ioapic_rte((unsigned int)h, (uint8_t)pin);
+	return h < 0 ? h : 0;
+}
+
+static void vtd_ioapic_irq_clear(uint8_t ioapic_id, unsigned int pin)
+{
+	uint16_t sid;
+
+	if (vtd_ioapic_sid(&dmar, ioapic_id, &sid) < 0 || pin >= IOAPIC_PIN)
+		return;
+	spin_lock(&lock);
+	clear_irte(ioapic_owner(sid, pin));
+	spin_unlock(&lock);
 }
 
 /* Never waits: a CPU inside another op just reports at the next poll. */
@@ -493,5 +538,7 @@ const struct iommu_ops vtd_ops = {
 	.irq_set = vtd_irq_set,
 	.irq_clear = vtd_irq_clear,
 	.ioapic_nmi = vtd_ioapic_nmi,
+	.ioapic_irq = vtd_ioapic_irq,
+	.ioapic_irq_clear = vtd_ioapic_irq_clear,
 	.poll_faults = vtd_poll_faults,
 };

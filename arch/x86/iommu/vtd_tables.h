@@ -103,6 +103,8 @@ extern const struct pt_format pt_format_vtd;
 /* IRTE delivery modes (9.10). */
 #define VTD_DLM_FIXED		0
 #define VTD_DLM_NMI		4
+/* IRTE bit 4, trigger mode: level (VT-d 3.4, 9.10). */
+#define VTD_IRTE_LEVEL		(1ULL << 4)
 /*
  * An IRTE: edge, physical destination `apic_id` (xAPIC, EIME=0), accepted
  * only from requester `sid` exactly (SVT=1, SQ=0). apic_id must be < 256.

@@ -16,6 +16,10 @@ FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
 	-fno-omit-frame-pointer -MMD -MP
 
 fuzz_config_SRCS     := config/config.c lib/format.c
+fuzz_insn_SRCS       := arch/x86/insn.c
+# The CPU's own flags come through push/popf: no red zone to clobber.
+fuzz_insn_CFLAGS     := -mno-red-zone
+fuzz_insn_LDLIBS     := -lcapstone
 
 FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ         ?= $(FUZZ_ALL)

@@ -22,6 +22,8 @@ fuzz_insn_CFLAGS     := -mno-red-zone
 fuzz_insn_LDLIBS     := -lcapstone
 fuzz_multiboot_SRCS  := loader/multiboot.c loader/guest_acpi.c lib/format.c
 fuzz_multiboot_EXTRA := tests/fuzz/fuzz_ram.h
+fuzz_linux_boot_SRCS := loader/linux_boot.c loader/guest_acpi.c lib/format.c
+fuzz_linux_boot_EXTRA := tests/fuzz/fuzz_ram.h
 
 FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ         ?= $(FUZZ_ALL)

@@ -25,6 +25,7 @@ fuzz_multiboot_EXTRA := tests/fuzz/fuzz_ram.h
 fuzz_linux_boot_SRCS := loader/linux_boot.c loader/guest_acpi.c lib/format.c
 fuzz_linux_boot_EXTRA := tests/fuzz/fuzz_ram.h
 fuzz_acpi_SRCS       := drivers/acpi/acpi.c loader/guest_acpi.c
+fuzz_guest_walk_SRCS := arch/x86/guest_walk.c
 
 FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ         ?= $(FUZZ_ALL)

@@ -26,6 +26,10 @@ fuzz_linux_boot_SRCS := loader/linux_boot.c loader/guest_acpi.c lib/format.c
 fuzz_linux_boot_EXTRA := tests/fuzz/fuzz_ram.h
 fuzz_acpi_SRCS       := drivers/acpi/acpi.c loader/guest_acpi.c
 fuzz_guest_walk_SRCS := arch/x86/guest_walk.c
+# The fake machine of the unit tests, its cmocka checks made aborts.
+fuzz_vpci_SRCS       := drivers/emul/vpci.c drivers/pci/pci.c lib/format.c
+fuzz_vpci_CFLAGS     := -Itests/fuzz/shim
+fuzz_vpci_EXTRA      := tests/unit/fake_pci.h tests/fuzz/shim/cmocka.h
 
 FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ         ?= $(FUZZ_ALL)

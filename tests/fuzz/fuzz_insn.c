@@ -280,6 +280,45 @@ static void check_prefix_property(const uint8_t *bytes, enum insn_mode mode,
 		   in->length);
 }
 
+/*
+ * Register writes as the CPU does them (SDM vol. 1, 3.4.1.1): only the
+ * operand's register changes; 8- and 16-bit writes keep the other bits,
+ * 32- and 64-bit ones fill the register (zero-extended). A read gives the
+ * operand's bits.
+ */
+static void check_registers(const struct insn *in, uint64_t seed,
+			    uint64_t value)
+{
+	uint64_t regs[16], before[16];
+	unsigned int size = in->ext_size ? in->ext_size : in->size;
+	uint64_t changed, keep;
+
+	for (int i = 0; i < 16; i++)
+		regs[i] = before[i] = seed * (uint64_t)(i + 1) ^ 0x5555aaaa5555aaaaULL;
+	if (in->reg >= 0) {
+		uint64_t read = insn_reg_read(regs, in);
+
+		FUZZ_CHECK(read == (in->reg_high8 ? regs[in->reg] >> 8 & 0xff :
+				    regs[in->reg] & size_mask(in->size)),
+			   "register %d reads 0x%llx", in->reg,
+			   (unsigned long long)read);
+	}
+	insn_reg_write(regs, in, value);
+	for (int i = 0; i < 16; i++)
+		if (i != in->reg)
+			FUZZ_CHECK(regs[i] == before[i], "register %d changed", i);
+	if (in->reg < 0)
+		return;
+	changed = regs[in->reg] ^ before[in->reg];
+	keep = in->reg_high8 ? ~0xff00ULL : size >= 4 ? 0 : ~size_mask(size);
+	FUZZ_CHECK(!(changed & keep) &&
+		   (size != 4 || in->reg_high8 || !(regs[in->reg] >> 32)),
+		   "a %u-byte write to register %d%s gives 0x%llx from 0x%llx",
+		   size, in->reg, in->reg_high8 ? " (high byte)" : "",
+		   (unsigned long long)regs[in->reg],
+		   (unsigned long long)before[in->reg]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in fin = { data, size, 0 };
@@ -318,6 +357,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(copy);
 	dst = fuzz_u64(&fin);
 	src = fuzz_u64(&fin);
+	if (!err)
+		check_registers(&in, dst, src);
 	if (!err && (is_alu(in.kind) || in.kind == INSN_ALU_TO_REG)) {
 		enum insn_kind op = in.kind == INSN_ALU_TO_REG ? in.alu : in.kind;
 		uint64_t flags = fuzz_u16(&fin) & RFLAGS_STATUS;

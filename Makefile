@@ -108,6 +108,7 @@ deps:
 
 # --- tests --------------------------------------------------------------
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 -include tests/vmx/vmx.mk
 -include scripts/bench.mk
 

@@ -207,12 +207,19 @@ static int place_initrd(const struct linux_boot_request *req,
 			uint64_t kernel_end, uint64_t *start, const char **why)
 {
 	uint64_t top = limit;
+	bool capped = (uint64_t)s->initrd_addr_max + 1 < top, fits;
 
-	if ((uint64_t)s->initrd_addr_max + 1 < top)
+	if (capped)
 		top = (uint64_t)s->initrd_addr_max + 1;
 	top &= ~(PAGE - 1);
-	if (req->initrd_size > top ||
-	    ((top - req->initrd_size) & ~(PAGE - 1)) < kernel_end)
+	fits = req->initrd_size <= top &&
+	       ((top - req->initrd_size) & ~(PAGE - 1)) >= kernel_end;
+	/* Below the kernel's own limit, more RAM would not help. */
+	if (!fits && capped)
+		return fail(why, ENOSPC, "the %zu-byte initrd does not fit between the kernel's end at %#llx and its initrd_addr_max %#x, whatever the partition's RAM: use a smaller initrd",
+			    req->initrd_size, (unsigned long long)kernel_end,
+			    s->initrd_addr_max);
+	if (!fits)
 		return fail(why, ENOSPC, "the %zu-byte initrd does not fit between the kernel's end at %#llx and %#llx (RAM %llu MiB, initrd_addr_max %#x): give the partition at least %llu MiB",
 			    req->initrd_size, (unsigned long long)kernel_end,
 			    (unsigned long long)top,

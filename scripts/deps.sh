@@ -12,6 +12,11 @@ PACKAGES="$PACKAGES linux-image-amd64 busybox-static cpio"
 # iasl (acpica-tools) disassembles the guest ACPI tables in the tests, so
 # that ACPICA, the interpreter Linux uses, checks the AML we generate.
 PACKAGES="$PACKAGES acpica-tools"
+# The fuzz targets (tests/fuzz, make fuzz): clang with its sanitizer and
+# libFuzzer runtimes, which Debian 12 ships apart from the compiler, in
+# libclang-rt-14-dev (clang only recommends it, and recommends are not
+# installed here); Capstone is the reference decoder of fuzz_insn.
+PACKAGES="$PACKAGES clang libclang-rt-14-dev libcapstone-dev"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -26,7 +31,8 @@ else
 	echo "deps: this is not a Debian/Ubuntu system; install the equivalents of:" >&2
 	echo "  $PACKAGES" >&2
 	echo "  (gnu-efi headers and crt0, cmocka, QEMU for x86-64, OVMF firmware, mtools," >&2
-	echo "   dosfstools, and Bochs with its BIOS and VGA BIOS for the Intel VMX tests)" >&2
+	echo "   dosfstools, Bochs with its BIOS and VGA BIOS for the Intel VMX tests," >&2
+	echo "   and clang with its libFuzzer/sanitizer runtimes and Capstone for make fuzz)" >&2
 	exit 1
 fi
 [ -z "$missing" ] && exit 0

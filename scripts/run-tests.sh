@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs every test suite and ends with one line: `N passed, N failed`.
-# Unit tests count per cmocka test case, integration tests per scenario.
+# Unit tests count per cmocka test case, fuzz targets one each,
+# integration tests per scenario.
 set -u
 BUILD=${BUILD:-build}
 passed=0
@@ -45,6 +46,10 @@ else
 	cat "$log"
 	echo "unit: 0 passed, 1 failed (build failed)" | tee "$log"
 fi
+count
+
+echo "== fuzz targets (libFuzzer, ASan, UBSan: a short pass of each)"
+make --no-print-directory -s fuzz-smoke 2>&1 | tee "$log"
 count
 
 echo "== tooling tests (accelerator choice, Python)"

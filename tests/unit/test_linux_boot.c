@@ -367,6 +367,9 @@ static void test_initrd_addr_max(void **state)
 	assert_int_equal(linux_boot_load(ram, &req, &res, &why), -ENOSPC);
 	assert_non_null(strstr(why, "initrd"));
 	assert_non_null(strstr(why, "initrd_addr_max"));
+	/* More RAM cannot help here: the message must not ask for it. */
+	assert_null(strstr(why, "at least"));
+	assert_non_null(strstr(why, "smaller initrd"));
 }
 
 static void test_placement_without_pref(void **state)

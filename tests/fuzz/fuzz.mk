@@ -30,6 +30,7 @@ fuzz_guest_walk_SRCS := arch/x86/guest_walk.c
 fuzz_vpci_SRCS       := drivers/emul/vpci.c drivers/pci/pci.c lib/format.c
 fuzz_vpci_CFLAGS     := -Itests/fuzz/shim
 fuzz_vpci_EXTRA      := tests/unit/fake_pci.h tests/fuzz/shim/cmocka.h
+fuzz_aml_SRCS        := drivers/acpi/aml.c drivers/acpi/prt.c
 fuzz_devices_SRCS    := drivers/emul/vuart.c drivers/emul/vpit.c \
 	drivers/emul/vrtc.c drivers/emul/vioapic.c drivers/emul/vlapic.c \
 	drivers/emul/vplatform.c

@@ -341,12 +341,8 @@ static void check_deadline(struct fuzz_in *in)
 	uint32_t count = vlapic_deadline_count(now, deadline, tsc_hz, timer_hz);
 	unsigned __int128 exact;
 
-	/*
-	 * Rates whose product fits 64 bits (a 5 GHz TSC with a 3.6 GHz
-	 * timer): lib/scale.h splits the product within that. To widen to
-	 * any rates once scale_rate() is exact for all of them.
-	 */
-	if (!tsc_hz || !timer_hz || (unsigned __int128)tsc_hz * timer_hz >> 64)
+	/* lib/scale.h is exact for any 64-bit rates. */
+	if (!tsc_hz || !timer_hz)
 		return;
 	if (deadline <= now) {
 		FUZZ_CHECK(count == 1, "a past deadline counts %u", count);

@@ -16,6 +16,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/passthrough.h"
 #include "kernel/percpu.h"
+#include "kernel/watchdog.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -175,6 +176,7 @@ static int boot_partition(struct partition *p)
 	p->fault[0] = '\0';
 	vuart_init(&p->uart, uart_line, p);
 	io_emul_reset(p);
+	watchdog_reset(p);
 	__atomic_store_n(&p->state, PARTITION_RUNNING, __ATOMIC_SEQ_CST);
 	start_vcpus(p, &entry);
 	return 0;
@@ -184,6 +186,7 @@ void partitions_start(void)
 {
 	char cpus[CONFIG_CPUS_TEXT_MAX];
 
+	watchdog_setup();
 	for (unsigned int i = 0; i < partition_count; i++) {
 		struct partition *p = &partitions[i];
 

@@ -26,6 +26,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/partition.h"
 #include "kernel/percpu.h"
+#include "kernel/watchdog.h"
 
 #define VCPUS	3
 
@@ -132,6 +133,8 @@ void vuart_flush(struct vuart *u) { (void)u; }
 int passthrough_create(struct partition *p) { (void)p; return 0; }
 void passthrough_quiesce(struct partition *p) { (void)p; }
 void passthrough_poll_faults(void) {}
+void watchdog_setup(void) {}
+void watchdog_reset(struct partition *p) { (void)p; }
 
 static struct config cfg = {
 	.partition_count = 1,

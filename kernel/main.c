@@ -45,7 +45,7 @@ static bool partitions_go;
 static uint64_t alloc_zeroed(uint64_t pages)
 {
 	percpu_bytes += pages * PAGE_SIZE;
-	return hv_alloc_pages(pages, FRAME_NO_LIMIT);
+	return hv_alloc_pages_for(HV_MEM_PER_CPU, pages, FRAME_NO_LIMIT);
 }
 
 static void __attribute__((noreturn)) fatal(const char *what)

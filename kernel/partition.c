@@ -37,13 +37,35 @@ static unsigned int vcpu_pool_used;
 static bool exit_when_done;
 static struct spinlock done_lock;
 
+static uint64_t stage2_pages(void)
+{
+	uint64_t sum = 0;
+
+	for (unsigned int i = 0; i < partition_count; i++)
+		sum += partitions[i].stage2.table_pages;
+	return sum;
+}
+
+/*
+ * What the hypervisor holds, after boot and after each restart: a restart
+ * that took memory would show here (tests/integration: restarts-leak-nothing).
+ */
+static void log_memory_in_use(const char *when)
+{
+	char buf[LOG_LINE_MAX];
+
+	hv_mem_format(buf, sizeof(buf));
+	pr_info("memory %s: %s; %u vCPU(s), stage-2 %llu table pages",
+		when, buf, vcpu_pool_used, (unsigned long long)stage2_pages());
+}
+
 /* Guest RAM from GPA 0, minus the legacy VGA hole, as on a PC. */
 static int build_stage2(struct partition *p)
 {
 	unsigned int rwx = PT_ATTR_WRITE | PT_ATTR_EXEC;
 	int err;
 
-	err = pt_init(&p->stage2, virt()->stage2_format, &hv_pt_memory,
+	err = pt_init(&p->stage2, virt()->stage2_format, &hv_stage2_pt_memory,
 		      virt()->stage2_1g());
 	if (!err)
 		err = pt_map(&p->stage2, 0, p->boot->ram, p->ram_size, rwx);
@@ -186,6 +208,7 @@ void partitions_start(void)
 {
 	char cpus[CONFIG_CPUS_TEXT_MAX];
 
+	log_memory_in_use("before the partitions start");
 	watchdog_setup();
 	for (unsigned int i = 0; i < partition_count; i++) {
 		struct partition *p = &partitions[i];
@@ -264,6 +287,7 @@ static void report_summary_and_exit(void)
 				p->exit_code);
 		ok = ok && !p->faulted && p->exit_code == 0;
 	}
+	log_memory_in_use("at the end");
 	pr_info("run finished: %s", ok ? "success" : "failure");
 	machine_exit(ok ? RUN_EXIT_OK : RUN_EXIT_FAILED);
 }
@@ -305,8 +329,10 @@ static void finish_stop(struct partition *p, struct vcpu *self)
 		p->boot_count++;
 		pr_info("partition %s: restarting (restart %u) from its original image",
 			p->cfg->name, p->boot_count);
-		if (!boot_partition(p))
+		if (!boot_partition(p)) {
+			log_memory_in_use("after the restart");
 			return;
+		}
 	}
 	__atomic_store_n(&p->state, PARTITION_STOPPED, __ATOMIC_SEQ_CST);
 	check_all_stopped();

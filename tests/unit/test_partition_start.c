@@ -89,7 +89,8 @@ int image_load_pci(const struct partition_config *cfg,
 	*entry = (struct vcpu_entry){ .mode = ENTRY_PROTECTED32 };
 	return 0;
 }
-const struct pt_memory hv_pt_memory;
+const struct pt_memory hv_stage2_pt_memory;
+void hv_mem_format(char *buf, size_t size) { (void)size; buf[0] = '\0'; }
 int pt_init(struct page_table *pt, const struct pt_format *fmt,
 	    const struct pt_memory *mem, bool use_1g)
 {

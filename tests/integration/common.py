@@ -22,6 +22,54 @@ CRASH_RESTARTS = [r"crash: boot 0",
                   r"run finished: success"]
 
 
+# Partition watchdogs (docs/architecture.md, "Watchdogs"): guests/crash with
+# hang=1 pets its 500 ms watchdog a few times on its first boot, then spins
+# with interrupts off and never exits again; "petted" keeps petting its own
+# for six periods and exits.
+WATCHDOG_CONFIG = ("[hypervisor]\nexit_when_done = yes\n" +
+                   PART % ("wd", "1", "8M", "guests/crash.elf") +
+                   'cmdline = "crashes=1 hang=1"\nwatchdog = 500ms\n'
+                   "on_fault = %s\n")
+WATCHDOG_PETTED = (PART % ("petted", "2", "8M", "guests/crash.elf") +
+                   'cmdline = "crashes=0 pet_periods=6"\n'
+                   "watchdog = 500ms\n")
+WATCHDOG_FIRES = [r"wd: boot 0",
+                  r"wd: petting the watchdog \(500 ms\) 4 times",
+                  r"wd: hanging with interrupts off",
+                  r"error: partition wd stopped: watchdog expired: not "
+                  r"petted for 500 ms"]
+WATCHDOG_RESTARTS = WATCHDOG_FIRES + [
+    r"partition wd: restarting \(restart 1\)",
+    r"wd: boot 1",
+    r"wd: petted the watchdog \(500 ms\) for 3 periods",
+    r"wd: survived 1 restarts",
+    r"partition wd exited with code 0",
+    r"run finished: success"]
+WATCHDOG_STOPS = WATCHDOG_FIRES + [
+    r"petted: petted the watchdog \(500 ms\) for 6 periods",
+    r"partition petted exited with code 0",
+    r"summary: all 2 partition\(s\) stopped",
+    r"  wd: fault: watchdog expired: not petted for 500 ms",
+    r"  petted: exit code 0",
+    r"run finished: failure"]
+
+
+def watchdog_fired_in_time(text):
+    """The watchdog fired one period after the last pet, give or take the
+    checks' 1 ms and an emulator's slowness: the guest's last pet came a
+    quarter period before it said it hangs."""
+    hang = re.search(r"\[ *([\d.]+)\] wd: hanging with interrupts off", text)
+    fired = re.search(r"\[ *([\d.]+)\] error: partition wd stopped: "
+                      r"watchdog expired", text)
+    if not hang or not fired:
+        return "no hang or no expiry in the log"
+    late = float(fired.group(1)) - float(hang.group(1))
+    if not 0.25 <= late <= 1.5:
+        return "the watchdog fired %.3f s after the hang, expected " \
+               "0.375 s (0.25-1.5)" % late
+    return None
+
+
 # Linux partitions: Debian's unmodified kernel (build/linux/vmlinuz) with
 # the busybox initramfs of guests/linux, beside bare-metal partitions.
 LINUX = ("[partition %s]\ncpus = %s\nmemory = %s\nkernel = linux/vmlinuz\n"

@@ -8,7 +8,8 @@ OVMF has no ACPI tables in Bochs: CPUs come from the firmware's MP
 services. Bochs always exits with status 1 (run-bochs.sh turns it into
 0), so a run's result is read from its log lines, never its status."""
 from common import (BANNER, CRASH_RESTARTS, HELLO, MINIMAL, NMI_CONFIG,
-                    NMI_PASS, PART)
+                    NMI_PASS, PART, WATCHDOG_CONFIG, WATCHDOG_PETTED,
+                    WATCHDOG_RESTARTS, WATCHDOG_STOPS, watchdog_fired_in_time)
 from conformance_scenarios import bulkhead_lines, rows
 from harness import Scenario
 
@@ -95,6 +96,20 @@ SCENARIOS = [
         expect=CRASH_RESTARTS,
         anywhere=[r"steady: memory intact",
                   r"partition steady exited with code 0"]),
+    # Partition watchdogs: CPU 0 is free and checks the deadlines; then
+    # every CPU hosts a vCPU and the neighbour's exits are the checks.
+    vmx("vmx-watchdog-restarts-a-hung-partition",
+        config_text=WATCHDOG_CONFIG % "restart",
+        expect=[r"watchdog: CPU 0 checks the deadlines"] + WATCHDOG_RESTARTS,
+        check=watchdog_fired_in_time,
+        forbid=[r"restart 2"]),
+    vmx("vmx-watchdog-stops-a-hung-partition-no-free-cpu",
+        config_text=WATCHDOG_CONFIG % "stop" +
+        WATCHDOG_PETTED.replace("cpus = 2", "cpus = 0"),
+        expect=[r"watchdog: every CPU hosts a vCPU, so deadlines are "
+                r"checked only after exits"] + WATCHDOG_STOPS,
+        check=watchdog_fired_in_time,
+        forbid=[r"restarting", r"partition petted stopped"]),
     # The MSR policy on the Intel path (guests/msr-check): PMU as CPUID
     # leaf 0xA says, TSC writes through the VMCS offset, canonical checks,
     # and IA32_MISC_ENABLE as SDM table 2-2 has it.

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Partition watchdogs and restarts that leak nothing (docs/testing.md).
+The watchdog partitions spin with interrupts off on CPU 1; CPU 0 hosts no
+vCPU and checks the deadlines."""
+import re
+
+from common import (WATCHDOG_CONFIG, WATCHDOG_PETTED, WATCHDOG_RESTARTS,
+                    WATCHDOG_STOPS, PART, watchdog_fired_in_time)
+from harness import Scenario, qemu_exit_status
+
+# guests/crash triple-faults on its first LEAK_RESTARTS boots, restarted
+# each time; the hypervisor's memory line after each restart and at the
+# end must not change.
+LEAK_RESTARTS = 300
+LEAK_CONFIG = ("[hypervisor]\nexit_when_done = yes\n" +
+               PART % ("crash", "1", "2M", "guests/crash.elf") +
+               'cmdline = "crashes=%d"\non_fault = restart\n' % LEAK_RESTARTS)
+MEMORY_LINE = re.compile(r"^\[[ .\d]+\] memory (after the restart|at the end): "
+                         r"(.*)$", re.M)
+
+
+def memory_unchanged(text):
+    """Every restart leaves the hypervisor's memory as the first did."""
+    lines = MEMORY_LINE.findall(text)
+    restarts = [m for when, m in lines if when == "after the restart"]
+    if len(restarts) != LEAK_RESTARTS:
+        return "%d memory lines after restarts, expected %d" % (
+            len(restarts), LEAK_RESTARTS)
+    for n, (when, m) in enumerate(lines):
+        if m != restarts[0]:
+            return "memory %s (line %d) is \"%s\", after restart 1 \"%s\"" % (
+                when, n + 1, m, restarts[0])
+    return None
+
+
+WATCHDOG_SCENARIOS = [
+    Scenario(
+        name="watchdog-restarts-a-hung-partition",
+        smp=2,
+        config_text=WATCHDOG_CONFIG % "restart",
+        expect=[r"watchdog: CPU 0 checks the deadlines"] + WATCHDOG_RESTARTS,
+        check=watchdog_fired_in_time,
+        forbid=[r"EXCEPTION", r"restart 2"],
+        exit_status=qemu_exit_status(0),
+    ),
+    Scenario(
+        name="watchdog-stops-a-hung-partition",
+        smp=3,
+        config_text=WATCHDOG_CONFIG % "stop" + WATCHDOG_PETTED,
+        expect=[r"watchdog: CPU 0 checks the deadlines"] + WATCHDOG_STOPS,
+        check=watchdog_fired_in_time,
+        forbid=[r"EXCEPTION", r"restarting", r"partition petted stopped"],
+        exit_status=qemu_exit_status(1),
+    ),
+    Scenario(
+        name="restarts-leak-nothing",
+        smp=2,
+        config_text=LEAK_CONFIG,
+        expect=[r"memory before the partitions start: in use \d+ KiB",
+                r"partition crash: restarting \(restart 1\)",
+                r"memory after the restart: in use \d+ KiB",
+                r"partition crash: restarting \(restart %d\)" %
+                LEAK_RESTARTS,
+                r"crash: survived %d restarts" % LEAK_RESTARTS,
+                r"memory at the end: in use \d+ KiB",
+                r"run finished: success"],
+        check=memory_unchanged,
+        forbid=[r"EXCEPTION"],
+        exit_status=qemu_exit_status(0),
+        timeout=240,
+    ),
+]

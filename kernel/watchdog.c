@@ -7,13 +7,20 @@
  * their vCPU waits), and an overdue partition is kicked with NMIs, the
  * cross-CPU request protocol beside struct vcpu. Its own CPU then stops it
  * as a fault, so the restart (on_fault = restart) runs there too.
+ * When every CPU hosts a vCPU, the physical PIT interrupts the first CPU of
+ * a watchdog partition as an NMI every tick, so that a check comes even if
+ * no guest ever exits (docs/architecture.md, Watchdogs).
  */
 #include "kernel/watchdog.h"
 #include "arch/x86/asm.h"
+#include "arch/x86/irq_quiesce.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/pit.h"
+#include "arch/x86/pit_regs.h"
 #include "arch/x86/tsc.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
+#include "kernel/passthrough.h"
 #include "kernel/percpu.h"
 #include "kernel/watchdog_state.h"
 #include "lib/scale.h"
@@ -23,6 +30,9 @@
 #define WATCHDOG_POLL_US	1000
 #define WATCHDOG_KICK_US	1000
 #define NO_CPU			(~0U)
+/* The PIT's NMIs when no CPU is free: at most one period of the smallest
+ * watchdog (CONFIG_WATCHDOG_MIN_MS) late. */
+#define WATCHDOG_TICK_HZ	(1000 / CONFIG_WATCHDOG_MIN_MS)
 
 bool watchdog_in_use;
 static unsigned int checker_cpu = NO_CPU;
@@ -33,6 +43,28 @@ static unsigned int first_cpu_without_vcpu(void)
 		if (!cpu_data[cpu].vcpu)
 			return cpu;
 	return NO_CPU;
+}
+
+static const struct vcpu *first_watchdog_vcpu(void)
+{
+	for (unsigned int i = 0; i < partition_count; i++)
+		if (partitions[i].cfg->watchdog_ms)
+			return partitions[i].vcpus[0];
+	return NULL;
+}
+
+/* Every CPU hosts a vCPU: the PIT's NMIs make one of them exit. */
+static void start_ticks(void)
+{
+	const struct vcpu *v = first_watchdog_vcpu();
+
+	if (irq_route_nmi(PIT_GSI, v->phys_apic_id, passthrough_nmi_remap())) {
+		pr_warn("watchdog: every CPU hosts a vCPU and no I/O APIC carries the PIT's interrupt, so deadlines are checked only after exits: leave one CPU out of the partitions to catch a partition that never exits");
+		return;
+	}
+	pit_start_periodic(WATCHDOG_TICK_HZ);
+	pr_info("watchdog: every CPU hosts a vCPU: the PIT interrupts CPU %u with an NMI %u times a second to check the deadlines",
+		v->cpu, WATCHDOG_TICK_HZ);
 }
 
 void watchdog_setup(void)
@@ -47,7 +79,7 @@ void watchdog_setup(void)
 		pr_info("watchdog: CPU %u checks the deadlines, and every CPU after its exits",
 			checker_cpu);
 	else
-		pr_warn("watchdog: every CPU hosts a vCPU, so deadlines are checked only after exits: leave one CPU out of the partitions to catch a partition that never exits");
+		start_ticks();
 }
 
 void watchdog_reset(struct partition *p)

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Partition watchdogs and restarts that leak nothing (docs/testing.md).
 The watchdog partitions spin with interrupts off on CPU 1; CPU 0 hosts no
-vCPU and checks the deadlines."""
+vCPU and checks the deadlines, or, when every CPU hangs in a partition,
+the PIT's NMIs make CPU 1 exit to check them."""
 import re
 
 from common import (WATCHDOG_CONFIG, WATCHDOG_PETTED, WATCHDOG_RESTARTS,
@@ -33,6 +34,12 @@ def memory_unchanged(text):
     return None
 
 
+# Two partitions hang with interrupts off on the only two CPUs: nothing
+# exits, so only the PIT's NMIs can bring the checks.
+BOTH_HANG = (WATCHDOG_CONFIG % "stop" +
+             PART % ("wd2", "0", "8M", "guests/crash.elf") +
+             'cmdline = "crashes=1 hang=1"\nwatchdog = 500ms\n')
+
 WATCHDOG_SCENARIOS = [
     Scenario(
         name="watchdog-restarts-a-hung-partition",
@@ -50,6 +57,22 @@ WATCHDOG_SCENARIOS = [
         expect=[r"watchdog: CPU 0 checks the deadlines"] + WATCHDOG_STOPS,
         check=watchdog_fired_in_time,
         forbid=[r"EXCEPTION", r"restarting", r"partition petted stopped"],
+        exit_status=qemu_exit_status(1),
+    ),
+    Scenario(
+        name="watchdog-no-free-cpu-pit-ticks",
+        smp=2,
+        config_text=BOTH_HANG,
+        expect=[r"watchdog: every CPU hosts a vCPU: the PIT interrupts CPU 1 "
+                r"with an NMI 100 times a second",
+                r"summary: all 2 partition\(s\) stopped",
+                r"  wd: fault: watchdog expired: not petted for 500 ms",
+                r"  wd2: fault: watchdog expired: not petted for 500 ms",
+                r"run finished: failure"],
+        anywhere=[r"wd: hanging with interrupts off",
+                  r"wd2: hanging with interrupts off"],
+        check=watchdog_fired_in_time,
+        forbid=[r"EXCEPTION", r"restarting"],
         exit_status=qemu_exit_status(1),
     ),
     Scenario(

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef ARCH_X86_PIT_H
+#define ARCH_X86_PIT_H
+
+/*
+ * The physical 8254, which no partition reaches (each sees its own model,
+ * drivers/emul/vpit.c): counter 0 as a periodic tick at about hz (19 to
+ * 1193182), an edge on ISA IRQ 0 each period.
+ */
+void pit_start_periodic(unsigned int hz);
+
+#endif

@@ -18,7 +18,7 @@
 #define BULKHEAD_INFO_LEAF	0x40000001U
 #define SIG_EBX			0x6b6c7542U	/* "Bulk" */
 #define SIG_ECX			0x64616568U	/* "head" */
-#define WATCHDOG_PORT		0xf5	/* docs/guest-interface.md */
+#define WATCHDOG_PORT		0xf8	/* docs/guest-interface.md */
 #define PM_TMR			0x608	/* the FADT's PM timer block */
 #define PM_TMR_MASK		0xffffffU	/* ACPI 6.4 4.8.3.3: 24 bits */
 #define PM_TMR_PER_MS		3580	/* 3.579545 MHz, rounded up */

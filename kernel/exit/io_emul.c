@@ -3,7 +3,7 @@
  * Port I/O of partitions. Every port exits; a partition reaches only its own
  * devices: the vUART at 0x3F8 (IRQ 4), the PIT and its port 0x61, the CMOS
  * clock, the reset and power controls (i8042, 0xCF9, ACPI PM1a and its PM
- * timer), the debug-exit port at 0xF4 and the watchdog port at 0xF5. Reads
+ * timer), the debug-exit port at 0xF4 and the watchdog port at 0xF8. Reads
  * of any other port return all ones, as an empty ISA bus does, and writes
  * vanish.
  */

@@ -7,9 +7,10 @@
  * their vCPU waits), and an overdue partition is kicked with NMIs, the
  * cross-CPU request protocol beside struct vcpu. Its own CPU then stops it
  * as a fault, so the restart (on_fault = restart) runs there too.
- * When every CPU hosts a vCPU, the physical PIT interrupts the first CPU of
- * a watchdog partition as an NMI every tick, so that a check comes even if
- * no guest ever exits (docs/architecture.md, Watchdogs).
+ * The physical PIT ticks as an NMI to the checking CPU, which sleeps in
+ * between; when every CPU hosts a vCPU, to the first CPU of a watchdog
+ * partition instead, so that a check comes even if no guest ever exits
+ * (docs/architecture.md, Watchdogs).
  */
 #include "kernel/watchdog.h"
 #include "arch/x86/asm.h"
@@ -26,16 +27,17 @@
 #include "lib/scale.h"
 
 #define MS_PER_S		1000
-/* How often the checking CPU looks, and an overdue partition is kicked. */
+/* How often the checking CPU looks without the PIT's NMIs. */
 #define WATCHDOG_POLL_US	1000
+/* How often an overdue partition is kicked again at most. */
 #define WATCHDOG_KICK_US	1000
 #define NO_CPU			(~0U)
-/* The PIT's NMIs when no CPU is free: at most one period of the smallest
- * watchdog (CONFIG_WATCHDOG_MIN_MS) late. */
+/* The PIT's NMIs: a check at most one smallest watchdog period late. */
 #define WATCHDOG_TICK_HZ	(1000 / CONFIG_WATCHDOG_MIN_MS)
 
 bool watchdog_in_use;
 static unsigned int checker_cpu = NO_CPU;
+static bool ticking;		/* the PIT's NMIs reach the checking CPU */
 
 static unsigned int first_cpu_without_vcpu(void)
 {
@@ -53,16 +55,24 @@ static const struct vcpu *first_watchdog_vcpu(void)
 	return NULL;
 }
 
+/* The PIT's ticks as NMIs to apic_id; false where no I/O APIC has them. */
+static bool start_ticks(uint32_t apic_id)
+{
+	if (irq_route_nmi(PIT_GSI, apic_id, passthrough_nmi_remap()))
+		return false;
+	pit_start_periodic(WATCHDOG_TICK_HZ);
+	return true;
+}
+
 /* Every CPU hosts a vCPU: the PIT's NMIs make one of them exit. */
-static void start_ticks(void)
+static void tick_a_vcpu(void)
 {
 	const struct vcpu *v = first_watchdog_vcpu();
 
-	if (irq_route_nmi(PIT_GSI, v->phys_apic_id, passthrough_nmi_remap())) {
+	if (!start_ticks(v->phys_apic_id)) {
 		pr_warn("watchdog: every CPU hosts a vCPU and no I/O APIC carries the PIT's interrupt, so deadlines are checked only after exits: leave one CPU out of the partitions to catch a partition that never exits");
 		return;
 	}
-	pit_start_periodic(WATCHDOG_TICK_HZ);
 	pr_info("watchdog: every CPU hosts a vCPU: the PIT interrupts CPU %u with an NMI %u times a second to check the deadlines",
 		v->cpu, WATCHDOG_TICK_HZ);
 }
@@ -75,11 +85,17 @@ void watchdog_setup(void)
 	if (!watchdog_in_use)
 		return;
 	checker_cpu = first_cpu_without_vcpu();
-	if (checker_cpu != NO_CPU)
-		pr_info("watchdog: CPU %u checks the deadlines, and every CPU after its exits",
-			checker_cpu);
+	if (checker_cpu == NO_CPU) {
+		tick_a_vcpu();
+		return;
+	}
+	ticking = start_ticks(cpu_data[checker_cpu].apic_id);
+	if (ticking)
+		pr_info("watchdog: CPU %u checks the deadlines at each PIT tick (an NMI %u times a second), and every CPU after its exits",
+			checker_cpu, WATCHDOG_TICK_HZ);
 	else
-		start_ticks();
+		pr_info("watchdog: CPU %u checks the deadlines every millisecond, and every CPU after its exits",
+			checker_cpu);
 }
 
 void watchdog_reset(struct partition *p)
@@ -178,6 +194,9 @@ void watchdog_watch_forever(void)
 {
 	for (;;) {
 		watchdog_check_all();
-		tsc_delay_us(WATCHDOG_POLL_US);
+		if (ticking)
+			cpu_wait_for_nmi();
+		else
+			tsc_delay_us(WATCHDOG_POLL_US);
 	}
 }

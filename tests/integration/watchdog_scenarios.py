@@ -3,11 +3,13 @@
 The watchdog partitions spin with interrupts off on CPU 1; CPU 0 hosts no
 vCPU and checks the deadlines, or, when every CPU hangs in a partition,
 the PIT's NMIs make CPU 1 exit to check them."""
+import dataclasses
 import re
 
 from common import (WATCHDOG_CONFIG, WATCHDOG_PETTED, WATCHDOG_RESTARTS,
                     WATCHDOG_STOPS, PART, watchdog_fired_in_time)
 from harness import Scenario, qemu_exit_status
+from iommu_amd_scenarios import AMD_IOMMU, AMD_VI_ON
 
 # guests/crash triple-faults on its first LEAK_RESTARTS boots, restarted
 # each time; the hypervisor's memory line after each restart and at the
@@ -93,3 +95,11 @@ WATCHDOG_SCENARIOS = [
         timeout=240,
     ),
 ]
+
+# The PIT's NMI through AMD-Vi's interrupt remapping, as the console's.
+WATCHDOG_SCENARIOS.append(dataclasses.replace(
+    next(s for s in WATCHDOG_SCENARIOS
+         if s.name == "watchdog-no-free-cpu-pit-ticks"),
+    name="watchdog-no-free-cpu-pit-ticks-amd-vi", qemu_extra=AMD_IOMMU,
+    anywhere=[AMD_VI_ON, r"wd: hanging with interrupts off",
+              r"wd2: hanging with interrupts off"]))

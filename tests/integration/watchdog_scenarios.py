@@ -6,8 +6,9 @@ the PIT's NMIs make CPU 1 exit to check them."""
 import dataclasses
 import re
 
-from common import (WATCHDOG_CONFIG, WATCHDOG_PETTED, WATCHDOG_RESTARTS,
-                    WATCHDOG_STOPS, PART, watchdog_fired_in_time)
+from common import (LINUX, LINUX_FORBID, PROMPT, READY, WATCHDOG_CONFIG,
+                    WATCHDOG_PETTED, WATCHDOG_RESTARTS, WATCHDOG_STOPS, PART,
+                    watchdog_fired_in_time)
 from harness import Scenario, qemu_exit_status
 from iommu_amd_scenarios import AMD_IOMMU, AMD_VI_ON
 
@@ -41,6 +42,17 @@ def memory_unchanged(text):
 BOTH_HANG = (WATCHDOG_CONFIG % "stop" +
              PART % ("wd2", "0", "8M", "guests/crash.elf") +
              'cmdline = "crashes=1 hang=1"\nwatchdog = 500ms\n')
+
+# Linux user space pets through /dev/port (offset 0xF8 = 248), once a
+# second for six seconds, then stops: the 2 s watchdog stops the partition
+# (the exit status says the run failed; the summary lines are not matched,
+# as QEMU's socket console has once logged a byte twice at the very end).
+LINUX_WATCHDOG = ("[hypervisor]\nexit_when_done = yes\n" +
+                  LINUX.replace("on_fault = restart", "on_fault = stop") %
+                  ("linux", "1", "160M") + "watchdog = 2s\n")
+LINUX_PET = ("for i in 1 2 3 4 5 6; do dd if=/dev/zero of=/dev/port bs=1 "
+             "seek=248 count=1 2>/dev/null; sleep 1; done; echo PETTED; "
+             "sleep 30\n")
 
 WATCHDOG_SCENARIOS = [
     Scenario(
@@ -76,6 +88,19 @@ WATCHDOG_SCENARIOS = [
         check=watchdog_fired_in_time,
         forbid=[r"EXCEPTION", r"restarting"],
         exit_status=qemu_exit_status(1),
+    ),
+    Scenario(
+        name="watchdog-linux-user-space-pets",
+        config_text=LINUX_WATCHDOG,
+        smp=2,
+        expect=[READY % ("linux", 1),
+                r"linux: PETTED\s*$",
+                r"error: partition linux stopped: watchdog expired: not "
+                r"petted for 2000 ms"],
+        send=[(PROMPT % "linux", LINUX_PET)],
+        forbid=[f for f in LINUX_FORBID if "stopped" not in f],
+        exit_status=qemu_exit_status(1),
+        timeout=240,
     ),
     Scenario(
         name="restarts-leak-nothing",

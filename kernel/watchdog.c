@@ -34,6 +34,8 @@
 #define NO_CPU			(~0U)
 /* The PIT's NMIs: a check at most one smallest watchdog period late. */
 #define WATCHDOG_TICK_HZ	(1000 / CONFIG_WATCHDOG_MIN_MS)
+/* How long the checking CPU waits for its first tick: ten ticks. */
+#define TICK_WAIT_US		(10 * 1000000 / WATCHDOG_TICK_HZ)
 
 bool watchdog_in_use;
 static unsigned int checker_cpu = NO_CPU;
@@ -55,13 +57,15 @@ static const struct vcpu *first_watchdog_vcpu(void)
 	return NULL;
 }
 
-/* The PIT's ticks as NMIs to apic_id; false where no I/O APIC has them. */
+/*
+ * The PIT's ticks as NMIs to apic_id; false where no I/O APIC has them or
+ * the PIT does not count.
+ */
 static bool start_ticks(uint32_t apic_id)
 {
-	if (irq_route_nmi(PIT_GSI, apic_id, passthrough_nmi_remap()))
-		return false;
 	pit_start_periodic(WATCHDOG_TICK_HZ);
-	return true;
+	return pit_counting() &&
+	       !irq_route_nmi(PIT_GSI, apic_id, passthrough_nmi_remap());
 }
 
 /* Every CPU hosts a vCPU: the PIT's NMIs make one of them exit. */
@@ -70,7 +74,7 @@ static void tick_a_vcpu(void)
 	const struct vcpu *v = first_watchdog_vcpu();
 
 	if (!start_ticks(v->phys_apic_id)) {
-		pr_warn("watchdog: every CPU hosts a vCPU and no I/O APIC carries the PIT's interrupt, so deadlines are checked only after exits: leave one CPU out of the partitions to catch a partition that never exits");
+		pr_warn("watchdog: every CPU hosts a vCPU and the PIT does not count or no I/O APIC carries its interrupt, so deadlines are checked only after exits: leave one CPU out of the partitions to catch a partition that never exits");
 		return;
 	}
 	pr_info("watchdog: every CPU hosts a vCPU: the PIT interrupts CPU %u with an NMI %u times a second to check the deadlines",
@@ -190,8 +194,27 @@ bool watchdog_checks_here(unsigned int cpu)
 	return watchdog_in_use && cpu == checker_cpu;
 }
 
+/*
+ * Before sleeping between ticks, see one arrive: a tick that never comes
+ * (a misrouted interrupt) must not leave the deadlines unchecked.
+ */
+static bool tick_seen(void)
+{
+	uint64_t deadline = tsc_deadline_us(TICK_WAIT_US);
+
+	__atomic_store_n(&this_cpu()->nmi_seen, false, __ATOMIC_SEQ_CST);
+	while (!tsc_passed(deadline))
+		if (__atomic_load_n(&this_cpu()->nmi_seen, __ATOMIC_SEQ_CST))
+			return true;
+	pr_warn("watchdog: no PIT tick reached CPU %u in %u ms: it checks the deadlines every millisecond instead",
+		this_cpu_index(), TICK_WAIT_US / 1000);
+	return false;
+}
+
 void watchdog_watch_forever(void)
 {
+	if (ticking)
+		ticking = tick_seen();
 	for (;;) {
 		watchdog_check_all();
 		if (ticking)

@@ -2,6 +2,10 @@
 #include "arch/x86/pit.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/pit_regs.h"
+#include "arch/x86/tsc.h"
+
+/* Several input clocks (0.84 us each) pass in between. */
+#define PIT_MOVE_WAIT_US	50
 
 void pit_start_periodic(unsigned int hz)
 {
@@ -16,4 +20,21 @@ void pit_start_periodic(unsigned int hz)
 	/* 65536 is written as 0: the low 16 bits. */
 	outb(PIT_PORT_COUNTER0, (uint8_t)count);
 	outb(PIT_PORT_COUNTER0, (uint8_t)(count >> 8));
+}
+
+static uint16_t latched_count0(void)
+{
+	uint8_t low;
+
+	outb(PIT_PORT_CONTROL, PIT_CTRL_COUNTER0 | PIT_CTRL_LATCH);
+	low = inb(PIT_PORT_COUNTER0);
+	return (uint16_t)(low | inb(PIT_PORT_COUNTER0) << 8);
+}
+
+bool pit_counting(void)
+{
+	uint16_t before = latched_count0();
+
+	tsc_delay_us(PIT_MOVE_WAIT_US);
+	return latched_count0() != before;
 }

@@ -10,6 +10,7 @@
 #define PIT_CTRL_COUNTER0	(0U << 6)
 #define PIT_CTRL_LSB_MSB	(3U << 4)
 #define PIT_CTRL_MODE_RATE	(2U << 1)	/* mode 2, rate generator */
+#define PIT_CTRL_LATCH		(0U << 4)	/* RW = 0: counter latch */
 #define PIT_MAX_COUNT		65536U		/* written as 0 */
 /* ISA IRQ 0 as every PC's MADT overrides it: I/O APIC input 2. */
 #define PIT_GSI			2

@@ -101,15 +101,16 @@ SCENARIOS = [
     # the neighbour's exits are the checks.
     vmx("vmx-watchdog-restarts-a-hung-partition",
         config_text=WATCHDOG_CONFIG % "restart",
-        expect=[r"watchdog: CPU 0 checks the deadlines"] + WATCHDOG_RESTARTS,
+        expect=[r"watchdog: CPU 0 checks the deadlines every millisecond"] +
+        WATCHDOG_RESTARTS,
         check=watchdog_fired_in_time,
         forbid=[r"restart 2"]),
     vmx("vmx-watchdog-stops-a-hung-partition-no-free-cpu",
         config_text=WATCHDOG_CONFIG % "stop" +
         WATCHDOG_PETTED.replace("cpus = 2", "cpus = 0"),
-        expect=[r"watchdog: every CPU hosts a vCPU and no I/O APIC carries "
-                r"the PIT's interrupt, so deadlines are checked only after "
-                r"exits"] + WATCHDOG_STOPS,
+        expect=[r"watchdog: every CPU hosts a vCPU and the PIT does not "
+                r"count or no I/O APIC carries its interrupt, so deadlines "
+                r"are checked only after exits"] + WATCHDOG_STOPS,
         check=watchdog_fired_in_time,
         forbid=[r"restarting", r"partition petted stopped"]),
     # The MSR policy on the Intel path (guests/msr-check): PMU as CPUID

@@ -104,7 +104,7 @@ SCENARIOS = [
         expect=[r"watchdog: CPU 0 checks the deadlines every millisecond"] +
         WATCHDOG_RESTARTS,
         check=watchdog_fired_in_time,
-        forbid=[r"restart 2"]),
+        forbid=[r"restart 2"], timeout=180),
     vmx("vmx-watchdog-stops-a-hung-partition-no-free-cpu",
         config_text=WATCHDOG_CONFIG % "stop" +
         WATCHDOG_PETTED.replace("cpus = 2", "cpus = 0"),
@@ -112,7 +112,7 @@ SCENARIOS = [
                 r"count or no I/O APIC carries its interrupt, so deadlines "
                 r"are checked only after exits"] + WATCHDOG_STOPS,
         check=watchdog_fired_in_time,
-        forbid=[r"restarting", r"partition petted stopped"]),
+        forbid=[r"restarting", r"partition petted stopped"], timeout=180),
     # The MSR policy on the Intel path (guests/msr-check): PMU as CPUID
     # leaf 0xA says, TSC writes through the VMCS offset, canonical checks,
     # and IA32_MISC_ENABLE as SDM table 2-2 has it.

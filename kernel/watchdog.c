@@ -27,6 +27,7 @@
 #include "lib/scale.h"
 
 #define MS_PER_S		1000
+#define US_PER_S		1000000
 /* How often the checking CPU looks without the PIT's NMIs. */
 #define WATCHDOG_POLL_US	1000
 /* How often an overdue partition is kicked again at most. */
@@ -35,7 +36,7 @@
 /* The PIT's NMIs: a check at most one smallest watchdog period late. */
 #define WATCHDOG_TICK_HZ	(1000 / CONFIG_WATCHDOG_MIN_MS)
 /* How long the checking CPU waits for its first tick: ten ticks. */
-#define TICK_WAIT_US		(10 * 1000000 / WATCHDOG_TICK_HZ)
+#define TICK_WAIT_US		(10 * US_PER_S / WATCHDOG_TICK_HZ)
 
 bool watchdog_in_use;
 static unsigned int checker_cpu = NO_CPU;
@@ -137,7 +138,7 @@ static void kick(struct partition *p)
 	uint64_t last = __atomic_load_n(&p->watchdog_kick_tsc,
 					__ATOMIC_RELAXED);
 
-	if (now - last < scale_rate(WATCHDOG_KICK_US, 1000000, tsc_hz) ||
+	if (now - last < scale_rate(WATCHDOG_KICK_US, US_PER_S, tsc_hz) ||
 	    !__atomic_compare_exchange_n(&p->watchdog_kick_tsc, &last, now,
 					 false, __ATOMIC_RELAXED,
 					 __ATOMIC_RELAXED))

@@ -6,9 +6,9 @@ the PIT's NMIs make CPU 1 exit to check them."""
 import dataclasses
 import re
 
-from common import (LINUX, LINUX_FORBID, PROMPT, READY, WATCHDOG_CONFIG,
-                    WATCHDOG_PETTED, WATCHDOG_RESTARTS, WATCHDOG_STOPS, PART,
-                    watchdog_fired_in_time)
+from common import (LINUX, LINUX_FORBID, PROMPT, READY, PART, watchdog_config,
+                    watchdog_fired_in_time, watchdog_petted,
+                    watchdog_restarts, watchdog_stops)
 from harness import Scenario, qemu_exit_status
 from iommu_amd_scenarios import AMD_IOMMU, AMD_VI_ON
 
@@ -39,17 +39,21 @@ def memory_unchanged(text):
 
 # Two partitions hang with interrupts off on the only two CPUs: nothing
 # exits, so only the PIT's NMIs can bring the checks.
-BOTH_HANG = (WATCHDOG_CONFIG % "stop" +
+# TCG on a loaded host: 1 s for the hung partitions (their four pets
+# tolerate 750 ms of starvation), 2 s for the one that keeps petting.
+WD_MS = 1000
+PETTED_MS, PETTED_PERIODS = 2000, 3
+BOTH_HANG = (watchdog_config("stop", WD_MS) +
              PART % ("wd2", "0", "8M", "guests/crash.elf") +
-             'cmdline = "crashes=1 hang=1"\nwatchdog = 500ms\n')
+             'cmdline = "crashes=1 hang=1"\nwatchdog = %dms\n' % WD_MS)
 
 # Linux user space pets through /dev/port (offset 0xF8 = 248), once a
-# second for six seconds, then stops: the 2 s watchdog stops the partition
+# second for six seconds, then stops: the 3 s watchdog stops the partition
 # (the exit status says the run failed; the summary lines are not matched,
 # as QEMU's socket console has once logged a byte twice at the very end).
 LINUX_WATCHDOG = ("[hypervisor]\nexit_when_done = yes\n" +
                   LINUX.replace("on_fault = restart", "on_fault = stop") %
-                  ("linux", "1", "160M") + "watchdog = 2s\n")
+                  ("linux", "1", "160M") + "watchdog = 3s\n")
 LINUX_PET = ("for i in 1 2 3 4 5 6; do dd if=/dev/zero of=/dev/port bs=1 "
              "seek=248 count=1 2>/dev/null; sleep 1; done; echo PETTED; "
              "sleep 30\n")
@@ -58,20 +62,21 @@ WATCHDOG_SCENARIOS = [
     Scenario(
         name="watchdog-restarts-a-hung-partition",
         smp=2,
-        config_text=WATCHDOG_CONFIG % "restart",
+        config_text=watchdog_config("restart", WD_MS),
         expect=[r"watchdog: CPU 0 checks the deadlines at each PIT tick"] +
-        WATCHDOG_RESTARTS,
-        check=watchdog_fired_in_time,
+        watchdog_restarts(WD_MS),
+        check=watchdog_fired_in_time(WD_MS),
         forbid=[r"EXCEPTION", r"restart 2", r"no PIT tick reached"],
         exit_status=qemu_exit_status(0),
     ),
     Scenario(
         name="watchdog-stops-a-hung-partition",
         smp=3,
-        config_text=WATCHDOG_CONFIG % "stop" + WATCHDOG_PETTED,
+        config_text=watchdog_config("stop", WD_MS) +
+        watchdog_petted("2", PETTED_MS, PETTED_PERIODS),
         expect=[r"watchdog: CPU 0 checks the deadlines at each PIT tick"] +
-        WATCHDOG_STOPS,
-        check=watchdog_fired_in_time,
+        watchdog_stops(WD_MS, PETTED_MS, PETTED_PERIODS),
+        check=watchdog_fired_in_time(WD_MS),
         forbid=[r"EXCEPTION", r"restarting", r"partition petted stopped",
                 r"no PIT tick reached"],
         exit_status=qemu_exit_status(1),
@@ -83,12 +88,12 @@ WATCHDOG_SCENARIOS = [
         expect=[r"watchdog: every CPU hosts a vCPU: the PIT interrupts CPU 1 "
                 r"with an NMI 100 times a second",
                 r"summary: all 2 partition\(s\) stopped",
-                r"  wd: fault: watchdog expired: not petted for 500 ms",
-                r"  wd2: fault: watchdog expired: not petted for 500 ms",
+                r"  wd: fault: watchdog expired: not petted for 1000 ms",
+                r"  wd2: fault: watchdog expired: not petted for 1000 ms",
                 r"run finished: failure"],
         anywhere=[r"wd: hanging with interrupts off",
                   r"wd2: hanging with interrupts off"],
-        check=watchdog_fired_in_time,
+        check=watchdog_fired_in_time(WD_MS),
         forbid=[r"EXCEPTION", r"restarting"],
         exit_status=qemu_exit_status(1),
     ),
@@ -99,7 +104,7 @@ WATCHDOG_SCENARIOS = [
         expect=[READY % ("linux", 1),
                 r"linux: PETTED\s*$",
                 r"error: partition linux stopped: watchdog expired: not "
-                r"petted for 2000 ms"],
+                r"petted for 3000 ms"],
         send=[(PROMPT % "linux", LINUX_PET)],
         forbid=[f for f in LINUX_FORBID if "stopped" not in f],
         exit_status=qemu_exit_status(1),

@@ -46,6 +46,7 @@ enum key_id {
 	KEY_INITRD,
 	KEY_ON_FAULT,
 	KEY_DEVICES,
+	KEY_WATCHDOG,
 	KEY_COUNT
 };
 
@@ -290,6 +291,8 @@ static int set_on_fault(struct parser *p, const struct key_def *key,
 			struct text value);
 static int set_devices(struct parser *p, const struct key_def *key,
 		       struct text value);
+static int set_watchdog(struct parser *p, const struct key_def *key,
+			struct text value);
 
 static const struct key_def keys[KEY_COUNT] = {
 	[KEY_EXIT_WHEN_DONE] = { "exit_when_done", SECTION_HYPERVISOR,
@@ -309,6 +312,8 @@ static const struct key_def keys[KEY_COUNT] = {
 			   set_on_fault },
 	[KEY_DEVICES] = { "devices", SECTION_PARTITION,
 			  "devices = 00:05.0, 00:06.0", set_devices },
+	[KEY_WATCHDOG] = { "watchdog", SECTION_PARTITION, "watchdog = 2s",
+			   set_watchdog },
 };
 
 static const struct key_def *find_key(struct text name, enum section section)
@@ -610,6 +615,45 @@ static int set_memory(struct parser *p, const struct key_def *key,
 		return ret;
 	p->part->memory = bytes;
 	p->part->memory_line = p->line;
+	return 0;
+}
+
+/* "2s", "500ms": a whole number and a unit, within the bounds. */
+static int set_watchdog(struct parser *p, const struct key_def *key,
+			struct text value)
+{
+	size_t digits = 0;
+	struct text number, unit;
+	uint64_t n, ms;
+	int ret = scalar(p, key, &value, false);
+
+	if (ret)
+		return ret;
+	while (digits < value.len && is_digit(value.s[digits]))
+		digits++;
+	number = slice(value, 0, digits);
+	unit = trim(slice(value, digits, value.len));
+	if (!digits || !parse_decimal(number, &n))
+		return fail(p, "bad watchdog \"%.*s\": write a whole number and a unit, e.g. watchdog = 2s or watchdog = 500ms",
+			    SHOW(value));
+	if (!unit.len)
+		return fail(p, "watchdog = %.*s has no unit: write ms or s, e.g. watchdog = %.*ss",
+			    SHOW(value), SHOW(number));
+	if (text_eq_nocase(unit, "ms"))
+		ms = n;
+	else if (text_eq_nocase(unit, "s"))
+		ms = n <= UINT64_MAX / 1000 ? n * 1000 : UINT64_MAX;
+	else
+		return fail(p, "bad unit \"%.*s\" in watchdog = %.*s: use ms or s, e.g. watchdog = 2s",
+			    SHOW(unit), SHOW(value));
+	if (ms < CONFIG_WATCHDOG_MIN_MS)
+		return fail(p, "watchdog = %.*s is below the minimum of %ums: give the guest at least %ums between pets",
+			    SHOW(value), CONFIG_WATCHDOG_MIN_MS,
+			    CONFIG_WATCHDOG_MIN_MS);
+	if (ms > CONFIG_WATCHDOG_MAX_MS)
+		return fail(p, "watchdog = %.*s is above the maximum of %us: check the number and unit",
+			    SHOW(value), CONFIG_WATCHDOG_MAX_MS / 1000);
+	p->part->watchdog_ms = (uint32_t)ms;
 	return 0;
 }
 

@@ -24,6 +24,9 @@
 #define CONFIG_MAX_DEVICES	8	/* PCI functions per partition */
 /* "ssss:bb:dd.f" and its NUL */
 #define CONFIG_DEVICE_TEXT_MAX	13
+/* watchdog = bounds: shorter than the checks' period, longer than a typo. */
+#define CONFIG_WATCHDOG_MIN_MS	10
+#define CONFIG_WATCHDOG_MAX_MS	(3600U * 1000)
 
 enum fault_action { FAULT_ACTION_STOP, FAULT_ACTION_RESTART };
 
@@ -56,6 +59,7 @@ struct partition_config {
 	unsigned int device_count;
 	uint32_t devices[CONFIG_MAX_DEVICES];	/* CONFIG_DEVICE() values */
 	unsigned int devices_line;
+	uint32_t watchdog_ms;		/* 0: no watchdog */
 };
 
 struct config {

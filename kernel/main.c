@@ -24,6 +24,7 @@
 #include "kernel/passthrough.h"
 #include "kernel/percpu.h"
 #include "kernel/vcpu.h"
+#include "kernel/watchdog.h"
 #include "lib/string.h"
 
 #define STACK_PAGES		4
@@ -44,7 +45,7 @@ static bool partitions_go;
 static uint64_t alloc_zeroed(uint64_t pages)
 {
 	percpu_bytes += pages * PAGE_SIZE;
-	return hv_alloc_pages(pages, FRAME_NO_LIMIT);
+	return hv_alloc_pages_for(HV_MEM_PER_CPU, pages, FRAME_NO_LIMIT);
 }
 
 static void __attribute__((noreturn)) fatal(const char *what)
@@ -197,6 +198,8 @@ static void __attribute__((noreturn)) run_partitions_here(struct per_cpu *cpu)
 		cpu_relax();
 	if (cpu->vcpu && cpu->virt_enabled)
 		vcpu_loop(cpu->vcpu);
+	if (watchdog_checks_here(cpu->index))
+		watchdog_watch_forever();
 	cpu_halt_forever();
 }
 

@@ -16,6 +16,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/passthrough.h"
 #include "kernel/percpu.h"
+#include "kernel/watchdog.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -34,6 +35,28 @@ static unsigned int vcpu_pool_used;
 static bool exit_when_done;
 static struct spinlock done_lock;
 
+static uint64_t stage2_pages(void)
+{
+	uint64_t sum = 0;
+
+	for (unsigned int i = 0; i < partition_count; i++)
+		sum += partitions[i].stage2.table_pages;
+	return sum;
+}
+
+/*
+ * What the hypervisor holds, after boot and after each restart: a restart
+ * that took memory would show here (tests/integration: restarts-leak-nothing).
+ */
+static void log_memory_in_use(const char *when)
+{
+	char buf[LOG_LINE_MAX];
+
+	hv_mem_format(buf, sizeof(buf));
+	pr_info("memory %s: %s; %u vCPU(s), stage-2 %llu table pages",
+		when, buf, vcpu_pool_used, (unsigned long long)stage2_pages());
+}
+
 /* Guest RAM as its layout puts it, minus the legacy VGA hole, as on a PC. */
 static int build_stage2(struct partition *p)
 {
@@ -42,7 +65,7 @@ static int build_stage2(struct partition *p)
 	unsigned int n = ram_layout_mapped(&p->boot->layout, pieces);
 	int err;
 
-	err = pt_init(&p->stage2, virt()->stage2_format, &hv_pt_memory,
+	err = pt_init(&p->stage2, virt()->stage2_format, &hv_stage2_pt_memory,
 		      virt()->stage2_1g());
 	for (unsigned int i = 0; !err && i < n; i++)
 		err = pt_map(&p->stage2, pieces[i].gpa,
@@ -186,6 +209,7 @@ static int boot_partition(struct partition *p)
 	p->fault[0] = '\0';
 	vuart_init(&p->uart, uart_line, p);
 	io_emul_reset(p);
+	watchdog_reset(p);
 	__atomic_store_n(&p->state, PARTITION_RUNNING, __ATOMIC_SEQ_CST);
 	start_vcpus(p, &entry);
 	return 0;
@@ -195,6 +219,8 @@ void partitions_start(void)
 {
 	char cpus[CONFIG_CPUS_TEXT_MAX];
 
+	log_memory_in_use("before the partitions start");
+	watchdog_setup();
 	for (unsigned int i = 0; i < partition_count; i++) {
 		struct partition *p = &partitions[i];
 
@@ -272,6 +298,7 @@ static void report_summary_and_exit(void)
 				p->exit_code);
 		ok = ok && !p->faulted && p->exit_code == 0;
 	}
+	log_memory_in_use("at the end");
 	pr_info("run finished: %s", ok ? "success" : "failure");
 	machine_exit(ok ? RUN_EXIT_OK : RUN_EXIT_FAILED);
 }
@@ -313,8 +340,10 @@ static void finish_stop(struct partition *p, struct vcpu *self)
 		p->boot_count++;
 		pr_info("partition %s: restarting (restart %u) from its original image",
 			p->cfg->name, p->boot_count);
-		if (!boot_partition(p))
+		if (!boot_partition(p)) {
+			log_memory_in_use("after the restart");
 			return;
+		}
 	}
 	__atomic_store_n(&p->state, PARTITION_STOPPED, __ATOMIC_SEQ_CST);
 	check_all_stopped();

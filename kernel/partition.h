@@ -51,6 +51,9 @@ struct partition {
 	bool faulted;
 	bool reboot;		/* the guest asked for a reset */
 	char fault[FAULT_TEXT_MAX];
+	/* kernel/watchdog.c: unarmed, next pet due (TSC), or fired. */
+	volatile uint64_t watchdog_word;
+	uint64_t watchdog_kick_tsc;	/* last NMI kick once fired */
 };
 
 extern struct partition partitions[CONFIG_MAX_PARTITIONS];

@@ -8,6 +8,7 @@
 #include "kernel/exit/lapic_emul.h"
 #include "kernel/exit/msr_emul.h"
 #include "kernel/partition.h"
+#include "kernel/watchdog.h"
 
 /* The vendor entry code addresses gprs[] with these offsets. */
 _Static_assert(G_RAX == REG_RAX * 8 && G_RDI == REG_RDI * 8 &&
@@ -87,10 +88,12 @@ void vcpu_loop(struct vcpu *v)
 	struct vm_exit exit;
 
 	for (;;) {
+		watchdog_serve(v);
 		serve_requests(v);
 		if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) !=
 		    VCPU_RUNNABLE) {
 			console_input_service(false);
+			watchdog_check();
 			cpu_relax();
 			continue;
 		}
@@ -99,7 +102,8 @@ void vcpu_loop(struct vcpu *v)
 			continue;
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		/* A stop asked for after the check above must not be missed. */
-		if (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST)) {
+		if (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST) ||
+		    watchdog_fired(v->part)) {
 			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 			continue;
 		}
@@ -108,6 +112,7 @@ void vcpu_loop(struct vcpu *v)
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 		v->exits[exit.reason]++;
 		exit_dispatch(v, &exit);
+		watchdog_check();
 		console_input_service(exit.reason == EXIT_KICK);
 	}
 }

@@ -48,10 +48,17 @@ enum vcpu_state {
  *                                              entry; stored again while
  *                                              the guest blocks NMIs);
  *                                              owner at lapic_reset
+ * the partition's watchdog_word (kernel/watchdog.c), one per partition:
+ *               fired by any checker CPU       disarmed by the restarter;
+ *               (then it kicks every vCPU in   a pet moves the deadline
+ *               guest code); owners see it at  unless it is fired
+ *               the top of the loop and stop
+ *               the partition as a fault
  *
  * Why no request is lost or applied twice:
- * - Kick: the owner stores in_guest, then reads stop_request; a requester
- *   stores its flag, then reads in_guest and sends an NMI if it is set.
+ * - Kick: the owner stores in_guest, then reads stop_request (and the
+ *   watchdog word); a requester stores its flag (a checker: the fired
+ *   word), then reads in_guest and sends an NMI if it is set.
  *   Seq-cst order means one of them sees the other's store: the owner does
  *   not enter, or it is kicked out (INIT and NMI senders alike: the owner
  *   takes nmi_pending after storing in_guest). The stopper re-sends the

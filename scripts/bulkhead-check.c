@@ -367,6 +367,8 @@ static void print_summary(const struct config *cfg)
 			printf(", initrd %s", part->initrd.path);
 		if (part->on_fault == FAULT_ACTION_RESTART)
 			printf(", restarts on fault");
+		if (part->watchdog_ms)
+			printf(", watchdog %ums", part->watchdog_ms);
 		print_devices(part);
 		printf("\n");
 	}

@@ -103,6 +103,12 @@ static inline void irq_disable(void)
 	asm volatile("cli" ::: "memory");
 }
 
+/* Sleeps with interrupts off: only an NMI (or SMI, INIT) wakes the CPU. */
+static inline void cpu_wait_for_nmi(void)
+{
+	asm volatile("cli; hlt" ::: "memory");
+}
+
 static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 {
 	for (;;)

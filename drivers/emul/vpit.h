@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "arch/x86/pit_regs.h"
 
 /*
  * The Intel 8254 programmable interval timer a partition sees (8254
@@ -18,9 +19,9 @@
  * period at once instead of at the end of the current one.
  */
 
-#define VPIT_HZ			1193182ULL	/* 14.31818 MHz / 12 on PCs */
-#define VPIT_PORT_COUNTER0	0x40
-#define VPIT_PORT_CONTROL	0x43
+#define VPIT_HZ			PIT_INPUT_HZ
+#define VPIT_PORT_COUNTER0	PIT_PORT_COUNTER0
+#define VPIT_PORT_CONTROL	PIT_PORT_CONTROL
 #define VPIT_PORT_SYSTEM_CTRL	0x61		/* the PC's NMI status/control */
 #define VPIT_CHANNELS		3
 

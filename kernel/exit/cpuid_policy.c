@@ -127,7 +127,7 @@ void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
 		break;
 	case CPUID_BULKHEAD_INFO:
 		*r = (struct cpuid_regs){ view->boot_count, view->vcpu_index,
-					  view->vcpu_count, 0 };
+					  view->vcpu_count, view->watchdog_ms };
 		break;
 	default:
 		if (leaf > CPUID_BULKHEAD_MAX && leaf <= 0x400000ffU)

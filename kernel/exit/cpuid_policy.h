@@ -14,6 +14,7 @@ struct cpuid_view {
 	unsigned int vcpu_index;
 	unsigned int vcpu_count;
 	unsigned int boot_count;
+	unsigned int watchdog_ms;	/* 0: no watchdog */
 };
 
 #define CPUID_BULKHEAD_BASE	0x40000000U

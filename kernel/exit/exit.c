@@ -16,13 +16,19 @@ void exit_skip_insn(struct vcpu *v, const struct vm_exit *x)
 	virt()->set_rip(v, x->rip + x->insn_len);
 }
 
-static void handle_cpuid(struct vcpu *v, struct vm_exit *x)
+struct cpuid_view exit_cpuid_view(const struct vcpu *v)
 {
-	struct cpuid_view view = {
+	return (struct cpuid_view){
 		.vcpu_index = v->index,
 		.vcpu_count = v->part->vcpu_count,
 		.boot_count = v->part->boot_count,
+		.watchdog_ms = v->part->cfg->watchdog_ms,
 	};
+}
+
+static void handle_cpuid(struct vcpu *v, struct vm_exit *x)
+{
+	struct cpuid_view view = exit_cpuid_view(v);
 	struct cpuid_regs r;
 	uint32_t leaf = (uint32_t)v->gpr[REG_RAX];
 	uint32_t sub = (uint32_t)v->gpr[REG_RCX];

@@ -3,8 +3,9 @@
  * Port I/O of partitions. Every port exits; a partition reaches only its own
  * devices: the vUART at 0x3F8 (IRQ 4), the PIT and its port 0x61, the CMOS
  * clock, the reset and power controls (i8042, 0xCF9, ACPI PM1a and its PM
- * timer), and the debug-exit port at 0xF4. Reads of any other port return
- * all ones, as an empty ISA bus does, and writes vanish.
+ * timer), the debug-exit port at 0xF4 and the watchdog port at 0xF8. Reads
+ * of any other port return all ones, as an empty ISA bus does, and writes
+ * vanish.
  */
 #include "kernel/exit/io_emul.h"
 #include "arch/x86/asm.h"
@@ -13,6 +14,7 @@
 #include "kernel/exit/guest_mem.h"
 #include "kernel/exit/lapic_emul.h"
 #include "kernel/partition.h"
+#include "kernel/watchdog.h"
 #include "lib/errno.h"
 #include "lib/scale.h"
 
@@ -151,7 +153,8 @@ static int string_io_operands(struct vcpu *v, struct vm_exit *x)
 	uint8_t bytes[INSN_MAX_LEN];
 	uint16_t port = x->io.port;
 
-	if (port == DEBUG_EXIT_PORT || port == VPLATFORM_PM_TMR ||
+	if (port == DEBUG_EXIT_PORT || port == WATCHDOG_PORT ||
+	    port == VPLATFORM_PM_TMR ||
 	    vplatform_handles(port, x->io.size) ||
 	    (v->part->vpci.count && port >= VPCI_PORT_ADDRESS &&
 	     port <= VPCI_PORT_LAST))
@@ -221,6 +224,16 @@ void emulate_io(struct vcpu *v, struct vm_exit *x)
 	if (!x->io.in && x->io.port == DEBUG_EXIT_PORT) {
 		/* QEMU's isa-debug-exit: the value is the guest's exit code. */
 		partition_exit(p, v, (int)((uint32_t)v->gpr[REG_RAX] & mask));
+		return;
+	}
+	if (x->io.port == WATCHDOG_PORT) {
+		/* Lock-free: a pet is one atomic update of the deadline. */
+		if (x->io.in)
+			v->gpr[REG_RAX] = (v->gpr[REG_RAX] & ~(uint64_t)mask) |
+					  (p->cfg->watchdog_ms & mask);
+		else
+			watchdog_pet(p);
+		exit_skip_insn(v, x);
 		return;
 	}
 	if (x->io.in && x->io.port == VPLATFORM_PM_TMR) {

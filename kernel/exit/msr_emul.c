@@ -21,8 +21,7 @@ static struct cpuid_regs view_cpuid(const void *ctx, uint32_t leaf,
 				    uint32_t subleaf)
 {
 	const struct vcpu *v = ctx;
-	struct cpuid_view view = { v->index, v->part->vcpu_count,
-				   v->part->boot_count };
+	struct cpuid_view view = exit_cpuid_view(v);
 	struct cpuid_regs r = cpuid(leaf, subleaf);
 
 	cpuid_policy_apply(leaf, subleaf, &view, &r);

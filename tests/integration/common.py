@@ -22,6 +22,76 @@ CRASH_RESTARTS = [r"crash: boot 0",
                   r"run finished: success"]
 
 
+# Partition watchdogs (docs/architecture.md, "Watchdogs"): guests/crash with
+# hang=1 pets its watchdog four times a quarter period apart on its first
+# boot, then spins with interrupts off and never exits again; "petted"
+# keeps petting its own for some periods and exits. Periods are
+# parameters: under TCG on a loaded host a vCPU thread can be starved for
+# a few hundred milliseconds of wall-clock (TSC) time, which a guest
+# petting a 500 ms watchdog cannot tell from a hang; Bochs' time is its
+# own, so the VMX runs keep short periods.
+def watchdog_config(on_fault, ms):
+    return ("[hypervisor]\nexit_when_done = yes\n" +
+            PART % ("wd", "1", "8M", "guests/crash.elf") +
+            'cmdline = "crashes=1 hang=1"\nwatchdog = %dms\n'
+            "on_fault = %s\n" % (ms, on_fault))
+
+
+def watchdog_petted(cpu, ms, periods):
+    return (PART % ("petted", cpu, "8M", "guests/crash.elf") +
+            'cmdline = "crashes=0 pet_periods=%d"\nwatchdog = %dms\n' % (
+                periods, ms))
+
+
+def watchdog_fires(ms):
+    return [r"wd: boot 0",
+            r"wd: petting the watchdog \(%d ms\) 4 times" % ms,
+            r"wd: hanging with interrupts off",
+            r"error: partition wd stopped: watchdog expired: not "
+            r"petted for %d ms" % ms]
+
+
+def watchdog_restarts(ms):
+    return watchdog_fires(ms) + [
+        r"partition wd: restarting \(restart 1\)",
+        r"wd: boot 1",
+        r"wd: petted the watchdog \(%d ms\) for 3 periods" % ms,
+        r"wd: survived 1 restarts",
+        r"partition wd exited with code 0",
+        r"run finished: success"]
+
+
+def watchdog_stops(ms, petted_ms, periods):
+    return watchdog_fires(ms) + [
+        r"petted: petted the watchdog \(%d ms\) for %d periods" % (
+            petted_ms, periods),
+        r"partition petted exited with code 0",
+        r"summary: all 2 partition\(s\) stopped",
+        r"  wd: fault: watchdog expired: not petted for %d ms" % ms,
+        r"  petted: exit code 0",
+        r"run finished: failure"]
+
+
+def watchdog_fired_in_time(ms):
+    """A check that wd's watchdog fired about a period after its last pet,
+    which came a quarter period before it said it hangs: not early, and
+    late only by the checks' tick and an emulator's slowness."""
+    def check(text):
+        hang = re.search(r"\[ *([\d.]+)\] wd: hanging with interrupts off",
+                         text)
+        fired = re.search(r"\[ *([\d.]+)\] error: partition wd stopped: "
+                          r"watchdog expired", text)
+        if not hang or not fired:
+            return "no hang or no expiry in the log"
+        late = float(fired.group(1)) - float(hang.group(1))
+        low, high = ms / 2000.0, ms * 0.75 / 1000 + 2.5
+        if not low <= late <= high:
+            return "the watchdog fired %.3f s after the hang, expected " \
+                   "%.3f s (%.3f-%.3f)" % (late, ms * 0.75 / 1000, low, high)
+        return None
+    return check
+
+
 # Linux partitions: Debian's unmodified kernel (build/linux/vmlinuz) with
 # the busybox initramfs of guests/linux, beside bare-metal partitions.
 LINUX = ("[partition %s]\ncpus = %s\nmemory = %s\nkernel = linux/vmlinuz\n"

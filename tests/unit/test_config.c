@@ -337,6 +337,32 @@ static void test_yes_no_and_stop_restart(void **state)
 	assert_int_equal(cfg.partitions[0].on_fault, FAULT_ACTION_RESTART);
 }
 
+static void test_watchdog(void **state)
+{
+	(void)state;
+	OK(HEAD REST);
+	assert_int_equal(cfg.partitions[0].watchdog_ms, 0);
+	OK(HEAD REST "watchdog = 2s\n");
+	assert_int_equal(cfg.partitions[0].watchdog_ms, 2000);
+	OK(HEAD REST "watchdog = 500ms\n");
+	assert_int_equal(cfg.partitions[0].watchdog_ms, 500);
+	OK(HEAD REST "watchdog = \"10 MS\"\n");
+	assert_int_equal(cfg.partitions[0].watchdog_ms, 10);
+	OK(HEAD REST "watchdog = 3600s\n");
+	assert_int_equal(cfg.partitions[0].watchdog_ms, 3600000);
+	ERR(HEAD "watchdog = 2\n", 2, "no unit", "ms or s", "watchdog = 2s");
+	ERR(HEAD "watchdog = 2min\n", 2, "bad unit \"min\"", "ms or s");
+	ERR(HEAD "watchdog = s\n", 2, "bad watchdog", "watchdog = 2s");
+	ERR(HEAD "watchdog = -1s\n", 2, "bad watchdog");
+	ERR(HEAD "watchdog = 1.5s\n", 2, "bad unit \".5s\"");
+	ERR(HEAD "watchdog = 9ms\n", 2, "below the minimum of 10ms");
+	ERR(HEAD "watchdog = 0s\n", 2, "below the minimum");
+	ERR(HEAD "watchdog = 3601s\n", 2, "above the maximum of 3600s");
+	ERR(HEAD "watchdog = 99999999999999999999s\n", 2, "bad watchdog");
+	ERR(HEAD "watchdog = 18446744073709551615s\n", 2, "above the maximum");
+	ERR(HEAD "watchdog =\n", 2, "no value", "watchdog = 2s");
+}
+
 static void test_quotes_and_comments(void **state)
 {
 	const struct partition_config *p = &cfg.partitions[0];
@@ -849,6 +875,7 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_bad_memory),
 		cmocka_unit_test(test_yes_no_and_stop_restart),
+		cmocka_unit_test(test_watchdog),
 		cmocka_unit_test(test_quotes_and_comments),
 		cmocka_unit_test(test_bad_quotes),
 		cmocka_unit_test(test_crlf_and_encodings),

@@ -8,7 +8,8 @@
 #include "kernel/exit/cpuid_policy.h"
 
 static const struct cpuid_view view = {
-	.vcpu_index = 1, .vcpu_count = 2, .boot_count = 3 };
+	.vcpu_index = 1, .vcpu_count = 2, .boot_count = 3,
+	.watchdog_ms = 2000 };
 
 static void test_leaf1_hides_vmx_and_sets_hypervisor(void **state)
 {
@@ -110,6 +111,7 @@ static void test_bulkhead_leaves(void **state)
 	assert_int_equal(r.eax, 3);
 	assert_int_equal(r.ebx, 1);
 	assert_int_equal(r.ecx, 2);
+	assert_int_equal(r.edx, 2000);
 	r = (struct cpuid_regs){ 1, 2, 3, 4 };
 	cpuid_policy_apply(0x40000010U, 0, &view, &r);	/* KVM's timing leaf */
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);

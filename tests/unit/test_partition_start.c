@@ -26,6 +26,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/partition.h"
 #include "kernel/percpu.h"
+#include "kernel/watchdog.h"
 
 #define VCPUS	3
 
@@ -86,7 +87,8 @@ int image_load_pci(const struct partition_config *cfg,
 	*entry = (struct vcpu_entry){ .mode = ENTRY_PROTECTED32 };
 	return 0;
 }
-const struct pt_memory hv_pt_memory;
+const struct pt_memory hv_stage2_pt_memory;
+void hv_mem_format(char *buf, size_t size) { (void)size; buf[0] = '\0'; }
 int pt_init(struct page_table *pt, const struct pt_format *fmt,
 	    const struct pt_memory *mem, bool use_1g)
 {
@@ -134,6 +136,8 @@ void vuart_flush(struct vuart *u) { (void)u; }
 int passthrough_create(struct partition *p) { (void)p; return 0; }
 void passthrough_quiesce(struct partition *p) { (void)p; }
 void passthrough_poll_faults(void) {}
+void watchdog_setup(void) {}
+void watchdog_reset(struct partition *p) { (void)p; }
 
 static struct config cfg = {
 	.partition_count = 1,

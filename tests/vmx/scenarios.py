@@ -8,7 +8,8 @@ OVMF has no ACPI tables in Bochs: CPUs come from the firmware's MP
 services. Bochs always exits with status 1 (run-bochs.sh turns it into
 0), so a run's result is read from its log lines, never its status."""
 from common import (BANNER, CRASH_RESTARTS, HELLO, MINIMAL, NMI_CONFIG,
-                    NMI_PASS, PART)
+                    NMI_PASS, PART, watchdog_config, watchdog_fired_in_time,
+                    watchdog_petted, watchdog_restarts, watchdog_stops)
 from conformance_scenarios import bulkhead_lines, rows
 from harness import Scenario
 
@@ -95,6 +96,23 @@ SCENARIOS = [
         expect=CRASH_RESTARTS,
         anywhere=[r"steady: memory intact",
                   r"partition steady exited with code 0"]),
+    # Partition watchdogs: CPU 0 is free and checks the deadlines; then
+    # every CPU hosts a vCPU and, with no MADT in Bochs to route the PIT,
+    # the neighbour's exits are the checks.
+    vmx("vmx-watchdog-restarts-a-hung-partition",
+        config_text=watchdog_config("restart", 500),
+        expect=[r"watchdog: CPU 0 checks the deadlines every millisecond"] +
+        watchdog_restarts(500),
+        check=watchdog_fired_in_time(500),
+        forbid=[r"restart 2"], timeout=180),
+    vmx("vmx-watchdog-stops-a-hung-partition-no-free-cpu",
+        config_text=watchdog_config("stop", 500) +
+        watchdog_petted("0", 500, 6),
+        expect=[r"watchdog: every CPU hosts a vCPU and the PIT does not "
+                r"count or no I/O APIC carries its interrupt, so deadlines "
+                r"are checked only after exits"] + watchdog_stops(500, 500, 6),
+        check=watchdog_fired_in_time(500),
+        forbid=[r"restarting", r"partition petted stopped"], timeout=180),
     # The MSR policy on the Intel path (guests/msr-check): PMU as CPUID
     # leaf 0xA says, TSC writes through the VMCS offset, canonical checks,
     # and IA32_MISC_ENABLE as SDM table 2-2 has it.

@@ -103,7 +103,8 @@ static void wr(const struct unit *u, unsigned int reg, uint64_t v)
 
 static void *alloc(uint64_t pages)
 {
-	return (void *)(uintptr_t)hv_alloc_pages(pages, FRAME_NO_LIMIT);
+	return (void *)(uintptr_t)hv_alloc_pages_for(HV_MEM_IOMMU, pages,
+						     FRAME_NO_LIMIT);
 }
 
 static uint64_t phys(volatile const void *p)
@@ -398,7 +399,8 @@ static struct page_table *domain_pt(unsigned int domain)
 	if (domain >= IOMMU_MAX_DOMAINS)
 		return NULL;
 	if (!amd.pt_ready[domain] &&
-	    pt_init(&amd.pt[domain], &amd_vi_pt_format, &hv_pt_memory, true))
+	    pt_init(&amd.pt[domain], &amd_vi_pt_format, &hv_iommu_pt_memory,
+		    true))
 		return NULL;
 	amd.pt_ready[domain] = true;
 	return &amd.pt[domain];

@@ -170,9 +170,11 @@ static int init_domains(void)
 {
 	for (unsigned int d = 0; d < IOMMU_MAX_DOMAINS; d++) {
 		struct page_table *pt = &domains[d];
-		uint64_t below = hv_alloc_pages(1, FRAME_NO_LIMIT);
+		uint64_t below = hv_alloc_pages_for(HV_MEM_IOMMU, 1,
+						    FRAME_NO_LIMIT);
 
-		if (!below || pt_init(pt, &pt_format_vtd, &hv_pt_memory, false))
+		if (!below ||
+		    pt_init(pt, &pt_format_vtd, &hv_iommu_pt_memory, false))
 			return -ENOMEM;
 		pt->max_leaf_level = max_leaf_level;
 		*(uint64_t *)(uintptr_t)pt->root =
@@ -209,8 +211,10 @@ static int probe_unit(struct vtd_unit *u, const struct vtd_drhd *d)
 	coherent = coherent && (u->ecap & VTD_ECAP_C);
 	if (iova_limit > 1ULL << (u->aw == 2 ? 48 : 39))
 		iova_limit = 1ULL << (u->aw == 2 ? 48 : 39);
-	u->root = (void *)(uintptr_t)hv_alloc_pages(ROOT_PAGES, FRAME_NO_LIMIT);
-	u->queue = (void *)(uintptr_t)hv_alloc_pages(1, FRAME_NO_LIMIT);
+	u->root = (void *)(uintptr_t)hv_alloc_pages_for(HV_MEM_IOMMU, ROOT_PAGES,
+							FRAME_NO_LIMIT);
+	u->queue = (void *)(uintptr_t)hv_alloc_pages_for(HV_MEM_IOMMU, 1,
+							 FRAME_NO_LIMIT);
 	if (!u->root || !u->queue)
 		return -ENOMEM;
 	/* Every bus has a context table, with no entry present: blocked. */
@@ -299,7 +303,8 @@ static int vtd_init(const uint8_t *table, uint32_t len,
 		return err ? err : -ENOTSUP;
 	}
 	/* Aligned to its size, as IRTA wants when larger than a page. */
-	irt_mem = hv_alloc_pages(2 * IRT_PAGES - 1, FRAME_NO_LIMIT);
+	irt_mem = hv_alloc_pages_for(HV_MEM_IOMMU, 2 * IRT_PAGES - 1,
+				     FRAME_NO_LIMIT);
 	irt = (void *)(uintptr_t)align_up(irt_mem, IRT_PAGES * PAGE_4K);
 	for (unsigned int i = 0; !err && i < dmar.unit_count; i++)
 		err = irt_mem ? probe_unit(&units[i], &dmar.units[i]) : -ENOMEM;

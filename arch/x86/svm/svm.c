@@ -153,8 +153,8 @@ static int svm_vcpu_create(struct vcpu *v, uint64_t stage2_root,
 	if (svm_vcpu_count == MAX_CPUS)
 		return -ENOSPC;
 	s = &svm_vcpus[svm_vcpu_count++];
-	s->vmcb_pa = hv_alloc_pages(1, FRAME_NO_LIMIT);
-	s->host_area_pa = hv_alloc_pages(1, FRAME_NO_LIMIT);
+	s->vmcb_pa = hv_alloc_pages_for(HV_MEM_VCPU, 1, FRAME_NO_LIMIT);
+	s->host_area_pa = hv_alloc_pages_for(HV_MEM_VCPU, 1, FRAME_NO_LIMIT);
 	if (!s->vmcb_pa || !s->host_area_pa)
 		return -ENOMEM;
 	vmcb = s->vmcb = (void *)s->vmcb_pa;

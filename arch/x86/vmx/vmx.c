@@ -237,7 +237,7 @@ static int vmx_vcpu_create(struct vcpu *v, uint64_t stage2_root,
 	if (vmx_vcpu_count == MAX_CPUS)
 		return -ENOSPC;
 	s = &vmx_vcpus[vmx_vcpu_count++];
-	s->vmcs_pa = hv_alloc_pages(1, FRAME_NO_LIMIT);
+	s->vmcs_pa = hv_alloc_pages_for(HV_MEM_VCPU, 1, FRAME_NO_LIMIT);
 	if (!s->vmcs_pa)
 		return -ENOMEM;
 	*(uint32_t *)(uintptr_t)s->vmcs_pa =

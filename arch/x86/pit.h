@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef ARCH_X86_PIT_H
+#define ARCH_X86_PIT_H
+
+#include <stdbool.h>
+
+/*
+ * The physical 8254, which no partition reaches (each sees its own model,
+ * drivers/emul/vpit.c): counter 0 as a periodic tick at about hz (19 to
+ * 1193182), an edge on ISA IRQ 0 each period.
+ */
+void pit_start_periodic(unsigned int hz);
+/*
+ * Whether counter 0 moves: false where the platform gates the 8254's clock
+ * off (some do, to save power) or has none.
+ */
+bool pit_counting(void);
+
+#endif

@@ -88,6 +88,11 @@ int partitions_create(const struct config *cfg,
 		      const struct partition_boot *boots)
 {
 	exit_when_done = cfg->exit_when_done;
+	if (cfg->schedule_count) {
+		pr_err("[schedule cpu%u]: cores shared in time are not run yet: give each partition its own CPUs",
+		       cfg->schedules[0].cpu);
+		return -ENOSYS;
+	}
 	if (!virt()->vcpu_create) {
 		pr_err("partitions are not supported on %s yet", virt()->name);
 		return -ENOSYS;

@@ -8,7 +8,7 @@
 BUILD ?= build
 
 GUEST_NAMES := hello smp probe crash edu-dma mmio-forms msr-check conformance
-GUEST_NAMES += bench-exits bench-compute bench-memory bench-idle
+GUEST_NAMES += bench-exits bench-compute bench-memory bench-idle ticker
 GUEST_ELFS  := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
 
 GUEST_CC      ?= gcc

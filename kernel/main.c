@@ -21,6 +21,7 @@
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/partition.h"
+#include "kernel/sched.h"
 #include "kernel/passthrough.h"
 #include "kernel/percpu.h"
 #include "kernel/vcpu.h"
@@ -195,6 +196,8 @@ static void __attribute__((noreturn)) run_partitions_here(struct per_cpu *cpu)
 {
 	while (!__atomic_load_n(&partitions_go, __ATOMIC_ACQUIRE))
 		cpu_relax();
+	if (cpu->sched && cpu->virt_enabled)
+		sched_loop(cpu->sched);
 	if (cpu->vcpu && cpu->virt_enabled)
 		vcpu_loop(cpu->vcpu);
 	cpu_halt_forever();

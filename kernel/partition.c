@@ -15,6 +15,7 @@
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/passthrough.h"
+#include "kernel/sched.h"
 #include "kernel/percpu.h"
 #include "lib/errno.h"
 #include "lib/format.h"
@@ -88,11 +89,6 @@ int partitions_create(const struct config *cfg,
 		      const struct partition_boot *boots)
 {
 	exit_when_done = cfg->exit_when_done;
-	if (cfg->schedule_count) {
-		pr_err("[schedule cpu%u]: cores shared in time are not run yet: give each partition its own CPUs",
-		       cfg->schedules[0].cpu);
-		return -ENOSYS;
-	}
 	if (!virt()->vcpu_create) {
 		pr_err("partitions are not supported on %s yet", virt()->name);
 		return -ENOSYS;
@@ -128,7 +124,7 @@ int partitions_create(const struct config *cfg,
 			(unsigned long long)p->boot->ram,
 			(unsigned int)p->stage2.table_pages);
 	}
-	return 0;
+	return sched_create(cfg);
 }
 
 static void set_state(struct vcpu *v, int state)
@@ -198,6 +194,7 @@ void partitions_start(void)
 			__atomic_store_n(&p->state, PARTITION_STOPPED,
 					 __ATOMIC_SEQ_CST);
 	}
+	sched_start();
 	console_input_start();
 }
 
@@ -266,6 +263,7 @@ static void report_summary_and_exit(void)
 				p->exit_code);
 		ok = ok && !p->faulted && p->exit_code == 0;
 	}
+	sched_report();
 	pr_info("run finished: %s", ok ? "success" : "failure");
 	machine_exit(ok ? RUN_EXIT_OK : RUN_EXIT_FAILED);
 }

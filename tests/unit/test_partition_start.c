@@ -132,6 +132,9 @@ void vuart_flush(struct vuart *u) { (void)u; }
 int passthrough_create(struct partition *p) { (void)p; return 0; }
 void passthrough_quiesce(struct partition *p) { (void)p; }
 void passthrough_poll_faults(void) {}
+int sched_create(const struct config *cfg) { (void)cfg; return 0; }
+void sched_start(void) {}
+void sched_report(void) {}
 
 static struct config cfg = {
 	.partition_count = 1,

@@ -40,7 +40,7 @@ HV_SRCS := \
 	kernel/main.c kernel/percpu.c kernel/memmap.c kernel/frame_alloc.c \
 	kernel/page_alloc.c kernel/log.c kernel/test_hooks.c \
 	kernel/partition.c kernel/vcpu.c kernel/sched.c kernel/sched_table.c \
-	kernel/console.c kernel/console_keys.c \
+	kernel/console.c kernel/console_keys.c kernel/console_out.c \
 	kernel/exit/exit.c kernel/exit/cpuid_policy.c kernel/exit/io_emul.c \
 	kernel/exit/msr_emul.c kernel/exit/mmio_emul.c kernel/exit/lapic_emul.c \
 	kernel/exit/guest_mem.c kernel/exit/msr_policy.c \

@@ -15,6 +15,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/tsc.h"
 #include "kernel/console.h"
+#include "kernel/console_out.h"
 #include "kernel/exit/msr_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
@@ -115,7 +116,7 @@ int sched_create(const struct config *cfg)
 	if (!cfg->schedule_count)
 		return 0;
 	if (!virt()->vcpu_share) {
-		pr_err("[schedule cpu%u]: cores shared in time are not supported on %s yet (SVM only): give each partition its own CPUs",
+		pr_err("[schedule cpu%u]: cores shared in time are not supported on %s: give each partition its own CPUs",
 		       cfg->schedules[0].cpu, virt()->name);
 		return -ENOSYS;
 	}
@@ -193,13 +194,18 @@ static void run_window(struct core_sched *s, struct vcpu *v, uint64_t end)
 {
 	while (rdtsc() < end) {
 		serve_others(s, v);
+		console_out_poll();
 		if (!v) {
 			console_input_service(false);
 			cpu_relax();
 			continue;
 		}
-		lapic_timer_fire_at(end);
+		if (virt()->set_window_end)
+			virt()->set_window_end(v, end);
+		else
+			lapic_timer_fire_at(end);
 		vcpu_step(v);
+
 	}
 }
 
@@ -215,6 +221,10 @@ void sched_loop(struct core_sched *s)
 
 		sched_slot_at(s, now, &slot);
 		v = slot.w->v;
+
+		if (v && __atomic_exchange_n(&v->timeshare->restart_pending,
+					     false, __ATOMIC_SEQ_CST))
+			partition_restart_deferred(v->part);
 		if (v) {
 			if (slot.start >= s->epoch + SCHED_SETTLE_FRAMES *
 						     s->frame)
@@ -222,9 +232,12 @@ void sched_loop(struct core_sched *s)
 			if (v != loaded) {
 				if (loaded)
 					save_vcpu(loaded);
+				if (virt()->vcpu_switch)
+					virt()->vcpu_switch(v);
 				load_vcpu(v);
 				loaded = v;
 				s->switches++;
+
 			}
 		}
 		run_window(s, v, slot.end);

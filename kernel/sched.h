@@ -47,9 +47,11 @@ struct sched_slot {
 };
 
 /* Saved while the vCPU is out of its window (struct vcpu.timeshare). */
-#define SCHED_CORE_MSRS_MAX	(MSR_PMU_RESET_MAX + 1)
+#define SCHED_CORE_MSRS_MAX	(MSR_PMU_RESET_MAX + 8)
 struct sched_vcpu {
 	struct ext_state ext;
+	/* Its partition is to be reloaded when its next window starts. */
+	volatile bool restart_pending;
 	unsigned int msr_count;
 	uint32_t msr[SCHED_CORE_MSRS_MAX];
 	uint64_t value[SCHED_CORE_MSRS_MAX];

@@ -101,6 +101,22 @@ struct virt_ops {
 	 * vCPUs on cores shared in time only; NULL where not built yet.
 	 */
 	int (*vcpu_share)(struct vcpu *v);
+	/*
+	 * On a shared core, before the first use of another vCPU's control
+	 * structure (VMX: VMPTRLD); NULL where nothing is needed (SVM).
+	 */
+	void (*vcpu_switch)(struct vcpu *v);
+	/*
+	 * MSRs whose guest value stays in the core's register across exits,
+	 * not in the control structure: a shared core switches them.
+	 */
+	const uint32_t *live_msrs;
+	unsigned int live_msr_count;
+	/*
+	 * On a shared core, before each entry: the guest must exit by this
+	 * TSC value. NULL: the core's LAPIC timer does it (lapic.h).
+	 */
+	void (*set_window_end)(struct vcpu *v, uint64_t tsc);
 	/* Enters the guest on the calling CPU until the next exit. */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
 	void (*set_rip)(struct vcpu *v, uint64_t rip);

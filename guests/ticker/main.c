@@ -14,6 +14,7 @@
  * Other modes, for the neighbour that misbehaves (mode=):
  *   spin   interrupts off, spins forever after its first run
  *   halt   interrupts off, HLT forever
+ *   lapic  reads its local APIC's ID register, as a kernel would
  * Command line: runs=N (default 40), gap=TICKS (default 200000),
  * seed=N (default 1), mode=record|spin|halt, and ticks=N (default 0, no
  * limit): stop recording once N TSC ticks have passed, with the runs seen
@@ -30,6 +31,7 @@
 #define CPUID_EXT1_EDX_RDTSCP	(1U << 27)
 #define XMM_REGS	8
 #define EXIT_STATE_LOST	3
+#define LAPIC_ID_REG	0xfee00020U	/* xAPIC default base (SDM 11.4.1) */
 
 struct run {
 	uint64_t start, end;
@@ -184,6 +186,11 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		asm volatile("cli");
 		for (;;)
 			asm volatile("hlt");
+	}
+	if (mode && strncmp(mode, "lapic", 5) == 0) {
+		printf("local APIC ID register: %x\n",
+		       *(volatile uint32_t *)LAPIC_ID_REG);
+		return 0;
 	}
 	if (mode && strncmp(mode, "spin", 4) == 0) {
 		printf("spinning with interrupts off\n");

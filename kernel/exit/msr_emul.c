@@ -84,6 +84,8 @@ unsigned int msr_emul_core_msrs(struct vcpu *v, uint32_t *out,
 		n = add_once(out, n, max, w[i].msr);
 	if (msr_policy_read(&pv, MSR_TSC_AUX).action == MSR_DO_CORE)
 		n = add_once(out, n, max, MSR_TSC_AUX);
+	for (unsigned int i = 0; i < virt()->live_msr_count; i++)
+		n = add_once(out, n, max, virt()->live_msrs[i]);
 	return n;
 }
 

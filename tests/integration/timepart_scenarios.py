@@ -38,10 +38,13 @@ def ticker(name, cpus, args, extra=""):
         extra
 
 
-def config(neighbour):
+def config(neighbour, solo_cpu="2", gap=200000):
+    """gap: 200 us of the TSC (1 GHz under -icount, 100 MHz in Bochs)."""
     return ("[hypervisor]\nexit_when_done = yes\n" +
-            ticker("a", "1", "seed=1 runs=%d" % RUNS) + neighbour +
-            ticker("solo", "2", "seed=3 runs=24 ticks=400000000") +
+            ticker("a", "1", "seed=1 runs=%d gap=%d" % (RUNS, gap)) +
+            neighbour +
+            ticker("solo", solo_cpu, "seed=3 runs=24 gap=%d ticks=%d" %
+                   (gap, gap * 2000)) +
             "[schedule cpu1]\nmajor_frame = %dms\nwindows = %s\n"
             % (FRAME_MS, WINDOWS))
 
@@ -125,9 +128,34 @@ TIMEPART_SCENARIOS = [
     scenario("timepart-neighbour-halts",
              ticker("b", "1", "mode=halt"), ["a"],
              [r"a: done: %d runs, state lost 0 times" % RUNS], None),
+    # No virtual LAPIC yet: using one on a shared core stops the partition.
+    scenario("timepart-lapic-refused",
+             ticker("b", "1", "mode=lapic"), ["a"],
+             [r"partition b stopped: vCPU 0 used the local APIC on cpu 1, "
+              r"which is shared in time: shared cores do not support "
+              r"interrupts yet; give the partition a core of its own",
+              r"a: done: %d runs, state lost 0 times" % RUNS,
+              r"  b: fault: vCPU 0 used the local APIC",
+              r"run finished: failure"], qemu_exit_status(1)),
     scenario("timepart-neighbour-crashes",
              PART % ("b", "1", "2M", "guests/crash.elf") +
              'cmdline = "crashes=1000000"\non_fault = restart\n', ["a"],
              [r"partition b: restarting \(restart 3\)",
               r"a: done: %d runs, state lost 0 times" % RUNS], None),
 ]
+
+# Refused at boot, with the reason: Linux needs interrupts.
+TIMEPART_SCENARIOS.append(Scenario(
+    name="timepart-linux-refused",
+    config_text=("[partition lx]\ncpus = 1\nmemory = 128M\n"
+                 "kernel = linux/vmlinuz\ninitrd = linux/initrd.img\n" +
+                 ticker("b", "1", "seed=2") +
+                 "[schedule cpu1]\nmajor_frame = 20ms\n"
+                 "windows = lx 10ms, b 10ms\n"),
+    smp=2,
+    expect=[r"error: partition lx: a Linux kernel cannot run on a shared "
+            r"core yet: shared cores do not support interrupts \(no virtual "
+            r"local APIC\); give it cores of its own",
+            r"fatal: cannot set up the partitions"],
+    forbid=[r"EXCEPTION", r"partition \S+: starting"],
+))

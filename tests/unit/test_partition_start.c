@@ -135,6 +135,7 @@ void passthrough_poll_faults(void) {}
 int sched_create(const struct config *cfg) { (void)cfg; return 0; }
 void sched_start(void) {}
 void sched_report(void) {}
+void console_out_flush(void) {}
 
 static struct config cfg = {
 	.partition_count = 1,

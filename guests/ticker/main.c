@@ -4,7 +4,8 @@
  * longer than gap= ticks means the core ran something else meanwhile, so
  * each unbroken stretch is one "run" (on a core shared in time: one
  * window). After runs= runs it prints each as "ticker: run I START END"
- * (TSC, hex) and exits with 0, so the log shows exactly when it ran.
+ * (TSC, hex) and exits with 0, so the log shows exactly when it ran. Its
+ * last line gives the turns of its loop (hex), a measure of throughput.
  *
  * Between runs it checks that what it left in the registers the hypervisor
  * must switch is still there: SSE registers xmm0-xmm7, DR0-DR3 and, where
@@ -16,9 +17,11 @@
  *   halt   interrupts off, HLT forever
  *   lapic  reads its local APIC's ID register, as a kernel would
  * Command line: runs=N (default 40), gap=TICKS (default 200000),
- * seed=N (default 1), mode=record|spin|halt, and ticks=N (default 0, no
- * limit): stop recording once N TSC ticks have passed, with the runs seen
- * by then (for a core of its own, where a run may never end).
+ * seed=N (default 1), mode=record|spin|halt|lapic, and ticks=N (default 0,
+ * no limit): record for N TSC ticks, keeping the first runs= runs and
+ * counting the rest (for a core of its own, where a run may never end,
+ * and for long runs: "done" then gives the total); mticks=N is N million
+ * ticks, for runs longer than ticks= can say.
  */
 #include "guests/lib/runtime.h"
 
@@ -38,6 +41,7 @@ struct run {
 };
 
 static struct run runs[RUNS_MAX];
+static uint64_t loops;		/* turns of the recording loop: throughput */
 static bool has_rdtscp;
 static uint32_t lost;
 
@@ -141,8 +145,9 @@ static void state_check(uint32_t seed, unsigned int run)
 }
 
 /*
- * Until `want` runs ended (the one in progress is not counted) or `ticks`
- * passed; returns how many were recorded.
+ * Without `ticks`, until `want` runs ended (the one in progress is not
+ * counted); with it, until `ticks` passed, keeping the first `want`.
+ * Returns how many ended.
  */
 static unsigned int record(unsigned int want, uint32_t gap, uint32_t seed,
 			   uint64_t ticks)
@@ -150,19 +155,22 @@ static unsigned int record(unsigned int want, uint32_t gap, uint32_t seed,
 	uint64_t prev = rdtsc(), start = prev, first = prev;
 	unsigned int n = 0;
 
-	while (n < want) {
+	while (ticks || n < want) {
 		uint64_t now = rdtsc();
 
 		if (ticks && now - first >= ticks)
 			break;
-
 		if (now - prev > gap) {
-			runs[n].start = start;
-			runs[n++].end = prev;
+			if (n < want) {
+				runs[n].start = start;
+				runs[n].end = prev;
+			}
+			n++;
 			start = now;
 			state_check(seed, n);
 		}
 		prev = now;
+		loops++;
 	}
 	return n;
 }
@@ -174,7 +182,9 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	unsigned int want = (unsigned int)cmdline_int(cmdline, "runs", 40);
 	uint32_t gap = (uint32_t)cmdline_int(cmdline, "gap", 200000);
 	uint32_t seed = (uint32_t)cmdline_int(cmdline, "seed", 1);
-	uint64_t ticks = (uint64_t)cmdline_int(cmdline, "ticks", 0);
+	/* mticks=N: N million ticks, past what a 32-bit long holds. */
+	uint64_t ticks = (uint64_t)cmdline_int(cmdline, "ticks", 0) +
+			 (uint64_t)cmdline_int(cmdline, "mticks", 0) * 1000000;
 	unsigned int got;
 
 	if (!mb_check(magic, mbi))
@@ -201,8 +211,9 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	printf("recording %u runs, gap %u ticks\n", want, gap);
 	state_fill(seed);
 	got = record(want, gap, seed, ticks);
-	for (unsigned int i = 0; i < got; i++)
+	for (unsigned int i = 0; i < got && i < want; i++)
 		printf("run %u %llx %llx\n", i, runs[i].start, runs[i].end);
-	printf("done: %u runs, state lost %u times\n", got, lost);
+	printf("done: %u runs, state lost %u times, %llx loops\n", got, lost,
+	       loops);
 	return lost ? EXIT_STATE_LOST : 0;
 }

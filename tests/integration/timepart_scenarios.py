@@ -147,7 +147,7 @@ TIMEPART_SCENARIOS = [
               r"a: done: %d runs, state lost 0 times" % RUNS], None),
 ]
 
-# Refused at boot, with the reason: Linux needs interrupts.
+# Refused before takeover, with the line: Linux needs interrupts.
 TIMEPART_SCENARIOS.append(Scenario(
     name="timepart-linux-refused",
     config_text=("[partition lx]\ncpus = 1\nmemory = 128M\n"
@@ -156,9 +156,11 @@ TIMEPART_SCENARIOS.append(Scenario(
                  "[schedule cpu1]\nmajor_frame = 20ms\n"
                  "windows = lx 10ms, b 10ms\n"),
     smp=2,
-    expect=[r"error: partition lx: a Linux kernel cannot run on a shared "
-            r"core yet: shared cores do not support interrupts \(no virtual "
-            r"local APIC\); give it cores of its own",
-            r"fatal: cannot set up the partitions"],
-    forbid=[r"EXCEPTION", r"partition \S+: starting"],
+    expect=[r'error: bulkhead.cfg:4: partition "lx": a Linux kernel cannot '
+            r"run on cpu 1, which \[schedule cpu1\] \(line 11\) shares: "
+            r"shared cores do not support interrupts yet; give it cores of "
+            r"its own",
+            r"error: bad configuration: no partition was started",
+            r"Bulkhead did not start; returning to the firmware"],
+    forbid=[r"EXCEPTION", r"leaving UEFI boot services"],
 ))

@@ -15,6 +15,7 @@
 #include "arch/x86/tsc.h"
 #include "drivers/uart16550.h"
 #include "lib/errno.h"
+#include "kernel/console_out.h"
 #include "kernel/log.h"
 #include "lib/string.h"
 #include "lib/version.h"
@@ -283,15 +284,6 @@ static void convert_memory_map(const struct efi_memory_map *m)
 	}
 }
 
-static void serial_sink(const char *line, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (line[i] == '\n')
-			uart_putc(COM1_PORT, '\r');
-		uart_putc(COM1_PORT, line[i]);
-	}
-}
-
 /* Switches to `stack_top` and calls fn(arg); never returns. */
 void __attribute__((noreturn)) call_on_stack(uint64_t stack_top,
 		void (*fn)(struct boot_info *), struct boot_info *arg);
@@ -339,7 +331,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	/* From here on: no firmware calls, our own serial driver. */
 	uart_init(COM1_PORT);
-	log_set_sink(serial_sink);
+	console_out_init(COM1_PORT);
+	log_set_sink(console_out_sink);
 	convert_memory_map(&m);
 	call_on_stack(info.boot_stack_top, hypervisor_main, &info);
 }

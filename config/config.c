@@ -34,7 +34,12 @@ struct text {
 	size_t len;
 };
 
-enum section { SECTION_NONE, SECTION_HYPERVISOR, SECTION_PARTITION };
+enum section {
+	SECTION_NONE,
+	SECTION_HYPERVISOR,
+	SECTION_PARTITION,
+	SECTION_SCHEDULE,
+};
 
 enum key_id {
 	KEY_EXIT_WHEN_DONE,
@@ -58,6 +63,8 @@ struct parser {
 	struct partition_config *part;		/* in SECTION_PARTITION */
 	unsigned int hypervisor_line;
 	unsigned int key_lines[KEY_COUNT];	/* 0: not set in this section */
+	struct schedule_config *sched;		/* in SECTION_SCHEDULE */
+	unsigned int frame_line, windows_line;	/* its keys, 0: not set */
 };
 
 struct key_def {
@@ -479,22 +486,6 @@ static int add_cpu_item(struct parser *p, struct text list, struct text item,
 	return 0;
 }
 
-/* Space partitioning: a core runs one partition, never two. */
-static int check_cpu_overlap(struct parser *p, uint64_t mask)
-{
-	const struct partition_config *other = p->cfg->partitions;
-
-	for (; other < p->part; other++) {
-		uint64_t common = mask & other->cpus;
-
-		if (common)
-			return fail(p, "cpu %u is already in partition \"%s\" (line %u): give each partition its own CPUs",
-				    lowest_bit(common), other->name,
-				    other->cpus_line);
-	}
-	return 0;
-}
-
 static int set_cpus(struct parser *p, const struct key_def *key,
 		    struct text value)
 {
@@ -505,8 +496,6 @@ static int set_cpus(struct parser *p, const struct key_def *key,
 
 	for (rest = value; !ret && more;)
 		ret = add_cpu_item(p, value, next_item(&rest, &more), &mask);
-	if (!ret)
-		ret = check_cpu_overlap(p, mask);
 	if (ret)
 		return ret;
 	p->part->cpus = mask;
@@ -927,9 +916,377 @@ static int set_devices(struct parser *p, const struct key_def *key,
 	return ret;
 }
 
+/* ---- [schedule cpuN]: cores shared in time ---- */
+
+static const char *const schedule_keys[] = { "major_frame", "windows" };
+#define SCHEDULE_KEYS	(sizeof(schedule_keys) / sizeof(schedule_keys[0]))
+/* The word that writes a gap in windows = (a partition named so cannot). */
+#define IDLE_WORD	"idle"
+
+static bool is_schedule_key(struct text name)
+{
+	for (size_t i = 0; i < SCHEDULE_KEYS; i++)
+		if (text_eq(name, schedule_keys[i]))
+			return true;
+	return false;
+}
+
+static uint64_t duration_unit(struct text unit)
+{
+	if (text_eq(unit, "us"))
+		return CONFIG_NS_PER_US;
+	if (text_eq(unit, "ms"))
+		return CONFIG_NS_PER_MS;
+	if (text_eq(unit, "s"))
+		return CONFIG_NS_PER_S;
+	return 0;
+}
+
+/*
+ * "5ms": a whole number and a unit, us, ms or s. Anything longer than the
+ * longest frame is refused here, so sums of windows cannot overflow.
+ */
+static bool parse_duration(struct text t, uint64_t *ns)
+{
+	uint64_t v = 0, unit;
+	size_t i = 0;
+
+	while (i < t.len && is_digit(t.s[i]))
+		i++;
+	unit = duration_unit(trim(slice(t, i, t.len)));
+	if (!unit || !parse_decimal(slice(t, 0, i), &v))
+		return false;
+	if (v > CONFIG_MAX_FRAME_NS / unit)
+		v = CONFIG_MAX_FRAME_NS / unit + 1;
+	*ns = v * unit;
+	return true;
+}
+
+static int check_schedule_cpu(struct parser *p, struct text name,
+			      unsigned int *cpu)
+{
+	uint64_t v = 0;
+
+	if (!name.len)
+		return fail(p, "[schedule] needs a core: write e.g. [schedule cpu1] (the index as in cpus =)");
+	if (name.len < 4 || memcmp(name.s, "cpu", 3) != 0 ||
+	    !all_digits(slice(name, 3, name.len)))
+		return fail(p, "bad core \"%.*s\" in [schedule]: write cpu and the CPU index as in cpus =, e.g. [schedule cpu1]",
+			    SHOW(name));
+	if (!parse_decimal(slice(name, 3, name.len), &v) || v >= MAX_CPUS)
+		return fail(p, "[schedule %.*s]: CPU indexes go from 0 to %d",
+			    SHOW(name), MAX_CPUS - 1);
+	*cpu = (unsigned int)v;
+	return 0;
+}
+
+static int open_schedule(struct parser *p, struct text name)
+{
+	struct config *cfg = p->cfg;
+	unsigned int cpu = 0;
+	int ret = check_schedule_cpu(p, name, &cpu);
+
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < cfg->schedule_count; i++)
+		if (cfg->schedules[i].cpu == cpu)
+			return fail(p, "second [schedule cpu%u] (the first is on line %u): merge the two into one",
+				    cpu, cfg->schedules[i].line);
+	if (cfg->schedule_count == CONFIG_MAX_SCHEDULES)
+		return fail(p, "too many schedules: at most %d cores can be shared; give some partitions cores of their own",
+			    CONFIG_MAX_SCHEDULES);
+	p->sched = &cfg->schedules[cfg->schedule_count++];
+	p->sched->cpu = cpu;
+	p->sched->line = p->line;
+	p->section = SECTION_SCHEDULE;
+	p->frame_line = p->windows_line = 0;
+	return 0;
+}
+
+static int set_major_frame(struct parser *p, struct text value)
+{
+	uint64_t ns = 0;
+	int ret = unquote(p, "major_frame", &value);
+
+	if (ret)
+		return ret;
+	if (!parse_duration(value, &ns))
+		return fail(p, "bad major_frame \"%.*s\": write a whole number with us, ms or s, e.g. major_frame = 20ms",
+			    SHOW(value));
+	if (!ns)
+		return fail(p, "major_frame is 0: give the frame a length, e.g. major_frame = 20ms");
+	if (ns > CONFIG_MAX_FRAME_NS)
+		return fail(p, "major_frame = %.*s is longer than the limit of 1s: shorten it",
+			    SHOW(value));
+	p->sched->major_frame_ns = ns;
+	return 0;
+}
+
+static int check_window_length(struct parser *p, struct text name,
+			       struct text length, uint64_t ns)
+{
+	if (!ns)
+		return fail(p, "window \"%.*s\" is 0 long: give it at least 100us, or remove it",
+			    SHOW(name));
+	if (ns < CONFIG_MIN_WINDOW_NS)
+		return fail(p, "window \"%.*s\" of %.*s is shorter than the minimum of 100us: lengthen it or merge it with a neighbour",
+			    SHOW(name), SHOW(length));
+	if (ns > CONFIG_MAX_FRAME_NS)
+		return fail(p, "window \"%.*s\" of %.*s is longer than a major frame may be (1s): shorten it",
+			    SHOW(name), SHOW(length));
+	return 0;
+}
+
+/* "rt 5ms" or "idle 2ms": the partition's name (resolved later), a length. */
+static int add_window(struct parser *p, struct text item)
+{
+	struct schedule_config *s = p->sched;
+	struct text name, length;
+	uint64_t ns = 0;
+	size_t gap;
+	int ret;
+
+	ret = unquote(p, "windows", &item);
+	if (ret)
+		return ret;
+	if (!item.len)
+		return fail(p, "empty entry in windows: remove the extra comma");
+	for (gap = 0; gap < item.len && !is_space(item.s[gap]); gap++)
+		;
+	name = slice(item, 0, gap);
+	length = trim(slice(item, gap, item.len));
+	if (!length.len)
+		return fail(p, "window \"%.*s\" has no length: write NAME LENGTH, e.g. %.*s 5ms (or idle 2ms for a gap)",
+			    SHOW(name), SHOW(name));
+	if (!parse_duration(length, &ns))
+		return fail(p, "bad length \"%.*s\" of window \"%.*s\": write a whole number with us, ms or s, e.g. 5ms",
+			    SHOW(length), SHOW(name));
+	ret = check_window_length(p, name, length, ns);
+	if (ret)
+		return ret;
+	if (name.len >= CONFIG_NAME_MAX)
+		return fail(p, "unknown partition \"%.*s\" in windows: name a [partition NAME] of this file, or write idle for a gap",
+			    SHOW(name));
+	if (s->window_count == CONFIG_MAX_WINDOWS)
+		return fail(p, "too many windows: a major frame holds at most %d; merge neighbouring windows",
+			    CONFIG_MAX_WINDOWS);
+	copy_text(s->names[s->window_count], name);
+	s->windows[s->window_count++].ns = ns;
+	return 0;
+}
+
+static int set_windows(struct parser *p, struct text value)
+{
+	bool more = true;
+	struct text rest = value;
+	int ret = 0;
+
+	if (!value.len)
+		return fail(p, "windows has no value: write e.g. windows = rt 5ms, linux 12ms, idle 3ms");
+	p->sched->windows_line = p->line;
+	while (!ret && more)
+		ret = add_window(p, next_item(&rest, &more));
+	return ret;
+}
+
+static int unknown_schedule_key(struct parser *p, struct text name)
+{
+	const struct key_def *elsewhere = find_key(name, SECTION_NONE);
+	const char *near = suggest(name, schedule_keys, SCHEDULE_KEYS);
+
+	if (elsewhere)
+		return fail(p, "%s belongs in %s, not in [schedule cpu%u]: move the line there",
+			    elsewhere->name,
+			    elsewhere->section == SECTION_HYPERVISOR ?
+			    "[hypervisor]" : "a [partition NAME] section",
+			    p->sched->cpu);
+	if (near)
+		return fail(p, "unknown key '%.*s' in [schedule cpu%u]: did you mean '%s'? The keys there are major_frame, windows",
+			    SHOW(name), p->sched->cpu, near);
+	return fail(p, "unknown key '%.*s' in [schedule cpu%u]: the keys there are major_frame, windows",
+		    SHOW(name), p->sched->cpu);
+}
+
+static int schedule_assignment(struct parser *p, struct text name,
+			       struct text value)
+{
+	bool frame = text_eq(name, "major_frame");
+	unsigned int *seen = frame ? &p->frame_line : &p->windows_line;
+
+	if (!is_schedule_key(name))
+		return unknown_schedule_key(p, name);
+	if (*seen)
+		return fail(p, "%.*s is already set on line %u in this section: keep one of the two lines",
+			    SHOW(name), *seen);
+	*seen = p->line;
+	return frame ? set_major_frame(p, value) : set_windows(p, value);
+}
+
+static int finish_schedule(struct parser *p)
+{
+	struct schedule_config *s = p->sched;
+	char sum_text[24], frame_text[24];
+	uint64_t sum = 0;
+
+	if (!p->frame_line)
+		return fail_at(p, s->line, "[schedule cpu%u] has no major_frame: add a line like 'major_frame = 20ms' below it",
+			       s->cpu);
+	if (!p->windows_line)
+		return fail_at(p, s->line, "[schedule cpu%u] has no windows: add a line like 'windows = a 5ms, b 10ms' below it",
+			       s->cpu);
+	for (unsigned int i = 0; i < s->window_count; i++)
+		sum += s->windows[i].ns;
+	if (sum <= s->major_frame_ns)
+		return 0;
+	config_format_duration(sum, sum_text, sizeof(sum_text));
+	config_format_duration(s->major_frame_ns, frame_text,
+			       sizeof(frame_text));
+	return fail_at(p, s->windows_line, "the windows add up to %s, more than major_frame = %s (line %u): shorten a window or lengthen the frame",
+		       sum_text, frame_text, p->frame_line);
+}
+
+static int find_partition(const struct config *cfg, const char *name)
+{
+	for (unsigned int i = 0; i < cfg->partition_count; i++)
+		if (strncmp(cfg->partitions[i].name, name, CONFIG_NAME_MAX) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Every window names a partition of the file that runs on that core. */
+static int resolve_windows(struct parser *p, struct schedule_config *s)
+{
+	for (unsigned int i = 0; i < s->window_count; i++) {
+		const char *name = s->names[i];
+		const struct partition_config *part;
+		int index = find_partition(p->cfg, name);
+		char cpus[CONFIG_CPUS_TEXT_MAX];
+
+		s->windows[i].partition = index;
+		if (strncmp(name, IDLE_WORD, CONFIG_NAME_MAX) == 0) {
+			s->windows[i].partition = CONFIG_WINDOW_IDLE;
+			continue;
+		}
+		if (index < 0)
+			return fail_at(p, s->windows_line, "unknown partition \"%s\" in windows: name a [partition NAME] of this file, or write idle for a gap",
+				       name);
+		part = &p->cfg->partitions[index];
+		if (part->cpus >> s->cpu & 1)
+			continue;
+		config_format_cpus(part->cpus, cpus, sizeof(cpus));
+		return fail_at(p, s->windows_line, "partition \"%s\" has a window on cpu %u but does not use it (cpus = %.40s, line %u): add %u to its cpus or drop the window",
+			       name, s->cpu, cpus, part->cpus_line, s->cpu);
+	}
+	return 0;
+}
+
+static bool has_window(const struct schedule_config *s, int partition)
+{
+	for (unsigned int i = 0; i < s->window_count; i++)
+		if (s->windows[i].partition == partition)
+			return true;
+	return false;
+}
+
+/* A core with a table is shared, and every partition on it has a window. */
+static int check_table_users(struct parser *p, const struct schedule_config *s)
+{
+	const struct config *cfg = p->cfg;
+	unsigned int users = 0;
+	int only = -1;
+
+	for (unsigned int i = 0; i < cfg->partition_count; i++) {
+		const struct partition_config *part = &cfg->partitions[i];
+
+		if (!(part->cpus >> s->cpu & 1))
+			continue;
+		users++;
+		only = (int)i;
+		if (!has_window(s, (int)i))
+			return fail_at(p, part->cpus_line, "partition \"%s\" uses cpu %u but has no window in [schedule cpu%u] (line %u): add e.g. '%s 5ms' to its windows",
+				       part->name, s->cpu, s->cpu, s->line,
+				       part->name);
+	}
+	if (!users)
+		return fail_at(p, s->line, "no partition uses cpu %u: remove [schedule cpu%u], or add the CPU to the cpus of partitions that share it",
+			       s->cpu, s->cpu);
+	if (users == 1)
+		return fail_at(p, s->line, "[schedule cpu%u] is for a core only partition \"%s\" uses: remove the section (a table is for a core several partitions share)",
+			       s->cpu, cfg->partitions[only].name);
+	return 0;
+}
+
+/* A core in two partitions' cpus needs a table to share it in time. */
+static int check_shared_cores(struct parser *p)
+{
+	const struct config *cfg = p->cfg;
+
+	for (unsigned int b = 1; b < cfg->partition_count; b++) {
+		const struct partition_config *later = &cfg->partitions[b];
+
+		for (unsigned int a = 0; a < b; a++) {
+			const struct partition_config *first = &cfg->partitions[a];
+			uint64_t common = first->cpus & later->cpus;
+			unsigned int cpu;
+
+			if (!common)
+				continue;
+			cpu = lowest_bit(common);
+			while (common && config_schedule_of(cfg, cpu)) {
+				common &= common - 1;
+				cpu = common ? lowest_bit(common) : cpu;
+			}
+			if (common)
+				return fail_at(p, later->cpus_line, "cpu %u is already in partition \"%s\" (line %u): give each partition its own CPUs, or share the core in time with a [schedule cpu%u] section",
+					       cpu, first->name,
+					       first->cpus_line, cpu);
+		}
+	}
+	return 0;
+}
+
+static int check_schedules(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	int ret = 0;
+
+	for (unsigned int i = 0; !ret && i < cfg->schedule_count; i++)
+		ret = resolve_windows(p, &cfg->schedules[i]);
+	for (unsigned int i = 0; !ret && i < cfg->schedule_count; i++)
+		ret = check_table_users(p, &cfg->schedules[i]);
+	if (!ret)
+		ret = check_shared_cores(p);
+	return ret;
+}
+
+const struct schedule_config *config_schedule_of(const struct config *cfg,
+						 unsigned int cpu)
+{
+	for (unsigned int i = 0; i < cfg->schedule_count; i++)
+		if (cfg->schedules[i].cpu == cpu)
+			return &cfg->schedules[i];
+	return NULL;
+}
+
+void config_format_duration(uint64_t ns, char *buf, size_t size)
+{
+	if (ns && ns % CONFIG_NS_PER_S == 0)
+		snformat(buf, size, "%llus",
+			 (unsigned long long)(ns / CONFIG_NS_PER_S));
+	else if (ns && ns % CONFIG_NS_PER_MS == 0)
+		snformat(buf, size, "%llums",
+			 (unsigned long long)(ns / CONFIG_NS_PER_MS));
+	else if (ns % CONFIG_NS_PER_US == 0)
+		snformat(buf, size, "%lluus",
+			 (unsigned long long)(ns / CONFIG_NS_PER_US));
+	else
+		snformat(buf, size, "%lluns", (unsigned long long)ns);
+}
+
 /* ---- sections ---- */
 
-static const char *const section_names[] = { "hypervisor", "partition" };
+static const char *const section_names[] = { "hypervisor", "partition",
+					     "schedule" };
 
 /* Required keys are checked when the section ends, at its header line. */
 static int finish_section(struct parser *p)
@@ -938,6 +1295,8 @@ static int finish_section(struct parser *p)
 						KEY_KERNEL };
 	size_t i;
 
+	if (p->section == SECTION_SCHEDULE)
+		return finish_schedule(p);
 	if (p->section != SECTION_PARTITION)
 		return 0;
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
@@ -1016,12 +1375,12 @@ static int open_hypervisor(struct parser *p, struct text name)
 
 static int unknown_section(struct parser *p, struct text word)
 {
-	const char *near = suggest(word, section_names, 2);
+	const char *near = suggest(word, section_names, 3);
 
 	if (near)
-		return fail(p, "unknown section [%.*s]: did you mean [%s]? The sections are [hypervisor] and [partition NAME]",
+		return fail(p, "unknown section [%.*s]: did you mean [%s]? The sections are [hypervisor], [partition NAME] and [schedule cpuN]",
 			    SHOW(word), near);
-	return fail(p, "unknown section [%.*s]: the sections are [hypervisor] and [partition NAME]",
+	return fail(p, "unknown section [%.*s]: the sections are [hypervisor], [partition NAME] and [schedule cpuN]",
 		    SHOW(word));
 }
 
@@ -1049,6 +1408,8 @@ static int parse_header(struct parser *p, struct text line)
 		return open_hypervisor(p, name);
 	if (text_eq(word, "partition"))
 		return open_partition(p, name);
+	if (text_eq(word, "schedule"))
+		return open_schedule(p, name);
 	return unknown_section(p, word);
 }
 
@@ -1058,6 +1419,8 @@ static void section_title(struct parser *p, char *buf, size_t size)
 {
 	if (p->section == SECTION_HYPERVISOR)
 		snformat(buf, size, "[hypervisor]");
+	else if (p->section == SECTION_SCHEDULE)
+		snformat(buf, size, "[schedule cpu%u]", p->sched->cpu);
 	else
 		snformat(buf, size, "[partition %s]", p->part->name);
 }
@@ -1088,6 +1451,9 @@ static int unknown_key(struct parser *p, struct text key)
 	size_t count;
 
 	section_title(p, title, sizeof(title));
+	if (is_schedule_key(key))
+		return fail(p, "%.*s belongs in a [schedule cpuN] section, not in %s: move the line there",
+			    SHOW(key), title);
 	if (elsewhere)
 		return fail(p, "%s belongs in %s, not in %s: move the line there",
 			    elsewhere->name,
@@ -1134,6 +1500,8 @@ static int parse_assignment(struct parser *p, struct text line)
 	if (p->section == SECTION_NONE)
 		return fail(p, "'%.*s' is outside any section: put it below a [partition NAME] or [hypervisor] header",
 			    SHOW(name));
+	if (p->section == SECTION_SCHEDULE)
+		return schedule_assignment(p, name, value);
 	key = find_key(name, p->section);
 	if (!key)
 		return unknown_key(p, name);
@@ -1258,6 +1626,8 @@ int config_parse(const char *text, size_t len, struct config *cfg,
 		ret = finish_section(&p);
 	if (!ret && !cfg->partition_count)
 		ret = fail_at(&p, 0, "no [partition] section: add one, e.g. [partition hello] with cpus, memory and kernel lines");
+	if (!ret)
+		ret = check_schedules(&p);
 	if (ret)
 		memset(cfg, 0, sizeof(*cfg));
 	return ret;

@@ -27,6 +27,21 @@
 /* watchdog = bounds: shorter than the checks' period, longer than a typo. */
 #define CONFIG_WATCHDOG_MIN_MS	10
 #define CONFIG_WATCHDOG_MAX_MS	(3600U * 1000)
+/* [schedule cpuN]: one per core that partitions share in time. */
+#define CONFIG_MAX_SCHEDULES	8
+#define CONFIG_MAX_WINDOWS	16	/* per major frame, idle gaps included */
+#define CONFIG_NS_PER_US	1000ULL
+#define CONFIG_NS_PER_MS	1000000ULL
+#define CONFIG_NS_PER_S		1000000000ULL
+/*
+ * A window shorter than this would be mostly the switch itself; a frame
+ * longer than this keeps a partition's stop waiting (and the one-shot
+ * timer counting) too long.
+ */
+#define CONFIG_MIN_WINDOW_NS	(100 * CONFIG_NS_PER_US)
+#define CONFIG_MAX_FRAME_NS	CONFIG_NS_PER_S
+/* window_config.partition of an idle gap ("idle 2ms"). */
+#define CONFIG_WINDOW_IDLE	(-1)
 
 enum fault_action { FAULT_ACTION_STOP, FAULT_ACTION_RESTART };
 
@@ -62,10 +77,34 @@ struct partition_config {
 	uint32_t watchdog_ms;		/* 0: no watchdog */
 };
 
+/* One window of a major frame, in the order it runs. */
+struct window_config {
+	int partition;		/* index in config.partitions, or IDLE */
+	uint64_t ns;
+};
+
+/*
+ * The cyclic table of a core several partitions share: the windows run
+ * in order from the frame's start, and the frame repeats forever; what is
+ * left of the frame after the last window is idle.
+ */
+struct schedule_config {
+	unsigned int cpu;
+	unsigned int line;		/* of the [schedule cpuN] header */
+	uint64_t major_frame_ns;
+	unsigned int window_count;
+	struct window_config windows[CONFIG_MAX_WINDOWS];
+	unsigned int windows_line;
+	/* Names as written, resolved to indexes once every section is read. */
+	char names[CONFIG_MAX_WINDOWS][CONFIG_NAME_MAX];
+};
+
 struct config {
 	bool exit_when_done;
 	unsigned int partition_count;
 	struct partition_config partitions[CONFIG_MAX_PARTITIONS];
+	unsigned int schedule_count;
+	struct schedule_config schedules[CONFIG_MAX_SCHEDULES];
 };
 
 struct config_error {
@@ -97,6 +136,13 @@ void config_error_format(const struct config_error *err, const char *file,
  * inputs that take sizes. 0, -EINVAL (bad number or suffix) or -ERANGE.
  */
 int config_parse_size(const char *s, size_t len, uint64_t *bytes);
+
+/* The table of a shared core, or NULL for a core one partition owns. */
+const struct schedule_config *config_schedule_of(const struct config *cfg,
+						 unsigned int cpu);
+
+/* "5ms", "250us", "1s": exact, in the largest unit that divides it. */
+void config_format_duration(uint64_t ns, char *buf, size_t size);
 
 /* "1,4-6": the way cpus = is written, for logs and the host tool. */
 void config_format_cpus(uint64_t cpus, char *buf, size_t size);

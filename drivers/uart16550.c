@@ -20,6 +20,8 @@
 #define FCR_ENABLE_CLEAR 0x07
 #define MCR_DTR_RTS	0x03
 #define LSR_THRE	0x20
+#define LSR_TEMT	0x40	/* FIFO and shift register empty */
+#define FIFO_BYTES	16	/* transmitter FIFO, on since uart_init */
 #define BAUD_DIVISOR_115200 1	/* 1.8432 MHz / 16 / 115200 */
 /* Give up on a stuck transmitter rather than hang the hypervisor. */
 #define THRE_SPIN_LIMIT	100000
@@ -43,6 +45,26 @@ void uart_putc(uint16_t port, char c)
 		cpu_relax();
 	}
 	outb(port + UART_THR, (uint8_t)c);
+}
+
+/* THRE with the FIFO on: the whole FIFO is empty (PC16550D, LSR bit 5). */
+unsigned int uart_tx_room(uint16_t port)
+{
+	return inb(port + UART_LSR) & LSR_THRE ? FIFO_BYTES : 0;
+}
+
+void uart_put_raw(uint16_t port, char c)
+{
+	outb(port + UART_THR, (uint8_t)c);
+}
+
+void uart_drain(uint16_t port)
+{
+	for (int i = 0; i < THRE_SPIN_LIMIT; i++) {
+		if (inb(port + UART_LSR) & LSR_TEMT)
+			return;
+		cpu_relax();
+	}
 }
 
 int uart_getc(uint16_t port)

@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Multiboot (v1) test guests: 32-bit freestanding ELF images linked at
-# 1 MiB, one per directory under guests/ (hello, smp, probe, crash, edu-dma
-# and the bench-* guests of scripts/bench.py), all sharing the runtime in
-# guests/lib.
+# 1 MiB, one per directory under guests/ (hello, smp, probe, crash, edu-dma,
+# ticker and the bench-* guests of scripts/bench.py), all sharing the
+# runtime in guests/lib.
 # Included by the top-level Makefile.
 
 BUILD ?= build
 
 GUEST_NAMES := hello smp probe crash edu-dma mmio-forms msr-check conformance
-GUEST_NAMES += bench-exits bench-compute bench-memory bench-idle
+GUEST_NAMES += bench-exits bench-compute bench-memory bench-idle ticker
 GUEST_ELFS  := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
 
 GUEST_CC      ?= gcc

@@ -20,7 +20,9 @@
 #include "kernel/frame_alloc.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
+#include "kernel/console_out.h"
 #include "kernel/partition.h"
+#include "kernel/sched.h"
 #include "kernel/passthrough.h"
 #include "kernel/percpu.h"
 #include "kernel/vcpu.h"
@@ -51,6 +53,7 @@ static uint64_t alloc_zeroed(uint64_t pages)
 static void __attribute__((noreturn)) fatal(const char *what)
 {
 	pr_err("fatal: %s; the hypervisor stops here", what);
+	console_out_flush();
 	cpu_halt_forever();
 }
 
@@ -196,6 +199,8 @@ static void __attribute__((noreturn)) run_partitions_here(struct per_cpu *cpu)
 {
 	while (!__atomic_load_n(&partitions_go, __ATOMIC_ACQUIRE))
 		cpu_relax();
+	if (cpu->sched && cpu->virt_enabled)
+		sched_loop(cpu->sched);
 	if (cpu->vcpu && cpu->virt_enabled)
 		vcpu_loop(cpu->vcpu);
 	if (watchdog_checks_here(cpu->index))
@@ -265,6 +270,7 @@ static unsigned int count_virt_enabled(void)
 static void __attribute__((noreturn)) end_test_run(uint32_t code)
 {
 	pr_info("test hook: ending the run with code %u", code);
+	console_out_flush();
 	machine_exit(code);
 }
 
@@ -304,6 +310,7 @@ static void log_boot_phases(const struct boot_info *info, uint64_t cpus_up,
 
 static void halt_hook(unsigned int cpu)
 {
+	console_out_flush();	/* the dump, from a shared core too */
 	if (cpu == 0 && boot->hooks.exit_when_up)
 		end_test_run(EXIT_BSP_EXCEPTION);
 }

@@ -10,11 +10,13 @@
 #include "arch/x86/tsc.h"
 #include "drivers/machine_exit.h"
 #include "kernel/console.h"
+#include "kernel/console_out.h"
 #include "kernel/exit/io_emul.h"
 #include "kernel/exit/lapic_emul.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/passthrough.h"
+#include "kernel/sched.h"
 #include "kernel/percpu.h"
 #include "kernel/watchdog.h"
 #include "lib/errno.h"
@@ -159,7 +161,7 @@ int partitions_create(const struct config *cfg,
 			(unsigned int)p->stage2.table_pages);
 		log_layout(p);
 	}
-	return 0;
+	return sched_create(cfg);
 }
 
 static void set_state(struct vcpu *v, int state)
@@ -230,6 +232,7 @@ void partitions_start(void)
 			__atomic_store_n(&p->state, PARTITION_STOPPED,
 					 __ATOMIC_SEQ_CST);
 	}
+	sched_start();
 	console_input_start();
 }
 
@@ -245,9 +248,15 @@ static void stop_other_vcpus(struct partition *p, struct vcpu *self)
 
 		if (v == self)
 			continue;
-		/* Kick again and again: one NMI may land between checks. */
+		/*
+		 * Kick again and again: one NMI may land between checks. A
+		 * shared core is kicked even while another partition's
+		 * window runs there: it serves the stop at that exit, so a
+		 * stopper on a shared core is not held for a whole window.
+		 */
 		while (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST)) {
-			if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST))
+			if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) ||
+			    v->timeshare)
 				lapic_send_nmi(v->phys_apic_id);
 			if (tsc_passed(deadline)) {
 				pr_err("partition %s: vCPU %u on CPU %u does not stop",
@@ -299,7 +308,9 @@ static void report_summary_and_exit(void)
 		ok = ok && !p->faulted && p->exit_code == 0;
 	}
 	log_memory_in_use("at the end");
+	sched_report();
 	pr_info("run finished: %s", ok ? "success" : "failure");
+	console_out_flush();
 	machine_exit(ok ? RUN_EXIT_OK : RUN_EXIT_FAILED);
 }
 
@@ -340,10 +351,31 @@ static void finish_stop(struct partition *p, struct vcpu *self)
 		p->boot_count++;
 		pr_info("partition %s: restarting (restart %u) from its original image",
 			p->cfg->name, p->boot_count);
+		/*
+		 * On a shared core the image is reloaded at the start of the
+		 * partition's next window (kernel/sched.c), where the whole
+		 * window is there for it: begun near a window's end, it would
+		 * make the next partition's window start late.
+		 */
+		if (self && self->timeshare) {
+			__atomic_store_n(&self->timeshare->restart_pending, true,
+					 __ATOMIC_SEQ_CST);
+			return;
+		}
 		if (!boot_partition(p)) {
 			log_memory_in_use("after the restart");
 			return;
 		}
+	}
+	__atomic_store_n(&p->state, PARTITION_STOPPED, __ATOMIC_SEQ_CST);
+	check_all_stopped();
+}
+
+void partition_restart_deferred(struct partition *p)
+{
+	if (!boot_partition(p)) {
+		log_memory_in_use("after the restart");
+		return;
 	}
 	__atomic_store_n(&p->state, PARTITION_STOPPED, __ATOMIC_SEQ_CST);
 	check_all_stopped();

@@ -71,6 +71,8 @@ void partition_reboot(struct partition *p, struct vcpu *self,
 		      const char *how);
 /* The guest turned its machine off (ACPI S5): it stays stopped. */
 void partition_power_off(struct partition *p, struct vcpu *self);
+/* A restart finish_stop left for the partition's next window (sched.c). */
+void partition_restart_deferred(struct partition *p);
 /* Stops (or restarts, as configured) a partition whose guest failed. */
 void partition_fault(struct partition *p, struct vcpu *self,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));

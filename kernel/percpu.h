@@ -17,6 +17,7 @@ enum cpu_state {
 };
 
 struct vcpu;
+struct core_sched;
 
 struct per_cpu {
 	struct per_cpu *self;	/* first: %gs:0 finds the structure */
@@ -28,6 +29,7 @@ struct per_cpu {
 	bool virt_enabled;
 	const char *virt_error;
 	struct vcpu *vcpu;	/* the vCPU pinned here, or none */
+	struct core_sched *sched;	/* a core shared in time, or NULL */
 	volatile bool nmi_seen;	/* an NMI reached hypervisor code */
 	struct tss64 tss;
 };

@@ -25,6 +25,7 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_SHUTDOWN] = "shutdown",
 	[EXIT_INVALID_STATE] = "invalid-state",
 	[EXIT_KICK] = "kick",
+	[EXIT_INTERRUPT] = "interrupt",
 	[EXIT_VIRT_INSN] = "virt-insn",
 	[EXIT_HANDLED] = "arch",
 	[EXIT_UNKNOWN] = "unknown",
@@ -44,9 +45,7 @@ static bool take(volatile bool *flag)
 static void serve_requests(struct vcpu *v)
 {
 	if (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST)) {
-		lapic_emul_reset(v);	/* no timer left armed */
-		__atomic_store_n(&v->state, VCPU_STOPPED, __ATOMIC_SEQ_CST);
-		__atomic_store_n(&v->stop_request, false, __ATOMIC_SEQ_CST);
+		vcpu_serve_stop(v);	/* no timer left armed */
 		return;
 	}
 	if (take(&v->lapic_reset)) {
@@ -83,36 +82,48 @@ static void deliver_nmi(struct vcpu *v)
 		__atomic_store_n(&v->nmi_pending, true, __ATOMIC_SEQ_CST);
 }
 
-void vcpu_loop(struct vcpu *v)
+void vcpu_serve_stop(struct vcpu *v)
+{
+	if (!__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST))
+		return;
+	lapic_emul_reset(v);
+	__atomic_store_n(&v->state, VCPU_STOPPED, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->stop_request, false, __ATOMIC_SEQ_CST);
+}
+
+void vcpu_step(struct vcpu *v)
 {
 	struct vm_exit exit;
 
-	for (;;) {
-		watchdog_serve(v);
-		serve_requests(v);
-		if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) !=
-		    VCPU_RUNNABLE) {
-			console_input_service(false);
-			watchdog_check();
-			cpu_relax();
-			continue;
-		}
-		/* Made runnable with a new entry state: apply it first. */
-		if (__atomic_load_n(&v->reset_pending, __ATOMIC_SEQ_CST))
-			continue;
-		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
-		/* A stop asked for after the check above must not be missed. */
-		if (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST) ||
-		    watchdog_fired(v->part)) {
-			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
-			continue;
-		}
-		deliver_nmi(v);
-		virt()->vcpu_run(v, &exit);
-		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
-		v->exits[exit.reason]++;
-		exit_dispatch(v, &exit);
+	watchdog_serve(v);
+	serve_requests(v);
+	if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) != VCPU_RUNNABLE) {
+		console_input_service(false);
 		watchdog_check();
-		console_input_service(exit.reason == EXIT_KICK);
+		cpu_relax();
+		return;
 	}
+	/* Made runnable with a new entry state: apply it first. */
+	if (__atomic_load_n(&v->reset_pending, __ATOMIC_SEQ_CST))
+		return;
+	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+	/* A stop asked for after the check above must not be missed. */
+	if (__atomic_load_n(&v->stop_request, __ATOMIC_SEQ_CST) ||
+	    watchdog_fired(v->part)) {
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+		return;
+	}
+	deliver_nmi(v);
+	virt()->vcpu_run(v, &exit);
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+	v->exits[exit.reason]++;
+	exit_dispatch(v, &exit);
+	watchdog_check();
+	console_input_service(exit.reason == EXIT_KICK);
+}
+
+void vcpu_loop(struct vcpu *v)
+{
+	for (;;)
+		vcpu_step(v);
 }

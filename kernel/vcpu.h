@@ -9,6 +9,7 @@
 #include "kernel/exit/msr_policy.h"
 
 struct partition;
+struct sched_vcpu;
 
 /* Guest registers in x86 encoding order, as instructions number them. */
 enum guest_reg {
@@ -125,10 +126,23 @@ struct vcpu {
 	void *arch;		/* VMCB or VMCS state */
 	struct vlapic lapic;
 	uint64_t exits[EXIT_REASON_COUNT];
+	/*
+	 * On a core shared in time (kernel/sched.c): what is saved while
+	 * another partition's window runs. NULL on a core of its own, whose
+	 * LAPIC and registers are the guest's.
+	 */
+	struct sched_vcpu *timeshare;
 };
 
 const char *exit_reason_name(enum exit_reason reason);
 /* The per-CPU loop of a CPU that hosts a vCPU; never returns. */
 void __attribute__((noreturn)) vcpu_loop(struct vcpu *v);
+/* One turn of it: serve requests, then run the guest to its next exit. */
+void vcpu_step(struct vcpu *v);
+/*
+ * A stop request served on the vCPU's core outside its window (cores
+ * shared in time), so a stopper never waits for the window to come.
+ */
+void vcpu_serve_stop(struct vcpu *v);
 
 #endif

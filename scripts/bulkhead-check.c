@@ -348,6 +348,32 @@ static void print_devices(const struct partition_config *part)
 	}
 }
 
+/* "schedule cpu1: frame 20ms: rt 5ms, lx 12ms, idle 3ms" */
+static void print_schedule(const struct config *cfg,
+			   const struct schedule_config *s)
+{
+	char length[24];
+	uint64_t used = 0;
+
+	config_format_duration(s->major_frame_ns, length, sizeof(length));
+	printf("schedule cpu%u: frame %s:", s->cpu, length);
+	for (unsigned int i = 0; i < s->window_count; i++) {
+		const struct window_config *w = &s->windows[i];
+
+		used += w->ns;
+		config_format_duration(w->ns, length, sizeof(length));
+		printf("%s %s %s", i ? "," : "",
+		       w->partition == CONFIG_WINDOW_IDLE ? "idle" :
+		       cfg->partitions[w->partition].name, length);
+	}
+	if (used < s->major_frame_ns) {
+		config_format_duration(s->major_frame_ns - used, length,
+				       sizeof(length));
+		printf(", idle %s", length);
+	}
+	printf("\n");
+}
+
 static void print_summary(const struct config *cfg)
 {
 	char cpus[CONFIG_CPUS_TEXT_MAX], memory[24];
@@ -372,6 +398,8 @@ static void print_summary(const struct config *cfg)
 		print_devices(part);
 		printf("\n");
 	}
+	for (p = 0; p < cfg->schedule_count; p++)
+		print_schedule(cfg, &cfg->schedules[p]);
 }
 
 int main(int argc, char **argv)

@@ -93,6 +93,16 @@ DEFINE_CR_ACCESSORS(2)
 DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 
+/* DR0-DR3 by number; the register is part of the instruction. */
+#define read_dr(n)							\
+	({								\
+		uint64_t v_;						\
+		asm volatile("mov %%db" #n ", %0" : "=r"(v_));		\
+		v_;							\
+	})
+#define write_dr(n, v)							\
+	asm volatile("mov %0, %%db" #n : : "r"((uint64_t)(v)))
+
 static inline void cpu_relax(void)
 {
 	asm volatile("pause" ::: "memory");

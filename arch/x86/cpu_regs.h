@@ -26,6 +26,7 @@
 
 #define CR4_PSE		X86_BIT(4)
 #define CR4_PAE		X86_BIT(5)
+#define CR4_OSFXSR	X86_BIT(9)
 #define CR4_LA57	X86_BIT(12)
 #define CR4_VMXE	X86_BIT(13)
 #define CR4_PCIDE	X86_BIT(17)

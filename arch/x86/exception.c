@@ -66,6 +66,12 @@ void idt_init(void)
 	}
 }
 
+void idt_set_interrupt(unsigned int vector, const void *handler)
+{
+	if (vector >= EXCEPTION_VECTORS && vector < IDT_VECTORS)
+		set_gate(vector, handler, 0);
+}
+
 void idt_load(void)
 {
 	struct {

@@ -28,6 +28,8 @@ extern void (*exception_halt_hook)(unsigned int cpu);
 void idt_init(void);
 /* Loads it on the calling CPU. */
 void idt_load(void);
+/* Points an interrupt vector (32-255) at a handler that ends in IRETQ. */
+void idt_set_interrupt(unsigned int vector, const void *handler);
 void exception_handle(struct exception_frame *frame);
 const char *exception_name(uint64_t vector);
 

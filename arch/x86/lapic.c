@@ -5,6 +5,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
 #include "lib/errno.h"
+#include "lib/scale.h"
 
 /* Intel SDM vol. 3A 11.4.4 (APIC base), 11.6.1 (ICR), 11.12 (x2APIC). */
 #define APIC_BASE_X2APIC	(1ULL << 10)
@@ -128,4 +129,30 @@ void lapic_timer_calibrate(void)
 	lapic_write(APIC_TIMER_INITIAL, 0);
 	/* Ticks counted over the TSC ticks that passed, scaled to a second. */
 	lapic_timer_hz = (0xffffffffULL - left) * tsc_hz / (end - start);
+}
+
+void lapic_timer_own(uint8_t vector, uint8_t spurious)
+{
+	lapic_write(APIC_SVR, SVR_APIC_ENABLED | spurious);
+	lapic_write(APIC_TPR, 0);
+	lapic_write(APIC_TIMER_INITIAL, 0);
+	lapic_write(APIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+	lapic_write(APIC_LVT_TIMER, LVT_TIMER_ONE_SHOT | vector);
+}
+
+/* The count is 32 bits: callers keep expiries within a second or so. */
+void lapic_timer_fire_at(uint64_t tsc)
+{
+	uint64_t now = rdtsc(), count = 1;
+
+	if (tsc > now)
+		count = scale_rate(tsc - now, tsc_hz, lapic_timer_hz);
+	if (count > 0xffffffffULL)
+		count = 0xffffffffULL;
+	lapic_write(APIC_TIMER_INITIAL, count ? (uint32_t)count : 1);
+}
+
+void lapic_timer_irq_ack(void)
+{
+	lapic_write(APIC_EOI, 0);
 }

@@ -22,4 +22,14 @@ int lapic_send_fixed(uint32_t apic_id, uint8_t vector);
 extern uint64_t lapic_timer_hz;
 void lapic_timer_calibrate(void);
 
+/*
+ * The calling core's timer as the hypervisor's own (cores shared in
+ * time): one-shot at divide-by-1 raising `vector`, spurious interrupts on
+ * `spurious`; then each lapic_timer_fire_at() sets the next expiry.
+ */
+void lapic_timer_own(uint8_t vector, uint8_t spurious);
+void lapic_timer_fire_at(uint64_t tsc);
+/* Called by irq_timer_entry: the EOI. */
+void lapic_timer_irq_ack(void);
+
 #endif

@@ -29,6 +29,7 @@ enum exit_reason {
 	EXIT_SHUTDOWN,		/* triple fault */
 	EXIT_INVALID_STATE,	/* the CPU refused the guest state */
 	EXIT_KICK,		/* NMI from another CPU: look at requests */
+	EXIT_INTERRUPT,		/* the scheduler's timer, on a shared core */
 	EXIT_VIRT_INSN,		/* a VMX/SVM instruction: hidden from guests */
 	EXIT_HANDLED,		/* finished in the back end: only counted */
 	EXIT_UNKNOWN,
@@ -93,6 +94,29 @@ struct virt_ops {
 	int (*vcpu_create)(struct vcpu *v, uint64_t stage2_root,
 			   uint32_t asid);
 	void (*vcpu_reset)(struct vcpu *v, const struct vcpu_entry *entry);
+	/*
+	 * Makes the vCPU's core the hypervisor's whatever the guest does: a
+	 * physical interrupt exits even with the guest's IF clear or in HLT,
+	 * and is then taken by the host (its timer ends the window). For
+	 * vCPUs on cores shared in time only; NULL where not built yet.
+	 */
+	int (*vcpu_share)(struct vcpu *v);
+	/*
+	 * On a shared core, before the first use of another vCPU's control
+	 * structure (VMX: VMPTRLD); NULL where nothing is needed (SVM).
+	 */
+	void (*vcpu_switch)(struct vcpu *v);
+	/*
+	 * MSRs whose guest value stays in the core's register across exits,
+	 * not in the control structure: a shared core switches them.
+	 */
+	const uint32_t *live_msrs;
+	unsigned int live_msr_count;
+	/*
+	 * On a shared core, before each entry: the guest must exit by this
+	 * TSC value. NULL: the core's LAPIC timer does it (lapic.h).
+	 */
+	void (*set_window_end)(struct vcpu *v, uint64_t tsc);
 	/* Enters the guest on the calling CPU until the next exit. */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
 	void (*set_rip)(struct vcpu *v, uint64_t rip);

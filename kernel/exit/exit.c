@@ -98,6 +98,7 @@ static const exit_handler_fn handlers[EXIT_REASON_COUNT] = {
 	[EXIT_SHUTDOWN] = handle_shutdown,
 	[EXIT_INVALID_STATE] = handle_invalid_state,
 	[EXIT_KICK] = handle_kick,
+	[EXIT_INTERRUPT] = handle_kick,	/* the scheduler reads the time */
 	[EXIT_VIRT_INSN] = handle_virt_insn,
 	[EXIT_HANDLED] = handle_kick,	/* nothing left to do */
 	[EXIT_UNKNOWN] = handle_unknown,

@@ -18,6 +18,20 @@
 
 #define SVR_SPURIOUS_RESET	0xffU
 
+/*
+ * A core shared in time keeps its LAPIC for the scheduler's timer, and
+ * there is no virtual LAPIC to give a partition there yet: using one
+ * stops the partition with the reason (docs/guest-interface.md).
+ */
+static bool refused_on_shared_core(struct vcpu *v)
+{
+	if (!v->timeshare)
+		return false;
+	partition_fault(v->part, v, "vCPU %u used the local APIC on cpu %u, which is shared in time: shared cores do not support interrupts yet; give the partition a core of its own",
+			v->index, v->cpu);
+	return true;
+}
+
 /* Sets a request flag of t, kicking t out of its guest to serve it. */
 static void request(struct vcpu *from, struct vcpu *t, volatile bool *flag)
 {
@@ -31,6 +45,9 @@ static void send_to_vcpu(struct partition *p, struct vcpu *from,
 {
 	switch (ipi->kind) {
 	case VLAPIC_IPI_FIXED:
+		/* A shared core would take it as the scheduler's own. */
+		if (t->timeshare)
+			break;
 		lapic_send_fixed(t->phys_apic_id, ipi->vector);
 		break;
 	case VLAPIC_IPI_INIT:
@@ -125,6 +142,8 @@ static void write_lvt_timer(struct vcpu *v, uint32_t value)
 
 uint32_t lapic_emul_read(struct vcpu *v, uint32_t offset)
 {
+	if (refused_on_shared_core(v))
+		return 0;
 	if (vlapic_reg_is_hw(offset))
 		return lapic_read(offset);
 	if (offset == APIC_TIMER_CURRENT)
@@ -151,6 +170,8 @@ void lapic_emul_write(struct vcpu *v, uint32_t offset, uint32_t value)
 	struct vlapic_ipi ipi;
 	bool deadline = vlapic_timer_deadline_mode(&v->lapic);
 
+	if (refused_on_shared_core(v))
+		return;
 	if (vlapic_reg_is_hw(offset)) {
 		int vector = offset == APIC_EOI &&
 			     __atomic_load_n(&v->part->intx_routed,
@@ -189,6 +210,8 @@ void lapic_emul_write(struct vcpu *v, uint32_t offset, uint32_t value)
 
 void lapic_emul_set_deadline(struct vcpu *v, uint64_t deadline)
 {
+	if (refused_on_shared_core(v))
+		return;
 	v->tsc_deadline = deadline;
 	if (!vlapic_timer_deadline_mode(&v->lapic))
 		return;		/* ignored outside deadline mode */
@@ -199,6 +222,8 @@ void lapic_emul_set_deadline(struct vcpu *v, uint64_t deadline)
 
 uint64_t lapic_emul_get_deadline(struct vcpu *v)
 {
+	if (refused_on_shared_core(v))
+		return 0;
 	/* The MSR reads 0 once the timer has fired (SDM 11.5.4.1). */
 	if (v->tsc_deadline && rdtsc() >= v->tsc_deadline)
 		v->tsc_deadline = 0;
@@ -215,6 +240,11 @@ static bool in_service(void)
 
 void lapic_emul_reset(struct vcpu *v)
 {
+	vlapic_reset(&v->lapic, v->index);
+	v->tsc_deadline = 0;
+	/* A shared core's LAPIC is the scheduler's: the guest never had it. */
+	if (v->timeshare)
+		return;
 	/* At most one EOI per vector can be owed. */
 	for (unsigned int i = 0; i < APIC_VECTORS && in_service(); i++)
 		lapic_write(APIC_EOI, 0);
@@ -223,6 +253,4 @@ void lapic_emul_reset(struct vcpu *v)
 	lapic_write(APIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
 	lapic_write(APIC_TPR, 0);
 	lapic_write(APIC_SVR, SVR_APIC_ENABLED | SVR_SPURIOUS_RESET);
-	vlapic_reset(&v->lapic, v->index);
-	v->tsc_deadline = 0;
 }

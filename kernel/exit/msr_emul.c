@@ -54,6 +54,40 @@ void msr_emul_reset(struct vcpu *v)
 		wrmsr(MSR_TSC_AUX, 0);
 }
 
+/* Write-only clear registers hold nothing to save. */
+static bool holds_state(uint32_t msr)
+{
+	return msr != MSR_AMD_PERF_GLOBAL_CLR &&
+	       msr != MSR_PERF_GLOBAL_OVF_CTRL;
+}
+
+static unsigned int add_once(uint32_t *out, unsigned int n, unsigned int max,
+			     uint32_t msr)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (out[i] == msr)
+			return n;
+	if (n < max && holds_state(msr))
+		out[n++] = msr;
+	return n;
+}
+
+unsigned int msr_emul_core_msrs(struct vcpu *v, uint32_t *out,
+				unsigned int max)
+{
+	struct msr_view pv = view_of(v);
+	struct msr_write w[MSR_PMU_RESET_MAX];
+	unsigned int count = msr_policy_pmu_reset(&pv, w), n = 0;
+
+	for (unsigned int i = 0; i < count; i++)
+		n = add_once(out, n, max, w[i].msr);
+	if (msr_policy_read(&pv, MSR_TSC_AUX).action == MSR_DO_CORE)
+		n = add_once(out, n, max, MSR_TSC_AUX);
+	for (unsigned int i = 0; i < virt()->live_msr_count; i++)
+		n = add_once(out, n, max, virt()->live_msrs[i]);
+	return n;
+}
+
 static void refuse(struct vcpu *v, const char *op, uint32_t msr)
 {
 	pr_debug("partition %s: %s of MSR %#x: #GP", v->part->cfg->name, op,

@@ -207,8 +207,114 @@ static void test_cpu_in_two_partitions(void **state)
 	    "its own CPUs");
 	ERR("[partition a]\ncpus = 0\nmemory = 32M\nkernel = k\n"
 	    "[partition b]\ncpus = 1\nmemory = 32M\nkernel = k\n"
-	    "[partition c]\ncpus = 1-2\n", 10,
-	    "cpu 1 is already in partition \"b\"");
+	    "[partition c]\ncpus = 1-2\nmemory = 2M\nkernel = k\n", 10,
+	    "cpu 1 is already in partition \"b\"", "[schedule cpu1]");
+}
+
+/* Two partitions sharing cpu 1 in time, a third alone on cpu 2. */
+#define SHARED	"[partition rt]\ncpus = 1\nmemory = 2M\nkernel = k\n"	\
+		"[partition lx]\ncpus = 1-2\nmemory = 2M\nkernel = k\n"	\
+		"[partition solo]\ncpus = 3\nmemory = 2M\nkernel = k\n"
+
+static void test_schedules(void **state)
+{
+	const struct schedule_config *s;
+
+	(void)state;
+	OK(SHARED "[schedule cpu1]\nmajor_frame = 20ms\n"
+	   "windows = rt 5ms, lx 12ms, rt 3ms\n");
+	assert_int_equal(cfg.schedule_count, 1);
+	s = config_schedule_of(&cfg, 1);
+	assert_non_null(s);
+	assert_null(config_schedule_of(&cfg, 2));
+	assert_int_equal(s->line, 13);
+	assert_int_equal(s->major_frame_ns, 20 * CONFIG_NS_PER_MS);
+	assert_int_equal(s->window_count, 3);
+	assert_int_equal(s->windows[0].partition, 0);
+	assert_int_equal(s->windows[0].ns, 5 * CONFIG_NS_PER_MS);
+	assert_int_equal(s->windows[1].partition, 1);
+	assert_int_equal(s->windows[1].ns, 12 * CONFIG_NS_PER_MS);
+	assert_int_equal(s->windows[2].partition, 0);
+	/* Gaps, units, quotes, and the table before the partitions. */
+	OK("[schedule cpu1]\nwindows = idle 500us, \"rt 2ms\", lx 1500us\n"
+	   "major_frame = \"1s\"\n" SHARED);
+	s = config_schedule_of(&cfg, 1);
+	assert_int_equal(s->windows[0].partition, CONFIG_WINDOW_IDLE);
+	assert_int_equal(s->windows[0].ns, 500 * CONFIG_NS_PER_US);
+	assert_int_equal(s->windows[2].ns, 1500 * CONFIG_NS_PER_US);
+	assert_int_equal(s->major_frame_ns, CONFIG_NS_PER_S);
+	/* Exactly the frame is fine. */
+	OK(SHARED "[schedule cpu1]\nmajor_frame = 10ms\n"
+	   "windows = rt 5ms, lx 5ms\n");
+}
+
+static void test_bad_schedules(void **state)
+{
+	(void)state;
+#define SCHED	SHARED "[schedule cpu1]\n"
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 5ms, xx 2ms, lx 3ms\n",
+	    15, "unknown partition \"xx\"", "idle");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 0ms, lx 3ms\n", 15,
+	    "window \"rt\" is 0 long", "100us");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 50us, lx 3ms\n", 15,
+	    "shorter than the minimum of 100us");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 15ms, lx 6ms\n", 15,
+	    "add up to 21ms", "major_frame = 20ms (line 14)",
+	    "shorten a window");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 5ms, lx 2ms, solo 1ms\n",
+	    15, "partition \"solo\" has a window on cpu 1",
+	    "cpus = 3, line 10", "add 1 to its cpus");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 5ms, idle 2ms\n", 6,
+	    "partition \"lx\" uses cpu 1", "no window in [schedule cpu1] (line 13)",
+	    "'lx 5ms'");
+	ERR(SHARED "[schedule cpu2]\nmajor_frame = 20ms\nwindows = lx 5ms\n"
+	    "[schedule cpu1]\nmajor_frame = 2ms\nwindows = lx 1ms, rt 1ms\n",
+	    13, "[schedule cpu2] is for a core only partition \"lx\" uses",
+	    "remove the section");
+	ERR(SHARED "[schedule cpu5]\nmajor_frame = 20ms\nwindows = idle 5ms\n",
+	    13, "no partition uses cpu 5", "remove [schedule cpu5]");
+	ERR(SHARED, 6, "cpu 1 is already in partition \"rt\" (line 2)",
+	    "[schedule cpu1]");
+	ERR(SCHED "windows = rt 5ms\n", 13, "has no major_frame",
+	    "major_frame = 20ms");
+	ERR(SCHED "major_frame = 20ms\n", 13, "has no windows");
+	ERR(SCHED "major_frame = 20\n", 14, "bad major_frame \"20\"",
+	    "us, ms or s");
+	ERR(SCHED "major_frame = 0s\n", 14, "major_frame is 0");
+	ERR(SCHED "major_frame = 2s\n", 14, "longer than the limit of 1s");
+	ERR(SCHED "major_frame = 20ms\nmajor_frame = 20ms\n", 15,
+	    "already set on line 14");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt\n", 15,
+	    "window \"rt\" has no length", "rt 5ms", "idle 2ms");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 5 mins\n", 15,
+	    "bad length \"5 mins\" of window \"rt\"");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 2s\n", 15,
+	    "longer than a major frame may be");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 1ms,, lx 1ms\n", 15,
+	    "empty entry in windows");
+	ERR(SCHED "major_frame = 20ms\nwindows =\n", 15,
+	    "windows has no value");
+	ERR(SCHED "major_frame = 20ms\nwindows = rt 1ms, rt 1ms, rt 1ms, "
+	    "rt 1ms, rt 1ms, rt 1ms, rt 1ms, rt 1ms, rt 1ms, rt 1ms, rt 1ms, "
+	    "rt 1ms, rt 1ms, rt 1ms, rt 1ms, rt 1ms, lx 1ms\n", 15,
+	    "too many windows", "at most 16");
+	ERR(SCHED "major_frame = 20ms\nwindow = rt 1ms\n", 15,
+	    "unknown key 'window' in [schedule cpu1]",
+	    "did you mean 'windows'");
+	ERR(SCHED "cpus = 1\n", 14, "cpus belongs in a [partition NAME]",
+	    "not in [schedule cpu1]");
+	ERR(HEAD "windows = a 1ms\n", 2, "windows belongs in a [schedule cpuN]",
+	    "not in [partition a]");
+	ERR(SHARED "[schedule]\n", 13, "needs a core", "[schedule cpu1]");
+	ERR(SHARED "[schedule 1]\n", 13, "bad core \"1\"",
+	    "[schedule cpu1]");
+	ERR(SHARED "[schedule cpux]\n", 13, "bad core \"cpux\"");
+	ERR(SHARED "[schedule cpu64]\n", 13, "from 0 to 63");
+	ERR(SCHED "major_frame = 2ms\nwindows = lx 1ms, rt 1ms\n"
+	    "[schedule cpu1]\n", 16, "second [schedule cpu1]",
+	    "line 13");
+	ERR("[shedule cpu1]\n", 1, "did you mean [schedule]");
+#undef SCHED
 }
 
 static void test_pci_devices(void **state)
@@ -870,6 +976,8 @@ int main(void)
 		cmocka_unit_test(test_cpu_lists_and_ranges),
 		cmocka_unit_test(test_bad_cpu_lists),
 		cmocka_unit_test(test_cpu_in_two_partitions),
+		cmocka_unit_test(test_schedules),
+		cmocka_unit_test(test_bad_schedules),
 		cmocka_unit_test(test_pci_devices),
 		cmocka_unit_test(test_bad_pci_devices),
 		cmocka_unit_test(test_sizes),

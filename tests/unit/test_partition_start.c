@@ -138,6 +138,10 @@ void passthrough_quiesce(struct partition *p) { (void)p; }
 void passthrough_poll_faults(void) {}
 void watchdog_setup(void) {}
 void watchdog_reset(struct partition *p) { (void)p; }
+int sched_create(const struct config *cfg) { (void)cfg; return 0; }
+void sched_start(void) {}
+void sched_report(void) {}
+void console_out_flush(void) {}
 
 static struct config cfg = {
 	.partition_count = 1,

@@ -367,6 +367,10 @@ static void test_exit_kinds(void **state)
 	(void)state;
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_CPUID), EXIT_CPUID);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_HLT), EXIT_HLT);
+	assert_int_equal(vmx_exit_kind(VMX_EXIT_EXTERNAL_INTERRUPT),
+			 EXIT_INTERRUPT);
+	assert_int_equal(vmx_exit_kind(VMX_EXIT_PREEMPTION_TIMER),
+			 EXIT_INTERRUPT);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_VMCALL), EXIT_HYPERCALL);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_IO), EXIT_IO);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_RDMSR), EXIT_MSR_READ);

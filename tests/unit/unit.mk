@@ -41,6 +41,7 @@ test_pci_SRCS         := drivers/pci/pci.c drivers/pci/pci_assign.c \
 test_partition_start_SRCS := kernel/partition.c loader/ram_layout.c lib/format.c
 test_amd_vi_SRCS      := arch/x86/iommu/amd_vi_tables.c arch/x86/paging.c
 test_vtd_SRCS         := arch/x86/iommu/vtd_tables.c arch/x86/paging.c
+test_sched_table_SRCS := kernel/sched_table.c
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/unit/%,$(UNIT_TESTS))

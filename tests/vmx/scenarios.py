@@ -12,6 +12,7 @@ from common import (BANNER, CRASH_RESTARTS, HELLO, MINIMAL, NMI_CONFIG,
                     watchdog_petted, watchdog_restarts, watchdog_stops)
 from conformance_scenarios import bulkhead_lines, rows
 from harness import Scenario
+from timepart_scenarios import RUNS, config, ticker, window_check
 
 HEAD = "[hypervisor]\nexit_when_done = yes\n"
 # HLT must not exit on VMX (guests halt natively), so none is counted.
@@ -25,7 +26,8 @@ def vmx(name, **kw):
     kw.setdefault("smp", 2)
     kw.setdefault("timeout", 120)
     kw["forbid"] = VMX_FORBID + kw.get("forbid", [])
-    return Scenario(name=name, engine="bochs", exit_status=0, **kw)
+    kw.setdefault("exit_status", 0)
+    return Scenario(name=name, engine="bochs", **kw)
 
 
 SCENARIOS = [
@@ -163,3 +165,27 @@ SCENARIOS.append(
          r"partition conf exited with code 0",
          r"run finished: success"],
         forbid=[r"FAIL", r"stopped: ", r"error:"]))
+
+# Time partitions (tests/integration/timepart_scenarios.py): a and b share
+# cpu 1 on the same table, solo has the boot CPU; Bochs' clock counts
+# instructions (sync=none), as -icount does under QEMU. In the second run
+# the neighbour halts with interrupts off: only the timer's external
+# interrupt exit takes cpu 1 back.
+BOCHS_GAP = 20000  # 200 us of Bochs' 100 MHz TSC
+SCENARIOS += [
+    vmx("vmx-timepart-two-tickers",
+        config_text=config(ticker("b", "1", "seed=2 runs=%d gap=%d" %
+                                  (RUNS, BOCHS_GAP)), "0", BOCHS_GAP),
+        expect=[r"schedule cpu1: 5 windows in a 20ms frame",
+                r"a: done: %d runs, state lost 0 times" % RUNS,
+                r"run finished: success"],
+        anywhere=[r"b: done: %d runs, state lost 0 times" % RUNS],
+        forbid=[r"state lost:", r"stopped: "],
+        check=window_check(["a", "b"]), timeout=240),
+    vmx("vmx-timepart-neighbour-halts",
+        config_text=config(ticker("b", "1", "mode=halt"), "0", BOCHS_GAP),
+        expect=[r"schedule cpu1: 5 windows in a 20ms frame",
+                r"a: done: %d runs, state lost 0 times" % RUNS],
+        forbid=[r"state lost:", r"stopped: "],
+        check=window_check(["a"]), exit_status=None, timeout=240),
+]

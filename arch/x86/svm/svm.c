@@ -40,6 +40,7 @@ struct svm_vcpu {
 	uint64_t vmcb_pa;
 	uint64_t host_area_pa;	/* VMSAVE target for the host's own state */
 	bool flush_pending;
+	bool shared;		/* on a core shared in time: INTR exits */
 	/*
 	 * The guest's NMI blocking, which SVM does not track without V_NMI:
 	 * from an injected NMI to the end of the guest's next IRET.
@@ -51,7 +52,8 @@ struct svm_vcpu {
 	uint64_t dr6;		/* the guest's, before the step */
 };
 
-void svm_enter(uint64_t *gprs, uint64_t vmcb_pa, uint64_t host_area_pa);
+void svm_enter(uint64_t *gprs, uint64_t vmcb_pa, uint64_t host_area_pa,
+	       bool host_interrupts);
 
 static uint64_t iopm_pa, msrpm_pa;
 static struct svm_vcpu svm_vcpus[MAX_CPUS];
@@ -361,6 +363,9 @@ static void decode_exit(struct vcpu *v, struct vm_exit *x)
 	case SVM_EXIT_NMI:
 		x->reason = EXIT_KICK;
 		break;
+	case SVM_EXIT_INTR:
+		x->reason = EXIT_INTERRUPT;
+		break;
 	case SVM_EXIT_INVALID:
 		x->reason = EXIT_INVALID_STATE;
 		x->vendor_detail = "VMRUN refused the guest state (APM vol. 2 15.5.1 consistency checks)";
@@ -370,6 +375,21 @@ static void decode_exit(struct vcpu *v, struct vm_exit *x)
 			x->reason = EXIT_VIRT_INSN;
 		break;
 	}
+}
+
+/*
+ * A shared core's timer may end a window in the middle of delivering an
+ * exception the hypervisor injected (a #GP for a refused MSR): it is
+ * delivered again at the next entry (APM vol. 2 15.7.2). NMIs are
+ * nmi_track's; software interrupts run again from their instruction.
+ */
+static void reinject_cut_exception(void *vmcb)
+{
+	uint64_t info = vmcb_r64(vmcb, VMCB_EXIT_INT_INFO);
+
+	if ((info & EVENTINJ_VALID) &&
+	    (info & EVENTINJ_TYPE_MASK) == EVENTINJ_TYPE_EXCEPTION)
+		vmcb_w64(vmcb, VMCB_EVENT_INJ, info);
 }
 
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
@@ -383,12 +403,32 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	vmcb_w32(vmcb, VMCB_CLEAN, 0);
 	vmcb_w32(vmcb, VMCB_TLB_CONTROL, s->flush_pending ? TLB_FLUSH_ALL : 0);
 	s->flush_pending = false;
-	svm_enter(v->gpr, s->vmcb_pa, s->host_area_pa);
+	svm_enter(v->gpr, s->vmcb_pa, s->host_area_pa, s->shared);
 	v->gpr[REG_RAX] = vmcb_r64(vmcb, VMCB_RAX);
 	v->gpr[REG_RSP] = vmcb_r64(vmcb, VMCB_RSP);
 	decode_exit(v, exit);
+	if (exit->reason == EXIT_INTERRUPT)
+		reinject_cut_exception(vmcb);
 	if (nmi_track(v, exit->vendor_code, exit))
 		exit->reason = EXIT_HANDLED;
+}
+
+/*
+ * INTR intercepted with V_INTR_MASKING (APM vol. 2 15.21.1): physical
+ * interrupts are masked by the host's IF, which svm_enter sets around
+ * VMRUN, not by the guest's, so the timer exits whatever the guest does,
+ * HLT included. The guest's own IF then masks only virtual interrupts,
+ * and none are injected yet.
+ */
+static int svm_vcpu_share(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm(v);
+
+	s->shared = true;
+	vmcb_w32(s->vmcb, VMCB_INTERCEPT_MISC1,
+		 vmcb_r32(s->vmcb, VMCB_INTERCEPT_MISC1) | MISC1_INTR);
+	vmcb_w64(s->vmcb, VMCB_VINTR, VINTR_MASKING);
+	return 0;
 }
 
 static void svm_set_rip(struct vcpu *v, uint64_t rip)
@@ -519,6 +559,7 @@ const struct virt_ops svm_ops = {
 	.stage2_1g = svm_stage2_1g,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_reset = svm_vcpu_reset,
+	.vcpu_share = svm_vcpu_share,
 	.vcpu_run = svm_vcpu_run,
 	.set_rip = svm_set_rip,
 	.get_paging = svm_get_paging,

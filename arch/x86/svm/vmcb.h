@@ -87,11 +87,13 @@
 #define MISC2_SKINIT		(1U << 6)
 
 /* V_INTR_MASKING: guest IF masks only virtual interrupts (15.21.1). */
+#define VINTR_MASKING		(1ULL << 24)
 #define TLB_FLUSH_ALL		1
 #define NP_ENABLE		1ULL
 
 /* Exit codes (APM vol. 2 appendix C). */
 #define SVM_EXIT_EXC_DB		0x041
+#define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_IRET		0x074

@@ -65,6 +65,7 @@
 #define VMCS_GUEST_INTERRUPTIBILITY	0x4824
 #define VMCS_GUEST_ACTIVITY		0x4826
 #define VMCS_GUEST_SYSENTER_CS		0x482a
+#define VMCS_PREEMPTION_TIMER_VALUE	0x482e
 #define VMCS_HOST_SYSENTER_CS		0x4c00
 
 /* Natural-width fields (B.4). */
@@ -200,6 +201,7 @@ enum vmx_seg {
 
 /* Basic exit reasons (SDM vol. 3D appendix C). */
 #define VMX_EXIT_EXCEPTION_NMI		0
+#define VMX_EXIT_EXTERNAL_INTERRUPT	1
 #define VMX_EXIT_TRIPLE_FAULT		2
 #define VMX_EXIT_INIT			3
 #define VMX_EXIT_SIPI			4
@@ -221,6 +223,7 @@ enum vmx_seg {
 #define VMX_EXIT_EPT_VIOLATION		48
 #define VMX_EXIT_EPT_MISCONFIG		49
 #define VMX_EXIT_INVEPT			50
+#define VMX_EXIT_PREEMPTION_TIMER	52
 #define VMX_EXIT_INVVPID		53
 #define VMX_EXIT_XSETBV			55
 

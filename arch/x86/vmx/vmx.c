@@ -4,6 +4,7 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu_facts.h"
 #include "arch/x86/exception.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/vmx/ept.h"
 #include "arch/x86/vmx/vmcs.h"
@@ -53,6 +54,8 @@ struct vmx_vcpu {
 	bool loaded;		/* current on its CPU, fields set up */
 	bool launched;		/* VMRESUME from now on */
 	bool flush_pending;	/* INVEPT before the next entry */
+	bool shared;		/* on a core shared in time */
+	bool preemption;	/* ... with the VMX-preemption timer */
 	uint32_t entry_controls;
 	uint64_t tsc_offset;	/* written when the VMCS is (re)loaded too */
 	const struct vmx_config *cfg;
@@ -252,10 +255,19 @@ static void setup_controls(struct vmx_vcpu *s)
 {
 	const struct vmx_config *cfg = s->cfg;
 
-	vmwrite(VMCS_PIN_CONTROLS, cfg->pin);
+	/*
+	 * A shared core's timer must exit whatever the guest does: external
+	 * interrupts exit regardless of the guest's IF or HLT (SDM vol. 3C
+	 * 25.2) and are acknowledged on exit (25.2, 28.2), so the host only
+	 * owes the EOI. Owned cores keep their interrupts exitless.
+	 */
+	vmwrite(VMCS_PIN_CONTROLS, cfg->pin |
+		(s->shared ? PIN_EXT_INT_EXITING : 0) |
+		(s->preemption ? PIN_PREEMPTION_TIMER : 0));
 	vmwrite(VMCS_PROC_CONTROLS, cfg->proc);
 	vmwrite(VMCS_PROC_CONTROLS2, cfg->proc2);
-	vmwrite(VMCS_EXIT_CONTROLS, cfg->exit);
+	vmwrite(VMCS_EXIT_CONTROLS, cfg->exit |
+		(s->shared ? EXIT_ACK_INTR_ON_EXIT : 0));
 	s->entry_controls = cfg->entry;
 	vmwrite(VMCS_ENTRY_CONTROLS, s->entry_controls);
 	/* No exceptions, CR3 targets or MSR lists: nothing else exits. */
@@ -780,6 +792,11 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 		break;
 	case VMX_EXIT_CR_ACCESS:
 		return handle_cr_access(v, x, q);
+	case VMX_EXIT_EXTERNAL_INTERRUPT:
+		/* Acknowledged on exit: the scheduler's timer, owed its EOI. */
+		if (vmread(VMCS_EXIT_INTR_INFO) & INTR_INFO_VALID)
+			lapic_timer_irq_ack();
+		break;
 	case VMX_EXIT_NMI_WINDOW:
 		/* The guest's IRET ended its NMI: vcpu_loop injects the next. */
 		vmwrite(VMCS_PROC_CONTROLS, s->cfg->proc);
@@ -1030,6 +1047,70 @@ static void vmx_set_tsc_offset(struct vcpu *v, uint64_t offset)
 		vmwrite(VMCS_TSC_OFFSET, offset);
 }
 
+/* Allowed-1 settings: the high half of a capability MSR (SDM vol. 3D A.3). */
+static bool control_allowed(uint32_t msr, uint32_t bit)
+{
+	return (rdmsr(msr) >> 32) & bit;
+}
+
+/*
+ * The window's end is the VMX-preemption timer's where the CPU has one
+ * (SDM vol. 3C 26.5.1): it counts in the guest only, HLT included, and
+ * exits with no interrupt to acknowledge. External-interrupt exiting
+ * stays on, for the LAPIC timer where there is no preemption timer and
+ * for any interrupt that would otherwise reach the guest. (Bochs 2.7 also
+ * leaves an interrupt pending while the guest's IF is clear, despite
+ * external-interrupt exiting: the preemption timer does not depend on
+ * it.)
+ */
+static unsigned int preemption_shift;
+
+static int vmx_vcpu_share(struct vcpu *v)
+{
+	struct vmx_vcpu *s = vmx(v);
+
+	if (!control_allowed(MSR_IA32_VMX_PINBASED_CTLS, PIN_EXT_INT_EXITING) ||
+	    !control_allowed(MSR_IA32_VMX_EXIT_CTLS, EXIT_ACK_INTR_ON_EXIT))
+		return -ENODEV;
+	s->shared = true;	/* set up when its VMCS first loads */
+	s->preemption = control_allowed(MSR_IA32_VMX_PINBASED_CTLS,
+					PIN_PREEMPTION_TIMER);
+	preemption_shift = rdmsr(MSR_IA32_VMX_MISC) &
+			   VMX_MISC_PREEMPTION_RATE_MASK;
+	return 0;
+}
+
+static void vmx_set_window_end(struct vcpu *v, uint64_t tsc)
+{
+	uint64_t now = rdtsc();
+	uint64_t left = tsc > now ? (tsc - now) >> preemption_shift : 0;
+
+	if (!vmx(v)->preemption) {
+		lapic_timer_fire_at(tsc);
+		return;
+	}
+	/* Made current by vcpu_switch, set up by vmcs_load: write it now. */
+	if (vmcs_load(v))
+		return;
+	vmwrite(VMCS_PREEMPTION_TIMER_VALUE,
+		left > 0xffffffffULL ? 0xffffffffULL : left);
+}
+
+/* Each vCPU keeps its VMCS; a shared core makes the next one current. */
+static void vmx_vcpu_switch(struct vcpu *v)
+{
+	struct vmx_vcpu *s = vmx(v);
+
+	/* On failure vmcs_load tries again, and names it if it fails. */
+	if (s->loaded && vmptrld(s->vmcs_pa))
+		s->loaded = false;
+}
+
+/* Not in the VMCS, left in the core's registers (SDM vol. 3C 27.3). */
+static const uint32_t vmx_live_msrs[] = {
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_KERNEL_GS_BASE,
+};
+
 /* SDM vol. 3D A.10: IA32_VMX_EPT_VPID_CAP bit 17. */
 static bool vmx_stage2_1g(void)
 {
@@ -1043,6 +1124,11 @@ const struct virt_ops vmx_ops = {
 	.stage2_1g = vmx_stage2_1g,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_reset = vmx_vcpu_reset,
+	.vcpu_share = vmx_vcpu_share,
+	.vcpu_switch = vmx_vcpu_switch,
+	.live_msrs = vmx_live_msrs,
+	.live_msr_count = sizeof(vmx_live_msrs) / sizeof(vmx_live_msrs[0]),
+	.set_window_end = vmx_set_window_end,
 	.vcpu_run = vmx_vcpu_run,
 	.set_rip = vmx_set_rip,
 	.get_paging = vmx_get_paging,

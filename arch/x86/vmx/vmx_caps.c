@@ -277,6 +277,9 @@ enum exit_reason vmx_exit_kind(uint32_t basic)
 		return EXIT_CPUID;
 	case VMX_EXIT_HLT:
 		return EXIT_HLT;
+	case VMX_EXIT_EXTERNAL_INTERRUPT:
+	case VMX_EXIT_PREEMPTION_TIMER:
+		return EXIT_INTERRUPT;
 	case VMX_EXIT_VMCALL:
 		return EXIT_HYPERCALL;
 	case VMX_EXIT_IO:

@@ -325,6 +325,9 @@ static void decode_exit(struct vcpu *v, struct vm_exit *x)
 	void *vmcb = svm(v)->vmcb;
 	uint64_t code = vmcb_r64(vmcb, VMCB_EXIT_CODE);
 
+	/* QEMU's TCG stores VMEXIT_INVALID (-1) in the low 32 bits only. */
+	if (code == (uint32_t)SVM_EXIT_INVALID)
+		code = SVM_EXIT_INVALID;
 	*x = (struct vm_exit){ .reason = EXIT_UNKNOWN, .vendor_code = code,
 			       .rip = vmcb_r64(vmcb, VMCB_RIP) };
 	switch (code) {

@@ -30,6 +30,7 @@ enum exit_reason {
 	EXIT_INVALID_STATE,	/* the CPU refused the guest state */
 	EXIT_KICK,		/* NMI from another CPU: look at requests */
 	EXIT_VIRT_INSN,		/* a VMX/SVM instruction: hidden from guests */
+	EXIT_INVD,		/* INVD: done as a no-op */
 	EXIT_HANDLED,		/* finished in the back end: only counted */
 	EXIT_UNKNOWN,
 	EXIT_REASON_COUNT,

@@ -378,6 +378,7 @@ static void test_exit_kinds(void **state)
 		assert_int_equal(vmx_exit_kind(r), EXIT_VIRT_INSN);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_INVEPT), EXIT_VIRT_INSN);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_INVVPID), EXIT_VIRT_INSN);
+	assert_int_equal(vmx_exit_kind(VMX_EXIT_INVD), EXIT_INVD);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_INVALID_GUEST_STATE),
 			 EXIT_INVALID_STATE);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_MSR_LOADING),

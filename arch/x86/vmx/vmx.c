@@ -784,10 +784,6 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 		/* The guest's IRET ended its NMI: vcpu_loop injects the next. */
 		vmwrite(VMCS_PROC_CONTROLS, s->cfg->proc);
 		return true;
-	case VMX_EXIT_INVD:
-		/* Exits unconditionally (25.1.2): as a no-op, no data is lost. */
-		vmx_set_rip(v, x->rip + x->insn_len);
-		return true;
 	case VMX_EXIT_XSETBV:
 		if (emulate_xsetbv(v))
 			vmx_set_rip(v, x->rip + x->insn_len);

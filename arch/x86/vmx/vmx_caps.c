@@ -297,6 +297,8 @@ enum exit_reason vmx_exit_kind(uint32_t basic)
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
 		return EXIT_VIRT_INSN;
+	case VMX_EXIT_INVD:
+		return EXIT_INVD;	/* exits unconditionally (25.1.2) */
 	default:
 		/* VMCLEAR, VMLAUNCH, ..., VMXON are numbered 19-27. */
 		if (basic >= VMX_EXIT_VMCLEAR && basic <= VMX_EXIT_VMXON)

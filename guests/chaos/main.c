@@ -457,7 +457,43 @@ static uint64_t draw_hole(void)
 }
 
 /*
- * Which operations stop the partition (docs/guest-interface.md): an
+ * The reset controls (docs/guest-interface.md, Devices): RST_CPU in 0xCF9,
+ * an 8042 pulse of the reset line, or the 8042's output port written with
+ * the reset line low after command 0xD1. Byte accesses only.
+ */
+#define RST_CPU			0x04
+#define KBC_PULSE_FIRST		0xf0
+#define KBC_OUT_RESET_HIGH	0x01
+#define KBC_WRITE_OUTPUT	0xd1
+static bool kbc_wants_output;	/* the 8042's last command was 0xD1 */
+
+static bool out_resets(const struct op *o)
+{
+	uint8_t v = (uint8_t)o->b;
+
+	if (o->variant != 1)
+		return false;
+	if (o->a == RESET_PORT)
+		return v & RST_CPU;
+	if (o->a == I8042_CMD)
+		return v >= KBC_PULSE_FIRST && !(v & KBC_OUT_RESET_HIGH);
+	return o->a == I8042_DATA && kbc_wants_output &&
+	       !(v & KBC_OUT_RESET_HIGH);
+}
+
+/* After an OUT has run: what the 8042 now waits for. */
+static void track_kbc(const struct op *o)
+{
+	if (o->kind != OP_OUT || o->variant != 1)
+		return;
+	if (o->a == I8042_CMD)
+		kbc_wants_output = (uint8_t)o->b == KBC_WRITE_OUTPUT;
+	else if (o->a == I8042_DATA)
+		kbc_wants_output = false;
+}
+
+/*
+ * Which operations stop or reboot the partition (docs/guest-interface.md): an
  * access outside RAM, string I/O on the ports that take only IN/OUT, an
  * instruction form the MMIO emulation does not take.
  */
@@ -471,9 +507,12 @@ static bool ends_seed(const struct op *o)
 		return true;
 	case OP_STRING_IO:
 		return o->a == DEBUG_EXIT_PORT || o->a == PM_TMR_PORT ||
-		       o->a == I8042_DATA || o->a == I8042_CMD ||
-		       o->a == RESET_PORT ||
-		       (o->a < PM1A_END && o->a + width > PM1A_EVT);
+		       (width == 1 && (o->a == I8042_DATA ||
+				       o->a == I8042_CMD ||
+				       o->a == RESET_PORT)) ||
+		       (o->a >= PM1A_EVT && o->a + width <= PM1A_END);
+	case OP_OUT:
+		return out_resets(o);
 	case OP_LAPIC_FORM:
 		if (form == FORM_CMPXCHG32)
 			return true;
@@ -618,6 +657,7 @@ static void run_seed(void)
 		else if (opt.trace >= 0 && op_index >= (uint64_t)opt.trace)
 			print_op("", &o);
 		count_caught(chaos_try(op_run, &o));
+		track_kbc(&o);
 		if (o.kind == OP_DR)
 			count_caught(chaos_try(op_dr7_reset, NULL));
 		if ((op_index + 1) % opt.report == 0) {

@@ -6,7 +6,7 @@ neighbour count without a gap, and each chaos stop be one the guest
 announced (docs/testing.md, "Chaos")."""
 import re
 
-from common import HELLO, PART
+from common import HELLO, PART, both, no_gap
 from harness import Scenario, qemu_exit_status
 
 CHAOS = "guests/chaos.elf"
@@ -17,26 +17,15 @@ CHAOS_STOPS = (r"outside its memory|string I/O \((INS|OUTS)\) to port|"
                r"by an instruction that is not emulated")
 
 
-def chaos_config(seeds, ops, ticks, spin, extra="", chaos_cpu="1",
+def chaos_config(seeds, ops, end, ticks, spin, extra="", chaos_cpu="1",
                  ticker_cpus="2"):
     return ("[hypervisor]\nexit_when_done = yes\n" +
             PART % ("chaos", chaos_cpu, "8M", CHAOS) +
-            'cmdline = "seeds=%d ops=%d report=500%s"\n' % (seeds, ops, extra) +
+            'cmdline = "seeds=%d ops=%d end=%d report=500%s"\n' % (
+                seeds, ops, end, extra) +
             "on_fault = restart\n" +
             PART % ("ticker", ticker_cpus, "8M", HELLO) +
             'cmdline = "count=%d spin=%d"\n' % (ticks, spin))
-
-
-def no_gap(name):
-    """The neighbour's lines hello i/N come without a number missing."""
-    def check(text):
-        seen = [int(n) for n in re.findall(r"%s: hello (\d+)/" % name, text)]
-        if not seen:
-            return "%s printed nothing" % name
-        if seen != list(range(1, len(seen) + 1)):
-            return "%s skipped or repeated a number" % name
-        return None
-    return check
 
 
 SEED_START = re.compile(r"chaos: seed (\d+) \(base")
@@ -46,7 +35,7 @@ STOPPED = re.compile(r"partition chaos stopped: (.*)")
 REBOOT = re.compile(r"partition chaos: the guest asked for a reboot")
 
 
-def chaos_survived(seeds):
+def chaos_survived(seeds, base=1):
     """Seeds 1..seeds ran, and each ended as the guest said it would: by
     its own reboot after `ops` operations (`survived`), or by an operation
     it announced (`ends the seed`): a stop for a reason in CHAOS_STOPS or
@@ -62,8 +51,9 @@ def chaos_survived(seeds):
                 segments.append(segment)
             elif segment is not None:
                 segment.append(line)
-        if started != list(range(1, seeds + 1)):
-            return "chaos ran seeds %s, expected 1..%d" % (started, seeds)
+        if started != list(range(base, base + seeds)):
+            return "chaos ran seeds %s, expected %d..%d" % (
+                started, base, base + seeds - 1)
         for seed, lines in zip(started, segments):
             said = False
             for line in lines:
@@ -95,16 +85,6 @@ def invd_exits(text):
     return None
 
 
-def both(*checks):
-    def check(text):
-        for c in checks:
-            wrong = c(text)
-            if wrong:
-                return wrong
-        return None
-    return check
-
-
 # The hypervisor's own trouble, or a neighbour disturbed.
 CHAOS_FORBID = [r"EXCEPTION", r"partition ticker stopped",
                 r"chaos: unexpected vector", r"did not happen",
@@ -116,17 +96,17 @@ CHAOS_SCENARIOS = [
         smp=3,
         # cr_strict=0: QEMU's TCG takes CR writes that must #GP in 64-bit
         # mode (guests/README.md); SVM does not intercept them anyway.
-        config_text=chaos_config(seeds=6, ops=4000, ticks=60, spin=3000000,
-                                 extra=" cr_strict=0"),
-        expect=[r"chaos: done: 6 seeds from 1",
+        config_text=chaos_config(seeds=12, ops=4000, end=10, ticks=160,
+                                 spin=3000000, extra=" cr_strict=0"),
+        expect=[r"chaos: done: 12 seeds from 1",
                 r"summary: all 2 partition\(s\) stopped",
                 r"  chaos: exit code 0",
                 r"  ticker: exit code 0",
                 r"run finished: success"],
         anywhere=[r"ticker: memory intact",
-                  r"partition chaos: restarting \(restart 6\)"],
+                  r"partition chaos: restarting \(restart 12\)"],
         forbid=CHAOS_FORBID,
-        check=both(no_gap("ticker"), chaos_survived(6)),
+        check=both(no_gap("ticker"), chaos_survived(12)),
         exit_status=qemu_exit_status(0),
         timeout=120,
     ),

@@ -8,7 +8,9 @@ OVMF has no ACPI tables in Bochs: CPUs come from the firmware's MP
 services. Bochs always exits with status 1 (run-bochs.sh turns it into
 0), so a run's result is read from its log lines, never its status."""
 from common import (BANNER, CRASH_RESTARTS, HELLO, MINIMAL, NMI_CONFIG,
-                    NMI_PASS, PART)
+                    NMI_PASS, PART, both, no_gap)
+from chaos_scenarios import (CHAOS_FORBID, chaos_config, chaos_survived,
+                             invd_exits)
 from conformance_scenarios import bulkhead_lines, rows
 from harness import Scenario
 
@@ -145,3 +147,20 @@ SCENARIOS.append(
          r"partition conf exited with code 0",
          r"run finished: success"],
         forbid=[r"FAIL", r"stopped: ", r"error:"]))
+
+# The chaos guest beside a ticker on the Intel path: every CR0/CR4 bit
+# flipped (Bochs raises the #GPs QEMU's TCG does not), INVD exits counted.
+SCENARIOS.append(
+    vmx("vmx-chaos-neighbour-unbroken",
+        config_text=chaos_config(seeds=12, ops=3000, end=10, ticks=30,
+                                 spin=600000, chaos_cpu="1",
+                                 ticker_cpus="0"),
+        expect=[r"chaos: done: 12 seeds from 1",
+                r"summary: all 2 partition\(s\) stopped",
+                r"  chaos: exit code 0",
+                r"  ticker: exit code 0",
+                r"run finished: success"],
+        anywhere=[r"ticker: memory intact",
+                  r"partition chaos: restarting \(restart 12\)"],
+        forbid=CHAOS_FORBID,
+        check=both(no_gap("ticker"), chaos_survived(12), invd_exits)))

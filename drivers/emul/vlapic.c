@@ -113,6 +113,15 @@ static bool send_ipi(struct vlapic *l, struct vlapic_ipi *ipi)
 	return true;
 }
 
+uint32_t vlapic_hw_lvt_timer(uint32_t guest)
+{
+	uint32_t mode = guest & LVT_TIMER_MODE_MASK;
+
+	if (mode == LVT_TIMER_DEADLINE)
+		mode = LVT_TIMER_ONE_SHOT;
+	return (guest & (LVT_VECTOR_MASK | LVT_MASKED)) | mode;
+}
+
 bool vlapic_write(struct vlapic *l, uint32_t offset, uint32_t value,
 		  struct vlapic_ipi *ipi)
 {

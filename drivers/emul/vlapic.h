@@ -68,6 +68,14 @@ bool vlapic_write(struct vlapic *l, uint32_t offset, uint32_t value,
  * interrupts reach the guest with no exit and it acknowledges them there.
  */
 bool vlapic_reg_is_hw(uint32_t offset);
+/*
+ * What the core's own LVT timer gets for a guest's value: the vector, the
+ * mask and the mode, the deadline mode run as one-shot. Nothing else: the
+ * timer LVT has no delivery mode (SDM vol. 3A figure 11-8), and an
+ * emulated APIC that honours one there (QEMU's: SMI) lets a guest send
+ * its core into the firmware's SMM for good.
+ */
+uint32_t vlapic_hw_lvt_timer(uint32_t guest);
 static inline bool vlapic_timer_deadline_mode(const struct vlapic *l)
 {
 	return (l->lvt[1] & LVT_TIMER_MODE_MASK) == LVT_TIMER_DEADLINE;

@@ -97,21 +97,13 @@ void lapic_emul_deliver_irq(void *partition, const struct vioapic_irq *irq)
 	deliver(p, NULL, ~0U, &ipi, irq->delivery_mode == VIOAPIC_LOWEST);
 }
 
-/* The physical LVT timer: a guest's deadline mode runs as one-shot. */
-static uint32_t hw_lvt_timer(uint32_t guest)
-{
-	if ((guest & LVT_TIMER_MODE_MASK) == LVT_TIMER_DEADLINE)
-		return (guest & ~LVT_TIMER_MODE_MASK) | LVT_TIMER_ONE_SHOT;
-	return guest;
-}
-
 static void write_lvt_timer(struct vcpu *v, uint32_t value)
 {
 	bool was_deadline = vlapic_timer_deadline_mode(&v->lapic);
 	struct vlapic_ipi none;
 
 	vlapic_write(&v->lapic, APIC_LVT_TIMER, value, &none);
-	lapic_write(APIC_LVT_TIMER, hw_lvt_timer(value));
+	lapic_write(APIC_LVT_TIMER, vlapic_hw_lvt_timer(value));
 	if (was_deadline == vlapic_timer_deadline_mode(&v->lapic))
 		return;
 	/* A mode switch disarms the timer (SDM 11.5.4.1). */

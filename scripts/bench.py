@@ -356,24 +356,22 @@ CAUGHT_RE = re.compile(r"(#\w+|other|NMIs|interrupts) (\d+)")
 
 def chaos_stats(run):
     """Operations done, from each seed's last word: `survived N ops` (its
-    own reboot after N) or `op N ends the seed` (N done, then the ender)."""
-    ops = survived = enders = 0
-    caught, enders_by_kind, exits, start, end = {}, {}, {}, None, None
+    own reboot after N) or else its last `op N ends the seed` (N done,
+    then the operation that ended it)."""
+    seeds, caught, exits, start, end = [], {}, {}, None, None
     for line in run.text.splitlines():
         m = SEED_LINE.search(line)
-        if m and start is None:
-            start = float(m.group(1))
-        m = SURVIVED_LINE.search(line)
         if m:
-            ops += int(m.group(1))
-            survived += 1
+            start = float(m.group(1)) if start is None else start
+            seeds.append({"survived": None, "ender": None})
+        m = SURVIVED_LINE.search(line)
+        if m and seeds:
+            seeds[-1]["survived"] = int(m.group(1))
             for k, v in CAUGHT_RE.findall(m.group(2)):
                 caught[k] = caught.get(k, 0) + int(v)
         m = ENDER_LINE.search(line)
-        if m:
-            ops += int(m.group(1)) + 1
-            enders += 1
-            enders_by_kind[m.group(2)] = enders_by_kind.get(m.group(2), 0) + 1
+        if m and seeds:
+            seeds[-1]["ender"] = (int(m.group(1)), m.group(2))
         m = DONE_LINE.search(line)
         if m:
             end = float(m.group(1))
@@ -384,6 +382,20 @@ def chaos_stats(run):
                 exits[words[i]] = exits.get(words[i], 0) + int(words[i + 1])
     if start is None or end is None:
         raise RuntimeError("%s: no chaos seed started or no end" % run.label)
+    ops = survived = enders = 0
+    enders_by_kind = {}
+    for seed in seeds:
+        if seed["survived"] is not None:
+            ops += seed["survived"]
+            survived += 1
+        elif seed["ender"]:
+            index, kind = seed["ender"]
+            ops += index + 1
+            enders += 1
+            enders_by_kind[kind] = enders_by_kind.get(kind, 0) + 1
+        else:
+            raise RuntimeError("%s: a chaos seed ended without a word" %
+                               run.label)
     return {"ops": ops, "survived": survived, "enders": enders,
             "enders_by_kind": enders_by_kind, "caught": caught,
             "seconds": end - start, "exits": exits}

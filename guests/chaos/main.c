@@ -516,10 +516,12 @@ static bool ends_seed(const struct op *o)
 	case OP_LAPIC_FORM:
 		if (form == FORM_CMPXCHG32)
 			return true;
+		if (form == FORM_REP_STOS32 || form == FORM_MOVS_TO_RAM32)
+			/* One element takes; the next, 4 bytes on, does not. */
+			return (o->variant & FORM_IOAPIC) &&
+			       ((o->a & IOAPIC_REG_ALIGN) || (o->c & 3));
 		return (o->variant & FORM_IOAPIC) &&
-		       (form_width[form] != 4 || (o->a & IOAPIC_REG_ALIGN) ||
-			form == FORM_REP_STOS32 ||
-			form == FORM_MOVS_TO_RAM32);
+		       (form_width[form] != 4 || (o->a & IOAPIC_REG_ALIGN));
 	default:
 		return false;
 	}

@@ -949,7 +949,8 @@ def write_report(path, res, smoke, started, elapsed):
       " partition** (the real image booted from a USB stick through OVMF),"
       " with the same QEMU, machine (q35, 1 GiB) and CPU model (`-cpu max`);"
       " figure 6 runs Linux partitions on passed-through PCI devices (NVMe,"
-      " e1000e) and the same Linux bare."
+      " e1000e) and the same Linux bare; figure 7 a hostile partition"
+      " (guests/chaos) beside a steady one."
       % (started, elapsed, " (**smoke run, tiny sizes: not a result**)"
          if smoke else ""))
     w("")

@@ -62,6 +62,7 @@ struct options {
 	uint32_t end;		/* per mille of drawn seed-enders kept */
 	uint32_t hlt;		/* weight of HLT */
 	int64_t trace;		/* print every operation from this one on */
+	int64_t trace_seed;	/* ... in this seed only (-1: every seed) */
 	uint32_t cr_strict;	/* flip any CR0/CR4 bit (else cr*_lenient) */
 };
 
@@ -648,6 +649,12 @@ static void seed_summary(void)
 	       irqs_caught());
 }
 
+static bool tracing(void)
+{
+	return opt.trace >= 0 && op_index >= (uint64_t)opt.trace &&
+	       (opt.trace_seed < 0 || opt.trace_seed == seed_index);
+}
+
 static void run_seed(void)
 {
 	struct op o;
@@ -656,7 +663,7 @@ static void run_seed(void)
 		draw(&o);
 		if (ends_seed(&o))
 			print_op("ends the seed: ", &o);
-		else if (opt.trace >= 0 && op_index >= (uint64_t)opt.trace)
+		else if (tracing())
 			print_op("", &o);
 		count_caught(chaos_try(op_run, &o));
 		track_kbc(&o);
@@ -714,6 +721,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	opt.end = option(cmdline, "end", 30, 0);
 	opt.hlt = option(cmdline, "hlt", 5, 0);
 	opt.trace = cmdline_int(cmdline, "trace", -1);
+	opt.trace_seed = cmdline_int(cmdline, "trace_seed", -1);
 	opt.cr_strict = option(cmdline, "cr_strict", 1, 0);
 	ram_end = 0x100000 + ((uint64_t)mb_mem_upper_kib(mbi) << 10);
 	page1g = cpuid(0x80000001U, 0).edx & (1U << 26);

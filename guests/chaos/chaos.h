@@ -70,6 +70,8 @@ enum mmio_form {
 void op_run(void *op);			/* a struct op, under chaos_try */
 const char *op_name(enum op_kind kind);
 void op_dr7_reset(void *unused);
+/* 1 + a vector the HLT operation found still in service, or 0. */
+extern uint32_t chaos_in_service;
 
 /* entry.S */
 uint32_t chaos_try(void (*fn)(void *), void *arg);

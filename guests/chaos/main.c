@@ -649,6 +649,17 @@ static void seed_summary(void)
 	       irqs_caught());
 }
 
+static void report_in_service(void)
+{
+	if (!chaos_in_service)
+		return;
+	serial_init();
+	printf("chaos: seed %u op %u: vector 0x%x was still in service "
+	       "before HLT; acknowledged\n", seed_index, op_index,
+	       chaos_in_service - 1);
+	chaos_in_service = 0;
+}
+
 static bool tracing(void)
 {
 	return opt.trace >= 0 && op_index >= (uint64_t)opt.trace &&
@@ -667,6 +678,7 @@ static void run_seed(void)
 			print_op("", &o);
 		count_caught(chaos_try(op_run, &o));
 		track_kbc(&o);
+		report_in_service();
 		if (o.kind == OP_DR)
 			count_caught(chaos_try(op_dr7_reset, NULL));
 		if ((op_index + 1) % opt.report == 0) {

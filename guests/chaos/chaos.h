@@ -70,7 +70,11 @@ enum mmio_form {
 void op_run(void *op);			/* a struct op, under chaos_try */
 const char *op_name(enum op_kind kind);
 void op_dr7_reset(void *unused);
-/* 1 + a vector the HLT operation found still in service, or 0. */
+/*
+ * 1 + a vector the HLT operation found still in service, or 0; with
+ * IN_SERVICE_STUCK when 256 EOIs left it there (the HLT is skipped).
+ */
+#define IN_SERVICE_STUCK	0x10000
 extern uint32_t chaos_in_service;
 
 /* entry.S */

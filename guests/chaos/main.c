@@ -655,8 +655,10 @@ static void report_in_service(void)
 		return;
 	serial_init();
 	printf("chaos: seed %u op %u: vector 0x%x was still in service "
-	       "before HLT; acknowledged\n", seed_index, op_index,
-	       chaos_in_service - 1);
+	       "before HLT; %s\n", seed_index, op_index,
+	       (chaos_in_service & ~IN_SERVICE_STUCK) - 1,
+	       chaos_in_service & IN_SERVICE_STUCK ?
+	       "256 EOIs left it there: HLT skipped" : "acknowledged");
 	chaos_in_service = 0;
 }
 

@@ -325,6 +325,10 @@ static void do_hlt(const struct op *o)
 			chaos_in_service = 1 + (uint32_t)v;
 		lapic_write32(LAPIC_EOI, 0);
 	}
+	if (in_service() >= 0) {	/* EOIs do not clear it: no HLT */
+		chaos_in_service |= IN_SERVICE_STUCK;
+		return;
+	}
 	*svr |= SVR_ENABLE;
 	lapic_write32(LAPIC_TPR, 0);
 	lapic_write32(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);

@@ -2,7 +2,7 @@
 # Multiboot (v1) test guests: 32-bit freestanding ELF images linked at
 # 1 MiB, one per directory under guests/ (hello, smp, probe, crash, edu-dma,
 # ticker and the bench-* guests of scripts/bench.py), all sharing the
-# runtime in guests/lib.
+# runtime in guests/lib; chaos is built for 64-bit (below).
 # Included by the top-level Makefile.
 
 BUILD ?= build
@@ -51,7 +51,45 @@ $$(BUILD)/guests/$(1).elf: $$(GUEST_$(1)_OBJS) $$(GUEST_LIB_OBJS) \
 endef
 $(foreach g,$(GUEST_NAMES),$(eval $(call guest_rule,$(g))))
 
-.PHONY: guests
-guests: $(GUEST_ELFS)
+# 64-bit guests (chaos): compiled for x86-64 with the runtime's C files
+# (not its 32-bit entry), linked by guest.ld retargeted to ELF64, then
+# turned into the ELF32 file Multiboot v1 loads; their own entry.S switches
+# to long mode. No red zone: exceptions land on the same stack.
+GUEST64_NAMES   := chaos
+GUEST64_ELFS    := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST64_NAMES))
+GUEST64_CFLAGS  := $(filter-out -m32,$(GUEST_CFLAGS)) -m64 -mno-red-zone \
+	-mcmodel=small -fno-asynchronous-unwind-tables
+GUEST64_OBJ_DIR := $(BUILD)/guests/obj64
+GUEST64_LIB_OBJS := $(patsubst %,$(GUEST64_OBJ_DIR)/guests/lib/%.c.o,\
+	serial printf string multiboot start)
+GUEST64_LD      := $(BUILD)/guests/guest64.ld
 
--include $(shell find $(GUEST_OBJ_DIR) -name '*.d' 2>/dev/null)
+$(GUEST64_OBJ_DIR)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST64_CFLAGS) -c $< -o $@
+
+$(GUEST64_OBJ_DIR)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST64_CFLAGS) -c $< -o $@
+
+$(GUEST64_LD): guests/lib/guest.ld
+	@mkdir -p $(dir $@)
+	sed -e 's/elf32-i386/elf64-x86-64/' \
+	    -e 's/OUTPUT_ARCH(i386)/OUTPUT_ARCH(i386:x86-64)/' $< > $@
+
+define guest64_rule
+GUEST64_$(1)_OBJS := $$(patsubst %,$$(GUEST64_OBJ_DIR)/%.o,\
+	$$(wildcard guests/$(1)/*.c guests/$(1)/*.S))
+$$(BUILD)/guests/$(1).elf: $$(GUEST64_$(1)_OBJS) $$(GUEST64_LIB_OBJS) \
+		$$(GUEST64_LD)
+	@mkdir -p $$(dir $$@)
+	$$(GUEST_LD) -m elf_x86_64 -nostdlib -T $$(GUEST64_LD) \
+		$$(GUEST64_$(1)_OBJS) $$(GUEST64_LIB_OBJS) -o $$@.64
+	objcopy -O elf32-i386 $$@.64 $$@
+endef
+$(foreach g,$(GUEST64_NAMES),$(eval $(call guest64_rule,$(g))))
+
+.PHONY: guests
+guests: $(GUEST_ELFS) $(GUEST64_ELFS)
+
+-include $(shell find $(GUEST_OBJ_DIR) $(GUEST64_OBJ_DIR) -name '*.d' 2>/dev/null)

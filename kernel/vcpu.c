@@ -27,6 +27,7 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_KICK] = "kick",
 	[EXIT_INTERRUPT] = "interrupt",
 	[EXIT_VIRT_INSN] = "virt-insn",
+	[EXIT_INVD] = "invd",
 	[EXIT_HANDLED] = "arch",
 	[EXIT_UNKNOWN] = "unknown",
 };

@@ -73,6 +73,8 @@ SIZES = {
     "nvme_passes": (5, 1),
     "ping_n": (500, None),       # full only: two more Linux boots
     "baselines": (2, 1),
+    # Chaos: seeds, operations per seed at most, seed-enders kept per mille.
+    "chaos": ((60, 20000, 5), (3, 500, 30)),
     "timeout": (600, 120),
 }
 
@@ -340,6 +342,94 @@ def fig_idle(b, smoke):
 def fig_default(b):
     return b.partition("default-scenario", None, smp=4, config=DEFAULT_CFG,
                        done="run finished: success")
+
+
+# --- chaos: a hostile partition beside a ticker ---------------------------
+
+CHAOS_TICKER = 'cmdline = "count=%d spin=3000000"\n'
+SEED_LINE = re.compile(r"^\[\s*(\d+\.\d+)\] chaos: chaos: seed (\d+) \(base")
+SURVIVED_LINE = re.compile(r"chaos: seed \d+ survived (\d+) ops: (.*)$")
+ENDER_LINE = re.compile(r"chaos: seed \d+ op (\d+) ends the seed: (\S+)")
+DONE_LINE = re.compile(r"^\[\s*(\d+\.\d+)\] chaos: chaos: done: ")
+CAUGHT_RE = re.compile(r"(#\w+|other|NMIs|interrupts) (\d+)")
+
+
+def chaos_stats(run):
+    """Operations done, from each seed's last word: `survived N ops` (its
+    own reboot after N) or else its last `op N ends the seed` (N done,
+    then the operation that ended it)."""
+    seeds, caught, exits, start, end = [], {}, {}, None, None
+    for line in run.text.splitlines():
+        m = SEED_LINE.search(line)
+        if m:
+            start = float(m.group(1)) if start is None else start
+            seeds.append({"survived": None, "ender": None})
+        m = SURVIVED_LINE.search(line)
+        if m and seeds:
+            seeds[-1]["survived"] = int(m.group(1))
+            for k, v in CAUGHT_RE.findall(m.group(2)):
+                caught[k] = caught.get(k, 0) + int(v)
+        m = ENDER_LINE.search(line)
+        if m and seeds:
+            seeds[-1]["ender"] = (int(m.group(1)), m.group(2))
+        m = DONE_LINE.search(line)
+        if m:
+            end = float(m.group(1))
+        m = EXITS_RE.search(line)
+        if m and m.group(1) == "chaos":
+            words = m.group(2).split()
+            for i in range(0, len(words) - 1, 2):
+                exits[words[i]] = exits.get(words[i], 0) + int(words[i + 1])
+    if start is None or end is None:
+        raise RuntimeError("%s: no chaos seed started or no end" % run.label)
+    ops = survived = enders = 0
+    enders_by_kind = {}
+    for seed in seeds:
+        if seed["survived"] is not None:
+            ops += seed["survived"]
+            survived += 1
+        elif seed["ender"]:
+            index, kind = seed["ender"]
+            ops += index + 1
+            enders += 1
+            enders_by_kind[kind] = enders_by_kind.get(kind, 0) + 1
+        else:
+            raise RuntimeError("%s: a chaos seed ended without a word" %
+                               run.label)
+    return {"ops": ops, "survived": survived, "enders": enders,
+            "enders_by_kind": enders_by_kind, "caught": caught,
+            "seconds": end - start, "exits": exits}
+
+
+def fig_chaos(b, smoke):
+    """guests/chaos through `seeds` seeds beside a ticker: operations done
+    per second of the run, restarts included; the ticker must count
+    without a gap and the hypervisor finish with its summary."""
+    seeds, ops, end = size("chaos", smoke)
+    ticks = 40 if smoke else 1500
+    cfg_text = ("[hypervisor]\nexit_when_done = yes\n"
+                "[partition chaos]\ncpus = 1\nmemory = 8M\n"
+                "kernel = guests/chaos.elf\n"
+                'cmdline = "seeds=%d ops=%d end=%d report=5000 cr_strict=0"\n'
+                "on_fault = restart\n"
+                "[partition ticker]\ncpus = 2\nmemory = 8M\n"
+                "kernel = guests/hello.elf\n" % (seeds, ops, end) +
+                CHAOS_TICKER % ticks)
+    cfg = os.path.join(b.workdir, "chaos.cfg")
+    with open(cfg, "w") as f:
+        f.write(cfg_text)
+    run = b.partition("chaos", None, smp=3, config=cfg,
+                      done="run finished: success")
+    seen = [int(n) for n in re.findall(r"ticker: hello (\d+)/", run.text)]
+    if seen != list(range(1, ticks + 1)):
+        raise RuntimeError("chaos: the ticker's count has a gap")
+    if re.search(r"EXCEPTION|partition ticker stopped|unexpected vector",
+                 run.text):
+        raise RuntimeError("chaos: the hypervisor or the ticker was hurt")
+    st = chaos_stats(run)
+    st.update({"seeds": seeds, "ops_max": ops, "end": end, "run": run,
+               "ticks": ticks, "rate": st["ops"] / st["seconds"]})
+    return st
 
 
 # --- PCI passthrough: Linux partitions with an NVMe disk and an e1000e ----
@@ -812,6 +902,39 @@ def pci_section(w, nv, pg):
     w("")
 
 
+def chaos_section(w, ch):
+    w("## 7. Chaos")
+    w("")
+    w("guests/chaos (guests/README.md) in a 1-vCPU, 8 MiB partition with"
+      " `on_fault = restart`, seeds 1 to %d (`ops=%d end=%d cr_strict=0`),"
+      " beside guests/hello counting to %d on CPU 2 (`spin=3000000`). Each"
+      " seed runs until an operation it announced stops or reboots the"
+      " partition, or until its own reboot after %d operations; the"
+      " hypervisor restarts it with the next seed (clean RAM, image"
+      " reloaded). *Operations survived per second* is the operations"
+      " done, summed over the seeds, over the hypervisor's time from the"
+      " first seed's start to the `done` line: restarts included, TCG's"
+      " speed, not the hardware's." % (
+          ch["seeds"], ch["ops_max"], ch["end"], ch["ticks"], ch["ops_max"]))
+    w("")
+    w("| item | value |")
+    w("| --- | --- |")
+    w("| operations | %d (%.0f per second over %.1f s) |" % (
+        ch["ops"], ch["rate"], ch["seconds"]))
+    w("| seeds that ran their %d operations | %d |" % (ch["ops_max"],
+                                                      ch["survived"]))
+    w("| seeds ended by an announced operation | %d: %s |" % (
+        ch["enders"], ", ".join("%s %d" % kv for kv in
+                                sorted(ch["enders_by_kind"].items()))))
+    w("| caught in the seeds that ran through | %s |" % (
+        ", ".join("%s %d" % kv for kv in ch["caught"].items()) or "-"))
+    w("| chaos exits by reason (all seeds) | %s |" % (
+        ", ".join("%s %d" % kv for kv in ch["exits"].items())))
+    w("| ticker | counted 1 to %d without a gap, memory intact |"
+      % ch["ticks"])
+    w("")
+
+
 def write_report(path, res, smoke, started, elapsed):
     L = []
     w = L.append
@@ -826,7 +949,8 @@ def write_report(path, res, smoke, started, elapsed):
       " partition** (the real image booted from a USB stick through OVMF),"
       " with the same QEMU, machine (q35, 1 GiB) and CPU model (`-cpu max`);"
       " figure 6 runs Linux partitions on passed-through PCI devices (NVMe,"
-      " e1000e) and the same Linux bare."
+      " e1000e) and the same Linux bare; figure 7 a hostile partition"
+      " (guests/chaos) beside a steady one."
       % (started, elapsed, " (**smoke run, tiny sizes: not a result**)"
          if smoke else ""))
     w("")
@@ -884,6 +1008,11 @@ def write_report(path, res, smoke, started, elapsed):
       "bulkhead.efi %d KiB | - |" % (dflt.footprint + dflt.hv_extra,
                                      res["efi_size"] // 1024))
     pci_summary(w, res["nvme"], res["ping"])
+    ch = res["chaos"]
+    w("| 7 | chaos partition beside a ticker: operations survived per"
+      " second | - | %.0f ops/s | %d operations, %d seeds in %.1f s;"
+      " ticker unbroken | hypervisor up to its summary: %s |" % (
+          ch["rate"], ch["ops"], ch["seeds"], ch["seconds"], met(True)))
     w("")
 
     w("## 1. Exit round trip")
@@ -1072,6 +1201,7 @@ def write_report(path, res, smoke, started, elapsed):
       " .S files.")
     w("")
     pci_section(w, res["nvme"], res["ping"])
+    chaos_section(w, ch)
     if res.get("kvm_rows"):
         w("## Under KVM")
         w("")
@@ -1158,6 +1288,8 @@ def main(argv):
         res["ping"] = None
         log("6 PCI passthrough: ping6 between partitions: skipped in smoke"
             " (two more boots of two Linux partitions); make bench runs it")
+    res["chaos"] = figure("7 chaos: operations survived per second",
+                          lambda: fig_chaos(b, a.smoke))
     res["loc"] = fig_loc()
     res["efi_size"] = os.path.getsize(EFI)
     if b.kvm:

@@ -36,6 +36,7 @@
 /* LVT timer mode, bits 18:17 (SDM 11.5.1, 11.5.4.1). */
 #define LVT_TIMER_MODE_MASK	(3U << 17)
 #define LVT_TIMER_ONE_SHOT	(0U << 17)
+#define LVT_TIMER_PERIODIC	(1U << 17)
 #define LVT_TIMER_DEADLINE	(2U << 17)
 #define LVT_TIMER_RESERVED_MODE	(3U << 17)
 #define TIMER_DIVIDE_BY_1	0xbU	/* divide configuration (11.5.4) */

@@ -31,6 +31,7 @@ enum exit_reason {
 	EXIT_KICK,		/* NMI from another CPU: look at requests */
 	EXIT_INTERRUPT,		/* the scheduler's timer, on a shared core */
 	EXIT_VIRT_INSN,		/* a VMX/SVM instruction: hidden from guests */
+	EXIT_INVD,		/* INVD: done as a no-op */
 	EXIT_HANDLED,		/* finished in the back end: only counted */
 	EXIT_UNKNOWN,
 	EXIT_REASON_COUNT,

@@ -80,6 +80,16 @@ static void handle_virt_insn(struct vcpu *v, struct vm_exit *x)
 	virt()->inject_exception(v, EXC_UD, false, 0);
 }
 
+/*
+ * INVD drops the dirty lines of the caches the core shares with the
+ * hypervisor and other partitions (SDM vol. 2A INVD): it always exits and
+ * is done as a no-op, which loses no one's data.
+ */
+static void handle_invd(struct vcpu *v, struct vm_exit *x)
+{
+	exit_skip_insn(v, x);
+}
+
 static void handle_unknown(struct vcpu *v, struct vm_exit *x)
 {
 	partition_fault(v->part, v, "unhandled exit %#llx on vCPU %u at RIP %#llx",
@@ -100,6 +110,7 @@ static const exit_handler_fn handlers[EXIT_REASON_COUNT] = {
 	[EXIT_KICK] = handle_kick,
 	[EXIT_INTERRUPT] = handle_kick,	/* the scheduler reads the time */
 	[EXIT_VIRT_INSN] = handle_virt_insn,
+	[EXIT_INVD] = handle_invd,
 	[EXIT_HANDLED] = handle_kick,	/* nothing left to do */
 	[EXIT_UNKNOWN] = handle_unknown,
 };

@@ -125,6 +125,18 @@ def mem_kib_between(name, low, high):
     return check
 
 
+def no_gap(name):
+    """The ticker's lines hello i/N must come without a number missing."""
+    def check(text):
+        seen = [int(n) for n in re.findall(r"%s: hello (\d+)/" % name, text)]
+        if not seen:
+            return "%s printed nothing" % name
+        if seen != list(range(1, len(seen) + 1)):
+            return "%s skipped or repeated a number: %s" % (name, seen)
+        return None
+    return check
+
+
 def both(*checks):
     def check(text):
         for c in checks:

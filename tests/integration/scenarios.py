@@ -5,7 +5,7 @@ import re
 
 from common import (ASK, BANNER, CRASH_RESTARTS, HELLO, LINUX,  # noqa: F401
                     LINUX_FORBID, MINIMAL, PART, PROMPT, READY, SWITCH,
-                    both, mem_kib_between, tsc_agrees)
+                    both, mem_kib_between, no_gap, tsc_agrees)
 from harness import Scenario, qemu_exit_status
 # What OVMF prints when our boot option returns: proof it has control again.
 FIRMWARE_BACK = r'BdsDxe: failed to start Boot\d+ "UEFI QEMU QEMU USB HARDDRIVE'
@@ -219,18 +219,6 @@ SCENARIOS += [
                  r"Bulkhead can start: the kernel is a Linux bzImage, which "
                  r"takes no modules: give it one initrd = file instead"),
 ]
-
-def no_gap(name):
-    """The ticker's lines hello i/N must come without a number missing."""
-    def check(text):
-        seen = [int(n) for n in re.findall(r"%s: hello (\d+)/" % name, text)]
-        if not seen:
-            return "%s printed nothing" % name
-        if seen != list(range(1, len(seen) + 1)):
-            return "%s skipped or repeated a number: %s" % (name, seen)
-        return None
-    return check
-
 
 def ticker_through_reboot(text):
     """The bare-metal neighbour printed while Linux was rebooting."""

@@ -222,6 +222,32 @@ static void test_deadline_mode_follows_lvt_timer(void **state)
 	assert_false(vlapic_timer_deadline_mode(&a));
 }
 
+/* The chaos guest's 0x94e2827d turned QEMU's timer into an SMI source. */
+static uint32_t hw_lvt_timer(uint32_t guest)
+{
+	struct vlapic a;
+	struct vlapic_ipi ipi;
+	uint32_t hw = 0;
+
+	vlapic_reset(&a, 0);
+	vlapic_write(&a, APIC_SVR, 0x1ff, &ipi);	/* software-enabled */
+	assert_true(vlapic_hw_write(&a, APIC_LVT_TIMER, guest, &hw));
+	return hw;
+}
+
+static void test_hw_lvt_timer_keeps_defined_bits(void **state)
+{
+	(void)state;
+	assert_int_equal(hw_lvt_timer(0x94e2827dU), 0x7dU | LVT_TIMER_PERIODIC);
+	assert_int_equal(hw_lvt_timer(0x40U | LVT_MASKED), 0x40U | LVT_MASKED);
+	/* Deadline mode runs on the one-shot timer. */
+	assert_int_equal(hw_lvt_timer(0xefU | LVT_TIMER_DEADLINE),
+			 0xefU | LVT_TIMER_ONE_SHOT);
+	/* Delivery mode (NMI, SMI), trigger and polarity bits go. */
+	assert_int_equal(hw_lvt_timer(0x30U | (4U << 8) | (1U << 15) |
+				      (1U << 13)), 0x30U);
+}
+
 static void test_deadline_count(void **state)
 {
 	const uint64_t tsc_hz = 3000000000ULL, timer_hz = 1000000000ULL;
@@ -265,6 +291,7 @@ int main(void)
 		cmocka_unit_test_setup(test_software_disable_masks_lvts, setup),
 		cmocka_unit_test_setup(test_deadline_mode_follows_lvt_timer, setup),
 		cmocka_unit_test(test_deadline_count),
+		cmocka_unit_test(test_hw_lvt_timer_keeps_defined_bits),
 	};
 
 	return cmocka_run_group_tests_name("vlapic", tests, NULL, NULL);

@@ -335,6 +335,33 @@ static void test_interrupts_and_hlt_do_not_exit(void **state)
 	expect_refusal("VM-exit control");
 }
 
+/* The chaos guest's CR0 write that left IA-32e mode from 64-bit code. */
+static void test_cr0_writes_that_fault(void **state)
+{
+	uint64_t on = CR0_PE | CR0_ET | CR0_PG, efer = EFER_LME | EFER_LMA;
+
+	(void)state;
+	assert_true(vmx_cr0_write_faults(on, on & ~CR0_PG, CR4_PAE, efer,
+					 true));
+	/* From compatibility mode, clearing PG leaves IA-32e mode. */
+	assert_false(vmx_cr0_write_faults(on, on & ~CR0_PG, CR4_PAE, efer,
+					  false));
+	assert_false(vmx_cr0_write_faults(on, on | CR0_WP, CR4_PAE, efer,
+					  true));
+	assert_true(vmx_cr0_write_faults(on, on | (1ULL << 32), CR4_PAE,
+					 efer, true));
+	assert_true(vmx_cr0_write_faults(0, CR0_PG, 0, 0, false));
+	assert_true(vmx_cr0_write_faults(on, on | CR0_NW, CR4_PAE, efer,
+					 true));
+	assert_false(vmx_cr0_write_faults(on, on | CR0_NW | CR0_CD, CR4_PAE,
+					  efer, true));
+	/* Entering IA-32e mode needs PAE; PAE-less 32-bit paging does not. */
+	assert_true(vmx_cr0_write_faults(CR0_PE, CR0_PE | CR0_PG, 0,
+					 EFER_LME, false));
+	assert_false(vmx_cr0_write_faults(CR0_PE, CR0_PE | CR0_PG, 0, 0,
+					  false));
+}
+
 static void test_cr_access_qualification(void **state)
 {
 	struct vmx_cr_access a;
@@ -382,6 +409,7 @@ static void test_exit_kinds(void **state)
 		assert_int_equal(vmx_exit_kind(r), EXIT_VIRT_INSN);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_INVEPT), EXIT_VIRT_INSN);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_INVVPID), EXIT_VIRT_INSN);
+	assert_int_equal(vmx_exit_kind(VMX_EXIT_INVD), EXIT_INVD);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_INVALID_GUEST_STATE),
 			 EXIT_INVALID_STATE);
 	assert_int_equal(vmx_exit_kind(VMX_EXIT_MSR_LOADING),
@@ -580,6 +608,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_controls_of_a_skylake, setup),
+		cmocka_unit_test(test_cr0_writes_that_fault),
 		cmocka_unit_test_setup(test_missing_features_are_named, setup),
 		cmocka_unit_test_setup(test_forced_controls_are_refused, setup),
 		cmocka_unit_test_setup(test_optional_controls_only_where_available, setup),

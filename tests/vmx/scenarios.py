@@ -9,7 +9,9 @@ services. Bochs always exits with status 1 (run-bochs.sh turns it into
 0), so a run's result is read from its log lines, never its status."""
 from common import (BANNER, CRASH_RESTARTS, HELLO, MINIMAL, NMI_CONFIG,
                     NMI_PASS, PART, watchdog_config, watchdog_fired_in_time,
-                    watchdog_petted, watchdog_restarts, watchdog_stops)
+                    watchdog_petted, watchdog_restarts, watchdog_stops, both, no_gap)
+from chaos_scenarios import (CHAOS_FORBID, chaos_config, chaos_survived,
+                             invd_exits)
 from conformance_scenarios import bulkhead_lines, rows
 from harness import Scenario
 from timepart_scenarios import RUNS, config, ticker, window_check
@@ -189,3 +191,21 @@ SCENARIOS += [
         forbid=[r"state lost:", r"stopped: "],
         check=window_check(["a"]), exit_status=None, timeout=240),
 ]
+
+
+# The chaos guest beside a ticker on the Intel path: every CR0/CR4 bit
+# flipped (Bochs raises the #GPs QEMU's TCG does not), INVD exits counted.
+SCENARIOS.append(
+    vmx("vmx-chaos-neighbour-unbroken",
+        config_text=chaos_config(seeds=12, ops=3000, end=10, ticks=30,
+                                 spin=600000, chaos_cpu="1",
+                                 ticker_cpus="0"),
+        expect=[r"chaos: done: 12 seeds from 1",
+                r"summary: all 2 partition\(s\) stopped",
+                r"  chaos: exit code 0",
+                r"  ticker: exit code 0",
+                r"run finished: success"],
+        anywhere=[r"ticker: memory intact",
+                  r"partition chaos: restarting \(restart 12\)"],
+        forbid=CHAOS_FORBID,
+        check=both(no_gap("ticker"), chaos_survived(12), invd_exits)))

@@ -33,6 +33,7 @@
 #define INSN_LEN_CPUID		2
 #define INSN_LEN_RDWRMSR	2
 #define INSN_LEN_VMMCALL	3
+#define INSN_LEN_INVD		2	/* 0F 08 */
 #define INSN_LEN_HLT		1
 
 struct svm_vcpu {
@@ -130,7 +131,7 @@ static void set_intercepts(void *vmcb)
 {
 	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC1,
 		 MISC1_NMI | MISC1_CPUID | MISC1_IOIO_PROT | MISC1_MSR_PROT |
-		 MISC1_SHUTDOWN | MISC1_INVLPGA);
+		 MISC1_SHUTDOWN | MISC1_INVLPGA | MISC1_INVD);
 	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC2,
 		 MISC2_VMRUN | MISC2_VMMCALL | MISC2_VMLOAD | MISC2_VMSAVE |
 		 MISC2_STGI | MISC2_CLGI | MISC2_SKINIT);
@@ -327,6 +328,9 @@ static void decode_exit(struct vcpu *v, struct vm_exit *x)
 	void *vmcb = svm(v)->vmcb;
 	uint64_t code = vmcb_r64(vmcb, VMCB_EXIT_CODE);
 
+	/* QEMU's TCG stores VMEXIT_INVALID (-1) in the low 32 bits only. */
+	if (code == (uint32_t)SVM_EXIT_INVALID)
+		code = SVM_EXIT_INVALID;
 	*x = (struct vm_exit){ .reason = EXIT_UNKNOWN, .vendor_code = code,
 			       .rip = vmcb_r64(vmcb, VMCB_RIP) };
 	switch (code) {
@@ -348,6 +352,10 @@ static void decode_exit(struct vcpu *v, struct vm_exit *x)
 		x->stage2.gpa = vmcb_r64(vmcb, VMCB_EXIT_INFO2);
 		x->stage2.write = vmcb_r64(vmcb, VMCB_EXIT_INFO1) & NPF_WRITE;
 		x->stage2.fetch = vmcb_r64(vmcb, VMCB_EXIT_INFO1) & NPF_FETCH;
+		break;
+	case SVM_EXIT_INVD:
+		x->reason = EXIT_INVD;
+		x->insn_len = INSN_LEN_INVD;
 		break;
 	case SVM_EXIT_HLT:
 		x->reason = EXIT_HLT;

@@ -97,6 +97,7 @@
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_IRET		0x074
+#define SVM_EXIT_INVD		0x076
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_IOIO		0x07b
 #define SVM_EXIT_MSR		0x07c

@@ -533,18 +533,16 @@ static bool pae_paging(uint64_t cr0, uint64_t cr4, uint64_t efer)
  * IA-32e mode guest entry control changing together (SDM 26.3.1.1), and
  * where PAE paging loads its PDPTEs.
  */
-static bool emulate_cr0_write(struct vmx_vcpu *s, uint64_t value)
+static bool emulate_cr0_write(struct vmx_vcpu *s, uint64_t value,
+			      bool code64)
 {
 	uint64_t old = guest_cr0(s), cr4 = guest_cr4(s);
 	uint64_t efer = vmread(VMCS_GUEST_EFER);
 	uint32_t entry = s->entry_controls;
 
-	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
-	    ((value & CR0_NW) && !(value & CR0_CD)))
+	if (vmx_cr0_write_faults(old, value, cr4, efer, code64))
 		return false;
 	if ((value & CR0_PG) && !(old & CR0_PG) && (efer & EFER_LME)) {
-		if (!(cr4 & CR4_PAE))
-			return false;
 		efer |= EFER_LMA;
 		entry |= ENTRY_IA32E_MODE_GUEST;
 	} else if (!(value & CR0_PG) && (efer & EFER_LMA)) {
@@ -591,15 +589,15 @@ static bool handle_cr_access(struct vcpu *v, const struct vm_exit *x,
 	struct vmx_vcpu *s = vmx(v);
 	struct vmx_cr_access a;
 	uint64_t value;
-	bool ok;
+	bool ok, code64 = vmx_code_bits(v) == 64;
 
 	vmx_decode_cr_access(q, &a);
 	if (a.type != CR_QUAL_TYPE_MOV_TO || (a.cr != 0 && a.cr != 4))
 		return false;
 	value = v->gpr[a.gpr];
-	if (vmx_code_bits(v) != 64)
+	if (!code64)
 		value = (uint32_t)value;
-	ok = a.cr == 0 ? emulate_cr0_write(s, value) :
+	ok = a.cr == 0 ? emulate_cr0_write(s, value, code64) :
 			 emulate_cr4_write(s, value);
 	if (ok)
 		vmx_set_rip(v, x->rip + x->insn_len);
@@ -800,10 +798,6 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 	case VMX_EXIT_NMI_WINDOW:
 		/* The guest's IRET ended its NMI: vcpu_loop injects the next. */
 		vmwrite(VMCS_PROC_CONTROLS, s->cfg->proc);
-		return true;
-	case VMX_EXIT_INVD:
-		/* Exits unconditionally (25.1.2): as a no-op, no data is lost. */
-		vmx_set_rip(v, x->rip + x->insn_len);
 		return true;
 	case VMX_EXIT_XSETBV:
 		if (emulate_xsetbv(v))

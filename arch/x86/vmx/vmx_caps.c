@@ -243,6 +243,18 @@ uint64_t vmx_cr_visible(uint64_t real, uint64_t shadow, uint64_t mask)
 	return (real & ~mask) | (shadow & mask);
 }
 
+bool vmx_cr0_write_faults(uint64_t old, uint64_t value, uint64_t cr4,
+			  uint64_t efer, bool code64)
+{
+	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
+	    ((value & CR0_NW) && !(value & CR0_CD)))
+		return true;
+	if ((value & CR0_PG) && !(old & CR0_PG) && (efer & EFER_LME) &&
+	    !(cr4 & CR4_PAE))
+		return true;
+	return !(value & CR0_PG) && (efer & EFER_LMA) && code64;
+}
+
 /* XCR0 state components (SDM vol. 1 13.1). */
 #define XCR0_X87		(1ULL << 0)
 #define XCR0_SSE		(1ULL << 1)
@@ -300,6 +312,8 @@ enum exit_reason vmx_exit_kind(uint32_t basic)
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
 		return EXIT_VIRT_INSN;
+	case VMX_EXIT_INVD:
+		return EXIT_INVD;	/* exits unconditionally (25.1.2) */
 	default:
 		/* VMCLEAR, VMLAUNCH, ..., VMXON are numbered 19-27. */
 		if (basic >= VMX_EXIT_VMCLEAR && basic <= VMX_EXIT_VMXON)

@@ -84,6 +84,15 @@ uint64_t vmx_cr4_real(const struct vmx_config *cfg, uint64_t visible);
 /* What the guest reads back: its own value in host-owned bits. */
 uint64_t vmx_cr_visible(uint64_t real, uint64_t shadow, uint64_t mask);
 
+/*
+ * Whether MOV to CR0 of `value` over `old` raises #GP (SDM vol. 2B MOV to
+ * control registers, vol. 3A 10.8.5.4): bits 63:32, PG without PE, NW
+ * without CD, entering IA-32e mode without CR4.PAE, and clearing PG in
+ * 64-bit code (IA-32e mode is left from compatibility mode only).
+ */
+bool vmx_cr0_write_faults(uint64_t old, uint64_t value, uint64_t cr4,
+			  uint64_t efer, bool code64);
+
 /* Every byte of a PAT is a memory type (SDM vol. 3A 12.12.2). */
 bool vmx_pat_valid(uint64_t pat);
 

@@ -71,7 +71,10 @@ int host_mm_init(const struct host_mm_layout *l, struct frame_allocator *fa,
 			     page_ceil(l->mmio[i].base + l->mmio[i].size) -
 			     page_floor(l->mmio[i].base),
 			     PT_ATTR_WRITE | PT_ATTR_UNCACHED);
-	/* Partition RAM is reached only through the windows. */
+	/*
+	 * Partition RAM is reached only through the windows. No CPU has
+	 * run on these tables yet, so no TLB holds what is left out.
+	 */
 	stats->hidden_bytes = 0;
 	for (unsigned int i = 0; !err && i < l->hidden_count; i++) {
 		uint64_t base = page_floor(l->hidden[i].base);

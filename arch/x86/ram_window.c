@@ -3,6 +3,7 @@
 #include "lib/errno.h"
 
 #define ENTRIES		512
+#define TOP_LEVEL	3	/* the PML4 of 4-level paging */
 #define PD_LEVEL	1	/* the level whose leaves map 2 MiB */
 
 static uint64_t window_va(const struct ram_windows *w, unsigned int cpu)
@@ -16,7 +17,7 @@ static uint64_t *pd_entry(const struct ram_windows *w, uint64_t va)
 	const struct pt_memory *m = &w->pt->mem;
 	uint64_t *table = m->phys_to_virt(w->pt->root, m->ctx);
 
-	for (int level = 3; level > PD_LEVEL; level--) {
+	for (int level = TOP_LEVEL; level > PD_LEVEL; level--) {
 		uint64_t e = table[(va >> (12 + 9 * level)) & (ENTRIES - 1)];
 
 		table = m->phys_to_virt(e & PT_ADDR_MASK, m->ctx);

@@ -34,7 +34,8 @@ HV_SRCS := \
 	arch/x86/cpu_check.c arch/x86/cpu_facts.c arch/x86/exception.c \
 	arch/x86/exception_entry.S arch/x86/irq_entry.S arch/x86/ext_state.c \
 	arch/x86/gdt.c arch/x86/host_mm.c \
-	arch/x86/lapic.c arch/x86/paging.c arch/x86/smp.c arch/x86/tsc.c \
+	arch/x86/lapic.c arch/x86/paging.c arch/x86/ram_window.c \
+	arch/x86/smp.c arch/x86/tsc.c \
 	arch/x86/virt.c arch/x86/svm/svm.c arch/x86/svm/svm_entry.S \
 	arch/x86/vmx/vmx.c arch/x86/vmx/vmx_entry.S arch/x86/vmx/vmx_caps.c \
 	arch/x86/vmx/ept.c arch/x86/irq_quiesce.c arch/x86/pit.c arch/x86/insn.c \

@@ -125,6 +125,51 @@ static uint64_t identity_map_top(void)
 	return (top + ONE_GIB - 1) & ~(ONE_GIB - 1);
 }
 
+static void hide_partition_ram(struct host_mm_layout *layout)
+{
+	for (unsigned int i = 0; i < boot->config.partition_count; i++)
+		layout->hidden[layout->hidden_count++] = (struct host_mm_range){
+			.base = boot->partitions[i].ram,
+			.size = boot->partitions[i].layout.size,
+		};
+}
+
+/* Each CPU's window spans the largest partition's RAM (for loading it). */
+static void reserve_ram_windows(struct host_mm_stats *stats)
+{
+	uint64_t largest = 0;
+
+	for (unsigned int i = 0; i < boot->config.partition_count; i++)
+		if (boot->partitions[i].layout.size > largest)
+			largest = boot->partitions[i].layout.size;
+	if (largest && host_mm_windows_init(cpu_count, largest, stats))
+		fatal("cannot reserve the per-CPU partition RAM windows");
+}
+
+/*
+ * Walks this CPU's page tables for the first byte, the last byte and
+ * every 2 MiB of each partition's RAM: none of it may be mapped.
+ */
+static void check_partition_ram_hidden(void)
+{
+	unsigned int mapped = 0;
+
+	for (unsigned int i = 0; i < boot->config.partition_count; i++) {
+		const struct partition_boot *pb = &boot->partitions[i];
+		uint64_t end = pb->ram + pb->layout.size;
+
+		for (uint64_t a = pb->ram; a < end; a += PAGE_2M)
+			mapped += host_mm_maps(a);
+		mapped += host_mm_maps(end - 1);
+	}
+	if (mapped)
+		pr_err("partition RAM mapped in the hypervisor: yes (%u probe(s) of %u partition(s) translate)",
+		       mapped, boot->config.partition_count);
+	else
+		pr_info("partition RAM mapped in the hypervisor: no (%u partition(s) probed through CR3)",
+			boot->config.partition_count);
+}
+
 static void take_over_memory(struct host_mm_stats *stats)
 {
 	struct host_mm_layout layout = {
@@ -135,6 +180,7 @@ static void take_over_memory(struct host_mm_stats *stats)
 	};
 
 	passthrough_high_bars(&boot->pci, &layout);
+	hide_partition_ram(&layout);
 	frame_alloc_init(&machine_frames);
 	memmap_feed(&boot->memmap, MEM_USABLE, &machine_frames);
 	/* Copy while the firmware's tables still map the page writable. */
@@ -160,12 +206,14 @@ static void report_memory(const struct host_mm_stats *mm)
 		machine_frames.count);
 	own = boot->image_size + boot->boot_alloc_bytes +
 	      machine_frames.allocated_bytes;
-	pr_info("hypervisor footprint: %llu KiB (image %llu KiB, boot allocations %llu KiB, page tables %llu KiB for %llu GiB identity map, per-CPU %llu KiB)",
+	pr_info("hypervisor footprint: %llu KiB (image %llu KiB, boot allocations %llu KiB, page tables %llu KiB for %llu GiB identity map less %llu MiB of partition RAM and a %llu GiB RAM window per CPU, per-CPU %llu KiB)",
 		(unsigned long long)(own / KIB),
 		(unsigned long long)(boot->image_size / KIB),
 		(unsigned long long)(boot->boot_alloc_bytes / KIB),
 		(unsigned long long)(mm->table_pages * PAGE_SIZE / KIB),
 		(unsigned long long)(mm->mapped_bytes / ONE_GIB + 1),
+		(unsigned long long)(mm->hidden_bytes / MIB),
+		(unsigned long long)(mm->window_bytes / ONE_GIB),
 		(unsigned long long)(percpu_bytes / KIB));
 	pr_info("free for partitions: %llu MiB",
 		(unsigned long long)(frame_alloc_free_bytes(&machine_frames) / MIB));
@@ -359,6 +407,7 @@ void hypervisor_main(struct boot_info *info)
 	passthrough_takeover(info);
 	enumerate_cpus();
 	alloc_all_cpu_stacks();
+	reserve_ram_windows(&mm);
 	report_memory(&mm);
 
 	if (virt_select(info->cpu.virt))
@@ -382,6 +431,7 @@ void hypervisor_main(struct boot_info *info)
 		(unsigned long long)(hv_allocated_bytes() / KIB),
 		(unsigned long long)(info->partition_ram_bytes / MIB));
 	partitions_start();
+	check_partition_ram_hidden();
 	log_boot_phases(info, tsc_cpus_up, tsc_stage2, rdtsc());
 	__atomic_store_n(&partitions_go, true, __ATOMIC_RELEASE);
 	run_partitions_here(&cpu_data[0]);

@@ -5,6 +5,7 @@
  * Run at boot (to reject a bad kernel early) and at every restart.
  */
 #include "loader/image.h"
+#include "arch/x86/host_mm.h"
 #include "arch/x86/tsc.h"
 #include "drivers/emul/vioapic.h"
 #include "drivers/emul/vplatform.h"
@@ -215,18 +216,29 @@ static int load_multiboot(const struct partition_config *cfg,
 /*
  * The loaders write below 4 GiB only, where guest-physical g is host
  * ram + g; the RAM above 4 GiB is the rest of the block, cleared here.
+ * The hypervisor does not map partition RAM: the whole block is seen
+ * through this CPU's window while it loads (the firmware's identity map
+ * before the takeover).
  */
 int image_load_pci(const struct partition_config *cfg,
 		   const struct partition_boot *boot, const struct vpci *pci,
 		   struct vcpu_entry *entry, const char **why)
 {
-	uint8_t *ram = (uint8_t *)(uintptr_t)boot->ram;
+	uint8_t *ram = host_mm_window_open(boot->ram, boot->layout.size);
+	int err;
 
+	if (!ram) {
+		*why = "its RAM does not fit the hypervisor's RAM window";
+		return -ENOMEM;
+	}
 	/* A restart starts from clean RAM, as a cold boot would. */
 	memset(ram, 0, boot->layout.size);
 	if (linux_is_bzimage(boot->kernel.data, boot->kernel.size))
-		return load_linux(cfg, boot, pci, ram, entry, why);
-	return load_multiboot(cfg, boot, pci, ram, entry, why);
+		err = load_linux(cfg, boot, pci, ram, entry, why);
+	else
+		err = load_multiboot(cfg, boot, pci, ram, entry, why);
+	host_mm_window_close();
+	return err;
 }
 
 int image_load(const struct partition_config *cfg,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "kernel/exit/guest_mem.h"
 #include "arch/x86/guest_walk.h"
+#include "arch/x86/host_mm.h"
 #include "arch/x86/virt.h"
 #include "kernel/partition.h"
 #include "lib/errno.h"
@@ -10,18 +11,26 @@
 /* Elements of a REP string instruction emulated per exit. */
 #define STRING_CHUNK		256
 
+/*
+ * The hypervisor does not map partition RAM: each access goes through
+ * this CPU's window, open only for the copy.
+ */
 static int ram_copy(struct partition *p, uint64_t gpa, void *buf,
 		    size_t len, bool write)
 {
-	uint8_t *ram = (uint8_t *)(uintptr_t)p->boot->ram;
 	uint64_t offset;
+	uint8_t *ram;
 
 	if (!ram_layout_offset(&p->boot->layout, gpa, len, &offset))
 		return -EFAULT;
+	ram = host_mm_window_open(p->boot->ram + offset, len);
+	if (!ram)
+		return -EFAULT;
 	if (write)
-		memcpy(ram + offset, buf, len);
+		memcpy(ram, buf, len);
 	else
-		memcpy(buf, ram + offset, len);
+		memcpy(buf, ram, len);
+	host_mm_window_close();
 	return 0;
 }
 

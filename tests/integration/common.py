@@ -7,6 +7,10 @@ MINIMAL = "guests/scenarios/minimal/bulkhead.cfg"
 BANNER = r"Bulkhead \S+: static partitioning hypervisor, UEFI stage"
 PART = "[partition %s]\ncpus = %s\nmemory = %s\nkernel = %s\n"
 HELLO = "guests/hello.elf"
+# After the partitions are loaded the hypervisor walks its own page tables
+# (CR3) over every partition's RAM: none of it may translate.
+RAM_HIDDEN = r"partition RAM mapped in the hypervisor: no \(\d+ partition"
+RAM_MAPPED = r"partition RAM mapped in the hypervisor: yes"
 
 # guests/crash with crashes=2 and on_fault = restart: two triple faults,
 # each contained and restarted from the image, then a clean exit.

@@ -8,7 +8,8 @@ OVMF has no ACPI tables in Bochs: CPUs come from the firmware's MP
 services. Bochs always exits with status 1 (run-bochs.sh turns it into
 0), so a run's result is read from its log lines, never its status."""
 from common import (BANNER, CRASH_RESTARTS, HELLO, MINIMAL, NMI_CONFIG,
-                    NMI_PASS, PART, watchdog_config, watchdog_fired_in_time,
+                    NMI_PASS, PART, RAM_HIDDEN, RAM_MAPPED, watchdog_config,
+                    watchdog_fired_in_time,
                     watchdog_petted, watchdog_restarts, watchdog_stops, both, no_gap)
 from chaos_scenarios import (CHAOS_FORBID, chaos_config, chaos_survived,
                              invd_exits)
@@ -48,7 +49,8 @@ SCENARIOS = [
                 r"hello: memory intact",
                 r"partition hello exited with code 0",
                 r"run finished: success"],
-        forbid=[r"stopped: ", r"error:"]),
+        anywhere=[RAM_HIDDEN],
+        forbid=[r"stopped: ", r"error:", RAM_MAPPED]),
     # Two partitions side by side, each ending with its own code.
     vmx("vmx-two-partitions-exit-codes",
         config_text=HEAD +

@@ -7,6 +7,8 @@ model, and writes docs/performance.md.
   bench.py [--out FILE]   the full run (make bench)
   bench.py --smoke        tiny sizes into a temporary file; checks that
                           every figure came out (make bench-smoke)
+  bench.py --only timepart [--smoke]
+                          that figure alone, its rows printed
 
 Repeatable figures come from guest TSC counts under -icount shift=5,
 sleep=off (TSC = instructions x 32 there); wall-clock figures are ratios
@@ -35,6 +37,7 @@ sys.dont_write_bytecode = True
 from harness import clean  # noqa: E402  (OVMF's escapes, CRs)
 import harness  # noqa: E402  (the Linux runs type on the console)
 import linux_pci_scenarios as lpci  # noqa: E402  (devices, addresses)
+import timepart_scenarios as tp  # noqa: E402  (ticker partitions, tables)
 from scenarios import PROMPT, SWITCH  # noqa: E402
 
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
@@ -75,6 +78,8 @@ SIZES = {
     "baselines": (2, 1),
     # Chaos: seeds, operations per seed at most, seed-enders kept per mille.
     "chaos": ((60, 20000, 5), (3, 500, 30)),
+    # Time partitions: frames measured after the scheduler's settling ones.
+    "timepart_frames": (1000, 5),
     "timeout": (600, 120),
 }
 
@@ -430,6 +435,142 @@ def fig_chaos(b, smoke):
     st.update({"seeds": seeds, "ops_max": ops, "end": end, "run": run,
                "ticks": ticks, "rate": st["ops"] / st["seconds"]})
     return st
+
+
+# --- time partitions: two tickers share a core -----------------------------
+#
+# guests/ticker on cpu 1 of a 2-CPU machine, under icount (TSC = 1 GHz):
+# alone, then sharing the core with a second ticker on a cyclic table of
+# two equal windows. The hypervisor logs the frame and epoch at the start
+# and its count of late window starts at the end (kernel/sched.c); each
+# ticker logs the TSC bounds of its first TP_RUNS runs (one per window)
+# and the turns of its loop over the same number of TSC ticks.
+
+TP_FRAME_MS = 10
+TP_WINDOWS = "a 5ms, b 5ms"
+TP_SETTLE_FRAMES = 25        # kernel/sched.c SCHED_SETTLE_FRAMES
+TP_RUNS = 256                # guests/ticker RUNS_MAX
+TP_SCHED_RE = re.compile(
+    r"schedule cpu1: \d+ windows in a %dms frame \((\d+) TSC ticks\) from "
+    r"TSC (0x[0-9a-f]+)" % TP_FRAME_MS)
+TP_LATE_RE = re.compile(
+    r"schedule cpu1: (\d+) windows entered from frame (\d+) on, (\d+) "
+    r"switches, start late by median (\d+) us, at most (\d+) us")
+
+
+def tp_done(run, name):
+    m = re.search(r"%s: done: (\d+) runs, state lost (\d+) times, "
+                  r"([0-9a-f]+) loops" % name, run.text)
+    if not m:
+        raise RuntimeError("%s: no `done` line from ticker %s" % (run.label,
+                                                                   name))
+    if int(m.group(2)):
+        raise RuntimeError("%s: ticker %s lost its registers" % (run.label,
+                                                                 name))
+    return int(m.group(3), 16)
+
+
+def tp_run(b, label, partitions, smp, icount):
+    cfg = os.path.join(b.workdir, label + ".cfg")
+    with open(cfg, "w") as f:
+        f.write("[hypervisor]\nexit_when_done = yes\n" + partitions)
+    return b.partition(label, None, smp=smp, config=cfg, icount=icount,
+                       done="run finished: success")
+
+
+def tp_lateness(run, frames):
+    """The hypervisor's table and its count of late window starts."""
+    m, late = TP_SCHED_RE.search(run.text), TP_LATE_RE.search(run.text)
+    if not m or not late:
+        raise RuntimeError("%s: no schedule line for cpu1" % run.label)
+    starts = int(late.group(1))
+    if starts < 2 * frames:
+        raise RuntimeError("%s: %d windows measured, not %d frames' worth" % (
+            run.label, starts, frames))
+    return {"frame": int(m.group(1)), "epoch": int(m.group(2), 16),
+            "starts": starts, "switches": int(late.group(3)),
+            "late_median_us": int(late.group(4)),
+            "late_max_us": int(late.group(5))}
+
+
+def tp_boundaries(run, epoch, frame):
+    """Each switch seen by the tickers: (ticks from one ticker's last
+    sample to the other's first, ticks from the window's start to that
+    first sample), from the settling frames on."""
+    every = sorted([(s, e, n) for n in "ab" for s, e in tp.runs_of(
+        run.text, n)])
+    settled = epoch + TP_SETTLE_FRAMES * frame
+    out = []
+    for (s1, e1, n1), (s2, e2, n2) in zip(every, every[1:]):
+        if n1 == n2 or e1 < settled:
+            continue
+        if s2 <= e1:
+            raise RuntimeError("%s: runs of %s and %s overlap" % (
+                run.label, n1, n2))
+        half = frame // 2            # the windows are equal halves
+        window = epoch + (s2 - epoch) // half * half
+        out.append((s2 - e1, s2 - window))
+    if not out:
+        raise RuntimeError("%s: no switch between the tickers' runs" %
+                           run.label)
+    return out
+
+
+def fig_timepart(b, smoke):
+    """Switch cost (ticker samples), window start lateness (hypervisor),
+    loop turns sharing the core at 50 % against alone (same TSC span)."""
+    frames = size("timepart_frames", smoke)
+    # Frames to the end of the measured ones; the tickers start at frame 0.
+    mticks = (TP_SETTLE_FRAMES + frames + 1) * TP_FRAME_MS * \
+        ICOUNT_HZ / 1e3 / 1e6
+    args = "runs=%d mticks=%d" % (TP_RUNS, mticks)
+    out = {"frames": frames, "mticks": mticks}
+    # icount: one pair (repeatable); wall: reps pairs, full run only.
+    pairs = [("icount", True)] + ([] if smoke else [
+        ("wall-%d" % i, False) for i in range(size("reps", smoke))])
+    out["pairs"] = []
+    for mode, icount in pairs:
+        alone = tp_run(b, "timepart-alone-" + mode,
+                       tp.ticker("a", "1", "seed=1 " + args), 2, icount)
+        shared = tp_run(b, "timepart-shared-" + mode,
+                        tp.ticker("a", "1", "seed=1 " + args) +
+                        tp.ticker("b", "1", "seed=2 " + args) +
+                        tp.schedule("1", TP_FRAME_MS, TP_WINDOWS), 2, icount)
+        loops = {"alone": tp_done(alone, "a"), "a": tp_done(shared, "a"),
+                 "b": tp_done(shared, "b")}
+        out["pairs"].append({
+            "mode": mode, "loops": loops, "runs": (alone, shared),
+            "ratio": {n: loops[n] / loops["alone"] for n in "ab"}})
+    out["icount"] = out["pairs"][0]
+    # The same table, the tickers printing nothing but their last line:
+    # window starts with no guest exit anywhere near them.
+    quiet_args = "runs=0 mticks=%d" % mticks
+    quiet = tp_run(b, "timepart-shared-quiet",
+                   tp.ticker("a", "1", "seed=1 " + quiet_args) +
+                   tp.ticker("b", "1", "seed=2 " + quiet_args) +
+                   tp.schedule("1", TP_FRAME_MS, TP_WINDOWS), 2, True)
+    out["quiet"] = tp_lateness(quiet, frames)
+    walls = [p["ratio"]["a"] for p in out["pairs"][1:]]
+    out["wall_median"] = statistics.median(walls) if walls else None
+    shared = out["icount"]["runs"][1]
+    late = tp_lateness(shared, frames)
+    frame, epoch = late["frame"], late["epoch"]
+    bounds = tp_boundaries(shared, epoch, frame)
+    gaps = [g for g, _ in bounds]
+    firsts = [f for _, f in bounds]
+    out.update(late)
+    out.update({
+        "boundaries": len(bounds),
+        "gap_median": statistics.median(gaps), "gap_min": min(gaps),
+        "gap_max": max(gaps),
+        "first_median": statistics.median(firsts),
+        "first_max": max(firsts),
+        "loop_ticks": mticks * 1e6 / out["icount"]["loops"]["alone"]})
+    # What sharing took from ticker a, per frame (one switch into it).
+    lo = out["icount"]["loops"]
+    out["loss_per_frame"] = ((lo["alone"] / 2 - lo["a"]) * out["loop_ticks"] /
+                             (mticks * 1e6 / frame))
+    return out
 
 
 # --- PCI passthrough: Linux partitions with an NVMe disk and an e1000e ----
@@ -935,6 +1076,142 @@ def chaos_section(w, ch):
     w("")
 
 
+def timepart_summary(w, tp_):
+    ic = tp_["icount"]["ratio"]
+    w("| 8 | time partitions: one core shared at 50 %%, switch path"
+      " (icount) | - | %.0f instructions | median, %d switches; at most"
+      " %.0f | - |" % (tp_["gap_median"] / TICKS_PER_INSN,
+                       tp_["boundaries"], tp_["gap_max"] / TICKS_PER_INSN))
+    q = tp_["quiet"]
+    w("| 8 | time partitions: window start late, hypervisor's count"
+      " (icount) | - | median %d us, at most %d us | %d frames; at most %d"
+      " us with the guests printing | - |" % (
+          q["late_median_us"], q["late_max_us"], q["starts"] // 2,
+          tp_["late_max_us"]))
+    w("| 8 | time partitions: ticker's loop turns at 50 %%, shared/alone"
+      " (icount) | 1 | %.4f | %.2f %% of its windows lost to switching"
+      " (0.5: a free switch) | - |" % (ic["a"], (0.5 - ic["a"]) / 0.5 * 100))
+    if tp_["wall_median"] is not None:
+        w("| 8 | time partitions: loop turns at 50 %%, shared/alone (wall)"
+          " | 1 | %.4f | median of %d pairs | - |" % (
+              tp_["wall_median"], len(tp_["pairs"]) - 1))
+
+
+def timepart_section(w, tp_):
+    w("## 8. Time partitions")
+    w("")
+    w("guests/ticker (guests/README.md) on cpu 1 of a 2-CPU machine: alone"
+      " on the core, then sharing it with a second ticker on a cyclic"
+      " table (`[schedule cpu1]`, `major_frame = %dms`, `windows = %s`),"
+      " the configuration built with tests/integration/timepart_scenarios.py."
+      " Each ticker reads the TSC in a tight loop for %d million ticks"
+      " (%.0f frames under icount), logs the TSC bounds of its first %d"
+      " runs (a run: an unbroken stretch, one window) and the turns of"
+      " its loop. Frames before %d are left out, as the hypervisor's own"
+      " count leaves them out (the partitions' start; kernel/sched.c)." % (
+          TP_FRAME_MS, TP_WINDOWS, tp_["mticks"],
+          tp_["mticks"] * 1e6 / tp_["frame"], TP_RUNS, TP_SETTLE_FRAMES))
+    w("")
+    w("- **Switch path**: from one ticker's last TSC sample before its"
+      " window's end to the other's first sample in the next window: the"
+      " timer's exit, the scheduler's loop, saving the outgoing vCPU's"
+      " registers and loading the incoming one's, and the entry, plus at"
+      " most a turn of the ticker's loop. Under icount, ticks / 32 are"
+      " instructions.")
+    w("- **Window start late**: the hypervisor's count of how late it"
+      " entered each window (`schedule cpu1: ...` at the end of the run),"
+      " in whole microseconds (1 us = 31 instructions here); and, from the"
+      " tickers' side, the first sample after the window's start.")
+    w("- **Throughput**: the loop turns of the same ticker over the same"
+      " TSC span, sharing the core at 50 %% against alone; 0.5 would be a"
+      " switch that costs nothing. *Wall* is the same pair of runs"
+      " without icount (TSC from the host's clock, TCG's speed): %s."
+      " Under icount QEMU runs the two vCPUs in turn, so even these"
+      " figures move by a few instructions from run to run." %
+      ("%d pairs made alternately, median of ticker a's ratio" %
+       (len(tp_["pairs"]) - 1) if len(tp_["pairs"]) > 1 else
+       "full run only"))
+    w("")
+    q = tp_["quiet"]
+    w("| item | value |")
+    w("| --- | --- |")
+    w("| switch path, ticker to ticker (%d switches) | median %d ticks"
+      " (**%.0f instructions**), %d to %d ticks (%.0f to %.0f"
+      " instructions) |" % (
+          tp_["boundaries"], tp_["gap_median"],
+          tp_["gap_median"] / TICKS_PER_INSN, tp_["gap_min"],
+          tp_["gap_max"], tp_["gap_min"] / TICKS_PER_INSN,
+          tp_["gap_max"] / TICKS_PER_INSN))
+    w("| a turn of the ticker's loop (alone: TSC span / turns) | %.0f"
+      " ticks (%.0f instructions) |" % (tp_["loop_ticks"],
+                                       tp_["loop_ticks"] / TICKS_PER_INSN))
+    w("| ticker a's loss per frame at 50 %%, from its turns ((alone / 2 -"
+      " shared) turns x ticks per turn / frames) | %.0f ticks (%.0f"
+      " instructions) |" % (tp_["loss_per_frame"],
+                            tp_["loss_per_frame"] / TICKS_PER_INSN))
+    w("| window start late, hypervisor's count, the tickers logging"
+      " their runs (%d windows, %d frames from frame %d; %d switches in"
+      " all) | median **%d us**, at most"
+      " **%d us** |" % (tp_["starts"], tp_["starts"] // 2,
+                        TP_SETTLE_FRAMES, tp_["switches"],
+                        tp_["late_median_us"], tp_["late_max_us"]))
+    w("| window start late, hypervisor's count, the tickers printing"
+      " nothing but their last line (%d windows, %d frames) | median"
+      " **%d us**, at most **%d us** |" % (
+          q["starts"], q["starts"] // 2, q["late_median_us"],
+          q["late_max_us"]))
+    w("| ticker's first sample after its window's start (%d windows) |"
+      " median %.1f us, at most %.1f us |" % (
+          tp_["boundaries"], tp_["first_median"] * 1e6 / ICOUNT_HZ,
+          tp_["first_max"] * 1e6 / ICOUNT_HZ))
+    w("")
+    w("| run | loop turns alone | ticker a shared | ticker b shared |"
+      " a shared/alone | b shared/alone |")
+    w("| --- | --- | --- | --- | --- | --- |")
+    for p in tp_["pairs"]:
+        lo, ra = p["loops"], p["ratio"]
+        w("| %s | %d | %d | %d | %.4f | %.4f |" % (
+            p["mode"], lo["alone"], lo["a"], lo["b"], ra["a"], ra["b"]))
+    if tp_["wall_median"] is None:
+        w("| wall | - | - | - | skipped in smoke | |")
+    else:
+        w("| wall, median | | | | **%.4f** | |" % tp_["wall_median"])
+        walls = [p["ratio"]["a"] for p in tp_["pairs"][1:]]
+        w("")
+        w("The wall pairs spread from %.4f to %.4f: TCG's speed follows the"
+          " host's load (QEMU's vCPU threads share the host's CPUs with"
+          " whatever else runs there), so the wall ratio measures the host"
+          " as much as the switch; the icount ratio is the one to compare."
+          % (min(walls), max(walls)))
+    w("")
+    w("The hypervisor's count of lateness stops where the scheduler reads"
+      " the TSC at the top of its loop (`sched_loop`), before the save,"
+      " the load and the entry, so it is below the tickers' first sample."
+      " The tickers' figures cover only the windows they recorded; the"
+      " hypervisor counts every window to the end of the run, which holds"
+      " the tickers' printing of their runs: an exit is handled to its end"
+      " (docs/architecture.md, \"Time partitions\"), so a window that"
+      " begins during one (each character printed is an I/O exit) starts"
+      " late by the rest of that exit. The third run has the same table"
+      " and the same span with tickers that log no runs (`runs=0`): no"
+      " exit near a boundary, only the timer's. Ticker a's loss per frame"
+      " is more than the switch path: it also holds what the ticker does"
+      " at each"
+      " run's start (it checks its registers), time in which its loop"
+      " does not turn.")
+    w("")
+    w("Where the switch goes: the timer's interrupt exit and its return"
+      " through `vcpu_step`, `sched_slot_at`, XSAVE/XRSTOR of every"
+      " component the CPU has plus DR0-DR3 (`arch/x86/ext_state.c`), the"
+      " MSRs of the core (`msr_emul_core_msrs`: the performance counters"
+      " and TSC_AUX, each an RDMSR out and a WRMSR in), the console's"
+      " poll and the entry. Under TCG every one of these is an"
+      " instruction like any other, so the count is the path's length,"
+      " not its time on hardware, where XSAVE, WRMSR and the world switch"
+      " cost far more than their share of instructions.")
+    w("")
+
+
 def write_report(path, res, smoke, started, elapsed):
     L = []
     w = L.append
@@ -950,7 +1227,8 @@ def write_report(path, res, smoke, started, elapsed):
       " with the same QEMU, machine (q35, 1 GiB) and CPU model (`-cpu max`);"
       " figure 6 runs Linux partitions on passed-through PCI devices (NVMe,"
       " e1000e) and the same Linux bare; figure 7 a hostile partition"
-      " (guests/chaos) beside a steady one."
+      " (guests/chaos) beside a steady one; figure 8 two partitions"
+      " sharing one core in time (guests/ticker)."
       % (started, elapsed, " (**smoke run, tiny sizes: not a result**)"
          if smoke else ""))
     w("")
@@ -1013,6 +1291,7 @@ def write_report(path, res, smoke, started, elapsed):
       " second | - | %.0f ops/s | %d operations, %d seeds in %.1f s;"
       " ticker unbroken | hypervisor up to its summary: %s |" % (
           ch["rate"], ch["ops"], ch["seeds"], ch["seconds"], met(True)))
+    timepart_summary(w, res["timepart"])
     w("")
 
     w("## 1. Exit round trip")
@@ -1202,6 +1481,7 @@ def write_report(path, res, smoke, started, elapsed):
     w("")
     pci_section(w, res["nvme"], res["ping"])
     chaos_section(w, ch)
+    timepart_section(w, res["timepart"])
     if res.get("kvm_rows"):
         w("## Under KVM")
         w("")
@@ -1224,12 +1504,32 @@ def write_report(path, res, smoke, started, elapsed):
         f.write("\n".join(L) + "\n")
 
 
+def only(b, a, workdir):
+    """--only timepart: that figure, its summary rows and section on
+    stdout (to paste into a report made before it)."""
+    t0 = time.monotonic()
+    tp_ = fig_timepart(b, a.smoke)
+    L = []
+    timepart_summary(L.append, tp_)
+    L.append("")
+    timepart_section(L.append, tp_)
+    print("\n".join(L))
+    log("%.0f s" % (time.monotonic() - t0))
+    if not a.keep:
+        subprocess.run(["rm", "-rf", workdir])
+    else:
+        log("serial logs kept in " + workdir)
+    return 0
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--out")
     ap.add_argument("--keep", action="store_true",
                     help="keep the serial logs")
+    ap.add_argument("--only", choices=["timepart"],
+                    help="run this figure alone and print its section")
     a = ap.parse_args(argv)
     out = a.out
     if not out:
@@ -1242,6 +1542,8 @@ def main(argv):
     res = {"kvm": b.kvm, "accel_message": b.accel_message.split(": booting")[0]}
     log("accel: " + b.accel_message)
     checks = []
+    if a.only:
+        return only(b, a, workdir)
 
     def figure(name, fn):
         try:
@@ -1290,6 +1592,8 @@ def main(argv):
             " (two more boots of two Linux partitions); make bench runs it")
     res["chaos"] = figure("7 chaos: operations survived per second",
                           lambda: fig_chaos(b, a.smoke))
+    res["timepart"] = figure("8 time partitions: switch, lateness, "
+                             "throughput", lambda: fig_timepart(b, a.smoke))
     res["loc"] = fig_loc()
     res["efi_size"] = os.path.getsize(EFI)
     if b.kvm:

@@ -48,8 +48,13 @@ def config(neighbour, solo_cpu="2", gap=200000):
             neighbour +
             ticker("solo", solo_cpu, "seed=3 runs=24 gap=%d ticks=%d" %
                    (gap, gap * 500)) +
-            "[schedule cpu1]\nmajor_frame = %dms\nwindows = %s\n"
-            % (FRAME_MS, WINDOWS))
+            schedule("1", FRAME_MS, WINDOWS))
+
+
+def schedule(cpu, frame_ms, windows):
+    """The [schedule cpuN] section: a frame_ms frame of these windows."""
+    return "[schedule cpu%s]\nmajor_frame = %dms\nwindows = %s\n" % (
+        cpu, frame_ms, windows)
 
 
 def runs_of(text, name):

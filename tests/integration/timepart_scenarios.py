@@ -4,8 +4,9 @@ fixed cyclic table, a third has cpu 2 to itself. guests/ticker logs the
 TSC bounds of every stretch it ran (a "run"); the check puts the runs on
 the hypervisor's timeline (the frame's length in TSC ticks and its epoch,
 which it logs) and requires that each run lies inside one of its
-partition's windows, starting and ending within TOLERANCE_US of the
-window's bounds, and that the two partitions' runs never overlap. The
+partition's windows, ending within TOLERANCE_US of the window's end and
+starting no earlier than TOLERANCE_US before its start and no later than
+START_LATE_US after it, and that the two partitions' runs never overlap. The
 neighbour of ticker "a" is another ticker, then one that spins or halts
 with interrupts off, then one that triple-faults and is restarted, over
 and over: none may move a's windows.
@@ -31,6 +32,11 @@ SKIP_RUNS = 3
 # How far a run's bounds may be from its window's: the switch itself, and
 # a ticker sample (a loop turn, or a run cut short by its last message).
 TOLERANCE_US = 200
+# A window may start late, never end late (docs/architecture.md): the exit
+# being handled at the boundary and the ticker's own first sample delay a
+# start. Beside a second QEMU (make test runs two), b's first sample was
+# once 412 us late; a late start only shortens the partition's own window.
+START_LATE_US = 1000
 
 
 def ticker(name, cpus, args, extra=""):
@@ -73,6 +79,7 @@ def window_check(names):
         frame, epoch = int(m.group(1)), int(m.group(2), 16)
         per_ms = frame / FRAME_MS
         tol = TOLERANCE_US * per_ms / 1000
+        late = START_LATE_US * per_ms / 1000
         every = []
         for name in names:
             runs = runs_of(text, name)
@@ -81,7 +88,7 @@ def window_check(names):
             every += [(s, e, name) for s, e in runs]
             for i, (start, end) in enumerate(runs[SKIP_RUNS:], SKIP_RUNS):
                 wrong = place(name, i, start - epoch, end - epoch, frame,
-                              per_ms, tol)
+                              per_ms, tol, late)
                 if wrong:
                     return wrong
         every.sort()
@@ -93,18 +100,18 @@ def window_check(names):
     return check
 
 
-def place(name, i, start, end, frame, per_ms, tol):
+def place(name, i, start, end, frame, per_ms, tol, late):
     """None if [start, end] (ticks since the epoch) fits a window of name."""
     base = start // frame * frame
     for first_ms, last_ms in EXPECTED[name]:
         w_start, w_end = base + first_ms * per_ms, base + last_ms * per_ms
-        if w_start - tol <= start <= w_start + tol and \
+        if w_start - tol <= start <= w_start + late and \
                 w_end - tol <= end <= w_end + tol:
             return None
     return ("%s run %d: %.3f-%.3f ms into its frame, which is none of its "
-            "windows %s (tolerance %d us)" % (
+            "windows %s (tolerance %d us, a start %d us late)" % (
                 name, i, (start - base) / per_ms, (end - base) / per_ms,
-                EXPECTED[name], TOLERANCE_US))
+                EXPECTED[name], TOLERANCE_US, START_LATE_US))
 
 
 def scenario(name, neighbour, checked, expect, exit_status):

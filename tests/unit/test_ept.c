@@ -10,7 +10,6 @@
 #include "arch/x86/vmx/ept.h"
 #include "lib/errno.h"
 
-/* Fake physical memory: table pages at fake addresses 0x1000, 0x2000, ... */
 #define FAKE_PAGES 16
 
 #define RWX		(PT_ATTR_WRITE | PT_ATTR_EXEC)
@@ -21,27 +20,8 @@
 #define E_WB		(6ULL << 3)
 #define E_LARGE		0x80ULL
 
-static uint8_t fake_mem[FAKE_PAGES][4096] __attribute__((aligned(4096)));
-static unsigned int used_pages;
+#include "tests/unit/fake_pt_mem.h"
 
-static uint64_t fake_alloc(void *ctx)
-{
-	(void)ctx;
-	if (used_pages >= FAKE_PAGES)
-		return 0;
-	memset(fake_mem[used_pages], 0, 4096);
-	return (uint64_t)++used_pages * 4096;
-}
-
-static void *fake_virt(uint64_t phys, void *ctx)
-{
-	(void)ctx;
-	assert_true(phys >= 4096 && phys <= FAKE_PAGES * 4096ULL);
-	assert_int_equal(phys & 0xfff, 0);
-	return fake_mem[phys / 4096 - 1];
-}
-
-static const struct pt_memory fake = { fake_alloc, fake_virt, NULL };
 static struct page_table pt;
 
 static int setup(void **state)

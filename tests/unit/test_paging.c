@@ -9,38 +9,17 @@
 #include "arch/x86/paging.h"
 #include "lib/errno.h"
 
-/* Fake physical memory: table pages at fake addresses 0x1000, 0x2000, ... */
 #define FAKE_PAGES 64
 
-static uint8_t fake_mem[FAKE_PAGES][4096] __attribute__((aligned(4096)));
-static unsigned int used_pages;
-static unsigned int page_budget;
+#include "tests/unit/fake_pt_mem.h"
 
-static uint64_t fake_alloc(void *ctx)
-{
-	(void)ctx;
-	if (used_pages >= page_budget)
-		return 0;
-	memset(fake_mem[used_pages], 0, 4096);
-	return (uint64_t)++used_pages * 4096;
-}
-
-static void *fake_virt(uint64_t phys, void *ctx)
-{
-	(void)ctx;
-	assert_true(phys >= 4096 && phys <= FAKE_PAGES * 4096ULL);
-	assert_int_equal(phys & 0xfff, 0);
-	return fake_mem[phys / 4096 - 1];
-}
-
-static const struct pt_memory fake = { fake_alloc, fake_virt, NULL };
 static struct page_table pt;
 
 static int setup(void **state)
 {
 	(void)state;
 	used_pages = 0;
-	page_budget = FAKE_PAGES;
+	fake_page_budget = FAKE_PAGES;
 	return 0;
 }
 
@@ -145,9 +124,9 @@ static void test_bad_arguments_and_out_of_memory(void **state)
 	assert_int_equal(pt_map(&pt, 0x1001, 0, PAGE_4K, 0), -EINVAL);
 	assert_int_equal(pt_map(&pt, ~0ULL - PAGE_4K + 1, 0, 2 * PAGE_4K, 0),
 			 -EINVAL);
-	page_budget = used_pages + 1;
+	fake_page_budget = used_pages + 1;
 	assert_int_equal(pt_map(&pt, 0, 0, PAGE_4K, 0), -ENOMEM);
-	page_budget = 0;
+	fake_page_budget = 0;
 	used_pages = 0;
 	assert_int_equal(pt_init(&pt, &pt_format_host, &fake, true), -ENOMEM);
 }

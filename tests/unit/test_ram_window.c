@@ -9,30 +9,13 @@
 #include "arch/x86/ram_window.h"
 #include "lib/errno.h"
 
-/* Fake physical memory: table pages at fake addresses 0x1000, 0x2000, ... */
 #define FAKE_PAGES	32
 #define MIB		0x100000ULL
 
-static uint8_t fake_mem[FAKE_PAGES][4096] __attribute__((aligned(4096)));
-static unsigned int used_pages;
+#include "tests/unit/fake_pt_mem.h"
+
 static uint64_t flushed[16];
 static unsigned int flushes;
-
-static uint64_t fake_alloc(void *ctx)
-{
-	(void)ctx;
-	if (used_pages >= FAKE_PAGES)
-		return 0;
-	memset(fake_mem[used_pages], 0, 4096);
-	return (uint64_t)++used_pages * 4096;
-}
-
-static void *fake_virt(uint64_t phys, void *ctx)
-{
-	(void)ctx;
-	assert_true(phys >= 4096 && phys <= FAKE_PAGES * 4096ULL);
-	return fake_mem[phys / 4096 - 1];
-}
 
 static void record_flush(uint64_t va)
 {
@@ -41,7 +24,6 @@ static void record_flush(uint64_t va)
 	flushes++;
 }
 
-static const struct pt_memory fake = { fake_alloc, fake_virt, NULL };
 static struct page_table pt;
 static struct ram_windows w;
 

@@ -461,23 +461,42 @@ static uint32_t ioapic_owner(uint16_t sid, unsigned int pin)
 }
 
 /* The I/O APIC's messages carry its DMAR source ID (0xFF00 on QEMU). */
+static int ioapic_source(uint8_t ioapic_id, unsigned int pin,
+			 uint32_t apic_id, uint16_t *sid)
+{
+	if (vtd_ioapic_sid(&dmar, ioapic_id, sid) < 0)
+		return -ENOENT;
+	if (pin >= IOAPIC_PIN || apic_id > XAPIC_MAX_ID)
+		return -EINVAL;
+	return 0;
+}
+
+/* Installs the pin's IRTE; the remappable entry carries rte_vector. */
+static int ioapic_install(uint16_t sid, unsigned int pin, struct vtd_entry e,
+			  uint8_t rte_vector, uint64_t *rte)
+{
+	int h;
+
+	spin_lock(&lock);
+	h = set_irte(ioapic_owner(sid, pin), e);
+	spin_unlock(&lock);
+	if (h < 0)
+		return h;
+	*rte = vtd_ioapic_rte((unsigned int)h, rte_vector);
+	return 0;
+}
+
 static int vtd_ioapic_nmi(uint8_t ioapic_id, unsigned int pin,
 			  uint32_t apic_id, uint64_t *rte)
 {
 	uint16_t sid;
-	int h;
+	int err = ioapic_source(ioapic_id, pin, apic_id, &sid);
 
-	if (vtd_ioapic_sid(&dmar, ioapic_id, &sid) < 0)
-		return -ENOENT;
-	if (pin >= IOAPIC_PIN || apic_id > XAPIC_MAX_ID)
-		return -EINVAL;
-	spin_lock(&lock);
-	h = set_irte(ioapic_owner(sid, pin),
-		     vtd_irte(NMI_VECTOR, apic_id, VTD_DLM_NMI, sid));
-	spin_unlock(&lock);
-	if (h >= 0)
-		*rte = vtd_ioapic_rte((unsigned int)h, NMI_VECTOR);
-	return h < 0 ? h : 0;
+	if (err)
+		return err;
+	return ioapic_install(sid, pin,
+			      vtd_irte(NMI_VECTOR, apic_id, VTD_DLM_NMI, sid),
+			      NMI_VECTOR, rte);
 }
 
 /*
@@ -493,20 +512,13 @@ static int vtd_ioapic_irq(uint8_t ioapic_id, unsigned int pin,
 {
 	struct vtd_entry e;
 	uint16_t sid;
-	int h;
+	int err = ioapic_source(ioapic_id, pin, apic_id, &sid);
 
-	if (vtd_ioapic_sid(&dmar, ioapic_id, &sid) < 0)
-		return -ENOENT;
-	if (pin >= IOAPIC_PIN || apic_id > XAPIC_MAX_ID)
-		return -EINVAL;
+	if (err)
+		return err;
 	e = vtd_irte(vector, apic_id, VTD_DLM_FIXED, sid);
 	e.lo |= VTD_IRTE_LEVEL;
-	spin_lock(&lock);
-	h = set_irte(ioapic_owner(sid, pin), e);
-	spin_unlock(&lock);
-	if (h >= 0)
-		*rte = vtd_ioapic_rte((unsigned int)h, (uint8_t)pin);
-	return h < 0 ? h : 0;
+	return ioapic_install(sid, pin, e, (uint8_t)pin, rte);
 }
 
 static void vtd_ioapic_irq_clear(uint8_t ioapic_id, unsigned int pin)

@@ -216,6 +216,7 @@ static void test_one_shot_counts_down_and_fires_once(void **state)
 	assert_int_equal(reg(APIC_TIMER_CURRENT, T0), 1000);
 	assert_int_equal(reg(APIC_TIMER_CURRENT, T0 + 9), 1000);
 	assert_int_equal(reg(APIC_TIMER_CURRENT, T0 + 2500), 750);
+	assert_int_equal(vlapic_soft_get_deadline(&s), 0);
 	assert_int_equal(reg(APIC_TIMER_CURRENT, end - 1), 1);
 	assert_int_equal(reg(APIC_TIMER_CURRENT, end), 0);
 	assert_int_equal(vlapic_soft_tick(&s, T0 + 5000), end);
@@ -296,6 +297,7 @@ static void test_deadline_arms_fires_and_reads_zero(void **state)
 	assert_int_equal(vlapic_soft_tick(&s, T0 + 500), 0);
 	assert_int_equal(vlapic_soft_get_deadline(&s), 0);
 	assert_int_equal(deliver(), VEC);
+	vlapic_soft_eoi(&s, NULL);
 	assert_int_equal(vlapic_soft_tick(&s, T0 + 1000), 0);
 	assert_int_equal(deliver(), -1);
 	/* 0 disarms. */
@@ -307,6 +309,7 @@ static void test_deadline_arms_fires_and_reads_zero(void **state)
 	write_reg(APIC_LVT_TIMER, VEC, T0);
 	vlapic_soft_set_deadline(&s, T0 + 4000);
 	assert_int_equal(vlapic_soft_get_deadline(&s), 0);
+	assert_int_equal(vlapic_soft_tick(&s, T0 + 3000), 0);
 	assert_int_equal(vlapic_soft_tick(&s, T0 + 5000), 0);
 	assert_int_equal(deliver(), -1);
 }
@@ -339,6 +342,14 @@ static void test_initial_count_ignored_in_deadline_mode(void **state)
 	write_reg(APIC_LVT_TIMER, LVT_TIMER_DEADLINE | VEC, T0);
 	write_reg(APIC_TIMER_INITIAL, 500, T0);
 	assert_int_equal(reg(APIC_TIMER_INITIAL, T0), 0);
+	/* A count loaded before the switch does not run nor read. */
+	write_reg(APIC_LVT_TIMER, VEC, T0);
+	write_reg(APIC_TIMER_INITIAL, 700, T0);
+	write_reg(APIC_LVT_TIMER, LVT_TIMER_DEADLINE | VEC, T0);
+	assert_int_equal(reg(APIC_TIMER_INITIAL, T0), 700);
+	vlapic_soft_set_deadline(&s, T0 + 100000);
+	assert_int_equal(reg(APIC_TIMER_CURRENT, T0 + 10), 0);
+	vlapic_soft_set_deadline(&s, 0);
 	assert_int_equal(vlapic_soft_tick(&s, T0 + 100000), 0);
 	vlapic_soft_set_deadline(&s, T0 + 200000);
 	write_reg(APIC_TIMER_INITIAL, 1, T0 + 100000);
@@ -395,6 +406,18 @@ static void test_expiry_before_a_write_still_fires(void **state)
 	assert_int_equal(vlapic_soft_tick(&s, T0 + 150), T0 + 250);
 	vlapic_soft_eoi(&s, NULL);
 	write_reg(APIC_LVT_TIMER, LVT_TIMER_PERIODIC | VEC, T0 + 300);
+	assert_int_equal(deliver(), VEC);
+}
+
+/* A count shorter than a TSC tick still takes one: never a period of 0. */
+static void test_timer_faster_than_tsc_takes_a_tick(void **state)
+{
+	(void)state;
+	vlapic_soft_reset(&s, &regs, 1000, TIMER_HZ);
+	start_timer(LVT_TIMER_PERIODIC | VEC, 1, T0);
+	assert_int_equal(vlapic_soft_tick(&s, T0), T0 + 1);
+	assert_int_equal(vlapic_soft_pending(&s), -1);
+	assert_int_equal(vlapic_soft_tick(&s, T0 + 5), T0 + 6);
 	assert_int_equal(deliver(), VEC);
 }
 
@@ -468,6 +491,8 @@ int main(void)
 		cmocka_unit_test_setup(test_divide_change_keeps_remaining_count,
 				       setup),
 		cmocka_unit_test_setup(test_expiry_before_a_write_still_fires,
+				       setup),
+		cmocka_unit_test_setup(test_timer_faster_than_tsc_takes_a_tick,
 				       setup),
 		cmocka_unit_test_setup(test_icr_write_sends_ipi, setup),
 		cmocka_unit_test_setup(test_reset_clears_state_keeps_rates,

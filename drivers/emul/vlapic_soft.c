@@ -173,6 +173,20 @@ static uint64_t ticks_to_counts(const struct vlapic_soft *s, uint64_t ticks)
 	return scale_rate(ticks, s->tsc_hz, s->timer_hz) / timer_divisor(s);
 }
 
+/*
+ * The fewest TSC ticks in which `count` counts pass, so that the current
+ * count reads exactly on after a rate change. (Exact when the timer is
+ * not faster than the TSC: with coarser ticks a count can be skipped.)
+ */
+static uint64_t ticks_covering(const struct vlapic_soft *s, uint64_t count)
+{
+	uint64_t ticks = counts_to_ticks(s, count);
+
+	if (ticks != UINT64_MAX && ticks_to_counts(s, ticks) < count)
+		ticks++;
+	return ticks;
+}
+
 static void timer_stop(struct vlapic_soft *s)
 {
 	s->count_start = 0;
@@ -234,7 +248,7 @@ static void write_divide(struct vlapic_soft *s, uint32_t value, uint64_t now)
 	if (!running)
 		return;
 	done_ticks = remaining < s->regs->timer_initial ?
-		     counts_to_ticks(s, s->regs->timer_initial - remaining) : 0;
+		     ticks_covering(s, s->regs->timer_initial - remaining) : 0;
 	/* A TSC near 0 (tests only) cannot go back that far: start at 0. */
 	s->count_start = now > done_ticks ? now - done_ticks : 0;
 	s->expiry = add_saturating(now, counts_to_ticks(s, remaining));

@@ -396,6 +396,22 @@ static void test_divide_change_keeps_remaining_count(void **state)
 	assert_int_equal(vlapic_soft_tick(&s, T0 + 100000), 0);
 }
 
+/* 1.5 TSC ticks a count: no whole number of ticks for 201 counts. */
+static void test_divide_change_at_an_uneven_rate(void **state)
+{
+	(void)state;
+	vlapic_soft_reset(&s, &regs, 1500, 1000);
+	write_reg(APIC_LVT_TIMER, VEC, T0);
+	write_reg(APIC_TIMER_DIVIDE, DIVIDE_BY_2, T0);
+	write_reg(APIC_TIMER_INITIAL, 1000, T0);
+	assert_int_equal(reg(APIC_TIMER_CURRENT, T0 + 603), 799);
+	write_reg(APIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1, T0 + 603);
+	assert_int_equal(reg(APIC_TIMER_CURRENT, T0 + 603), 799);
+	assert_int_equal(reg(APIC_TIMER_CURRENT, T0 + 606), 797);
+	/* 799 counts of 1.5 ticks, rounded down. */
+	assert_int_equal(vlapic_soft_tick(&s, T0 + 603), T0 + 603 + 1198);
+}
+
 static void test_expiry_before_a_write_still_fires(void **state)
 {
 	(void)state;
@@ -489,6 +505,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_divide_configuration_decoding, setup),
 		cmocka_unit_test_setup(test_divide_change_keeps_remaining_count,
+				       setup),
+		cmocka_unit_test_setup(test_divide_change_at_an_uneven_rate,
 				       setup),
 		cmocka_unit_test_setup(test_expiry_before_a_write_still_fires,
 				       setup),

@@ -100,9 +100,9 @@ uint32_t vlapic_soft_ppr(const struct vlapic_soft *s)
 int vlapic_soft_pending(const struct vlapic_soft *s)
 {
 	int irrv = highest_vector(s->irr);
+	uint32_t ppr_class = priority_class(vlapic_soft_ppr(s));
 
-	if (irrv < 0 ||
-	    priority_class((uint32_t)irrv) <= priority_class(vlapic_soft_ppr(s)))
+	if (irrv < 0 || priority_class((uint32_t)irrv) <= ppr_class)
 		return -1;
 	return irrv;
 }
@@ -217,7 +217,7 @@ static uint32_t timer_current(const struct vlapic_soft *s, uint64_t now)
 	uint32_t initial = s->regs->timer_initial;
 	uint64_t done;
 
-	if (!s->expiry || !initial || timer_mode(s) == LVT_TIMER_DEADLINE)
+	if (!s->expiry || !initial || vlapic_timer_deadline_mode(s->regs))
 		return 0;
 	done = now > s->count_start ? ticks_to_counts(s, now - s->count_start)
 				    : 0;
@@ -257,7 +257,7 @@ static void write_divide(struct vlapic_soft *s, uint32_t value, uint64_t now)
 /* Writing the initial count (re)starts the count; not in deadline mode. */
 static void write_initial(struct vlapic_soft *s, uint32_t value, uint64_t now)
 {
-	if (timer_mode(s) == LVT_TIMER_DEADLINE)
+	if (vlapic_timer_deadline_mode(s->regs))
 		return;	/* ignored (11.5.4.1) */
 	s->regs->timer_initial = value;
 	timer_load(s, now);
@@ -276,7 +276,7 @@ static void write_lvt_timer(struct vlapic_soft *s, uint32_t value)
 
 void vlapic_soft_set_deadline(struct vlapic_soft *s, uint64_t deadline)
 {
-	if (timer_mode(s) != LVT_TIMER_DEADLINE)
+	if (!vlapic_timer_deadline_mode(s->regs))
 		return;	/* ignored in the other modes (11.5.4.1) */
 	s->count_start = 0;
 	s->expiry = deadline;
@@ -284,7 +284,7 @@ void vlapic_soft_set_deadline(struct vlapic_soft *s, uint64_t deadline)
 
 uint64_t vlapic_soft_get_deadline(const struct vlapic_soft *s)
 {
-	return timer_mode(s) == LVT_TIMER_DEADLINE ? s->expiry : 0;
+	return vlapic_timer_deadline_mode(s->regs) ? s->expiry : 0;
 }
 
 /*

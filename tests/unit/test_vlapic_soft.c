@@ -237,7 +237,7 @@ static void test_one_shot_counts_down_and_fires_once(void **state)
 	assert_false(bit_in(APIC_IRR0, VEC));
 }
 
-static void test_periodic_reloads_and_catches_up_with_one_interrupt(void **state)
+static void test_periodic_catches_up_with_one_interrupt(void **state)
 {
 	const uint64_t period = 100 * TICKS_PER_COUNT;
 	uint64_t now = T0 + 50 * period + 500;
@@ -481,40 +481,30 @@ static void test_reset_clears_state_keeps_rates(void **state)
 	assert_int_equal(vlapic_soft_tick(&s, T0 + 100000), 0);
 }
 
+#define WITH_SETUP(test)	cmocka_unit_test_setup(test, setup)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_post_sets_irr_and_trigger_mode,
-				       setup),
-		cmocka_unit_test_setup(test_tpr_masks_by_priority_class, setup),
-		cmocka_unit_test_setup(test_nested_ack_and_eoi_order, setup),
-		cmocka_unit_test_setup(test_eoi_write_reports_level, setup),
-		cmocka_unit_test_setup(test_illegal_vector_sets_esr, setup),
-		cmocka_unit_test_setup(test_disabled_apic_drops_fixed_interrupts,
-				       setup),
-		cmocka_unit_test_setup(test_one_shot_counts_down_and_fires_once,
-				       setup),
-		cmocka_unit_test_setup(
-			test_periodic_reloads_and_catches_up_with_one_interrupt,
-			setup),
-		cmocka_unit_test_setup(test_masked_timer_counts_silently, setup),
-		cmocka_unit_test_setup(test_deadline_arms_fires_and_reads_zero,
-				       setup),
-		cmocka_unit_test_setup(test_mode_change_disarms, setup),
-		cmocka_unit_test_setup(test_initial_count_ignored_in_deadline_mode,
-				       setup),
-		cmocka_unit_test_setup(test_divide_configuration_decoding, setup),
-		cmocka_unit_test_setup(test_divide_change_keeps_remaining_count,
-				       setup),
-		cmocka_unit_test_setup(test_divide_change_at_an_uneven_rate,
-				       setup),
-		cmocka_unit_test_setup(test_expiry_before_a_write_still_fires,
-				       setup),
-		cmocka_unit_test_setup(test_timer_faster_than_tsc_takes_a_tick,
-				       setup),
-		cmocka_unit_test_setup(test_icr_write_sends_ipi, setup),
-		cmocka_unit_test_setup(test_reset_clears_state_keeps_rates,
-				       setup),
+		WITH_SETUP(test_post_sets_irr_and_trigger_mode),
+		WITH_SETUP(test_tpr_masks_by_priority_class),
+		WITH_SETUP(test_nested_ack_and_eoi_order),
+		WITH_SETUP(test_eoi_write_reports_level),
+		WITH_SETUP(test_illegal_vector_sets_esr),
+		WITH_SETUP(test_disabled_apic_drops_fixed_interrupts),
+		WITH_SETUP(test_one_shot_counts_down_and_fires_once),
+		WITH_SETUP(test_periodic_catches_up_with_one_interrupt),
+		WITH_SETUP(test_masked_timer_counts_silently),
+		WITH_SETUP(test_deadline_arms_fires_and_reads_zero),
+		WITH_SETUP(test_mode_change_disarms),
+		WITH_SETUP(test_initial_count_ignored_in_deadline_mode),
+		WITH_SETUP(test_divide_configuration_decoding),
+		WITH_SETUP(test_divide_change_keeps_remaining_count),
+		WITH_SETUP(test_divide_change_at_an_uneven_rate),
+		WITH_SETUP(test_expiry_before_a_write_still_fires),
+		WITH_SETUP(test_timer_faster_than_tsc_takes_a_tick),
+		WITH_SETUP(test_icr_write_sends_ipi),
+		WITH_SETUP(test_reset_clears_state_keeps_rates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,9 +54,9 @@ HV_SRCS := \
 	drivers/acpi/acpi.c drivers/acpi/aml.c drivers/acpi/prt.c \
 	drivers/machine_exit.c drivers/uart16550.c \
 	drivers/pci/pci.c drivers/pci/pci_assign.c drivers/pci/pci_config.c \
-	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
-	drivers/emul/vpit.c drivers/emul/vrtc.c drivers/emul/vplatform.c \
-	drivers/emul/vpci.c
+	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vlapic_soft.c \
+	drivers/emul/vioapic.c drivers/emul/vpit.c drivers/emul/vrtc.c \
+	drivers/emul/vplatform.c drivers/emul/vpci.c
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 

@@ -46,7 +46,7 @@ HV_SRCS := \
 	kernel/sched_table.c kernel/console.c kernel/console_keys.c \
 	kernel/console_out.c \
 	kernel/exit/exit.c kernel/exit/cpuid_policy.c kernel/exit/io_emul.c \
-	kernel/exit/msr_emul.c kernel/exit/mmio_emul.c kernel/exit/lapic_emul.c \
+	kernel/exit/msr_emul.c kernel/exit/mmio_emul.c kernel/exit/lapic_emul.c kernel/exit/lapic_soft.c \
 	kernel/exit/guest_mem.c kernel/exit/msr_policy.c kernel/exit/mmio_check.c \
 	kernel/passthrough.c arch/x86/iommu/iommu.c \
 	arch/x86/iommu/amd_vi.c arch/x86/iommu/amd_vi_tables.c \

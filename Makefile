@@ -46,7 +46,7 @@ HV_SRCS := \
 	kernel/sched_table.c kernel/console.c kernel/console_keys.c \
 	kernel/console_out.c \
 	kernel/exit/exit.c kernel/exit/cpuid_policy.c kernel/exit/io_emul.c \
-	kernel/exit/msr_emul.c kernel/exit/mmio_emul.c kernel/exit/lapic_emul.c \
+	kernel/exit/msr_emul.c kernel/exit/mmio_emul.c kernel/exit/lapic_emul.c kernel/exit/lapic_soft.c \
 	kernel/exit/guest_mem.c kernel/exit/msr_policy.c kernel/exit/mmio_check.c \
 	kernel/passthrough.c arch/x86/iommu/iommu.c \
 	arch/x86/iommu/amd_vi.c arch/x86/iommu/amd_vi_tables.c \
@@ -54,9 +54,9 @@ HV_SRCS := \
 	drivers/acpi/acpi.c drivers/acpi/aml.c drivers/acpi/prt.c \
 	drivers/machine_exit.c drivers/uart16550.c \
 	drivers/pci/pci.c drivers/pci/pci_assign.c drivers/pci/pci_config.c \
-	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vioapic.c \
-	drivers/emul/vpit.c drivers/emul/vrtc.c drivers/emul/vplatform.c \
-	drivers/emul/vpci.c
+	drivers/emul/vuart.c drivers/emul/vlapic.c drivers/emul/vlapic_soft.c \
+	drivers/emul/vioapic.c drivers/emul/vpit.c drivers/emul/vrtc.c \
+	drivers/emul/vplatform.c drivers/emul/vpci.c
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 

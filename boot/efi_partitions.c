@@ -92,37 +92,6 @@ static EFI_STATUS prepare_one(EFI_HANDLE image, const struct partition_config *p
 	return EFI_SUCCESS;
 }
 
-/*
- * Shared cores have no interrupts yet (docs/architecture.md, "Time
- * partitions"): what needs them is refused here, with the line, before
- * anything is taken over. The kernel's type is known only once loaded.
- */
-static EFI_STATUS check_shared_cores(const struct config *cfg,
-				     const struct partition_config *pc,
-				     const struct partition_boot *pb)
-{
-	const struct schedule_config *sc = NULL;
-
-	for (unsigned int cpu = 0; !sc && cpu < 64; cpu++)
-		if (pc->cpus >> cpu & 1)
-			sc = config_schedule_of(cfg, cpu);
-	if (!sc)
-		return EFI_SUCCESS;
-	if (linux_is_bzimage(pb->kernel.data, pb->kernel.size)) {
-		pr_err("%s:%u: partition \"%s\": a Linux kernel cannot run on cpu %u, which [schedule cpu%u] (line %u) shares: shared cores do not support interrupts yet; give it cores of its own",
-		       CONFIG_FILE, pc->kernel.line, pc->name, sc->cpu,
-		       sc->cpu, sc->line);
-		return EFI_UNSUPPORTED;
-	}
-	if (pc->device_count) {
-		pr_err("%s:%u: partition \"%s\": PCI devices need interrupts, which cpu %u, shared by [schedule cpu%u] (line %u), does not support yet: give the partition cores of its own",
-		       CONFIG_FILE, pc->devices_line, pc->name, sc->cpu,
-		       sc->cpu, sc->line);
-		return EFI_UNSUPPORTED;
-	}
-	return EFI_SUCCESS;
-}
-
 /* Conventional memory left, for the "does it fit" check of the config. */
 static uint64_t free_memory(void)
 {
@@ -166,10 +135,6 @@ EFI_STATUS efi_prepare_partitions(EFI_HANDLE image, struct boot_info *info)
 	for (unsigned int i = 0; i < cfg->partition_count; i++) {
 		EFI_STATUS s = prepare_one(image, &cfg->partitions[i],
 					   &info->partitions[i], info);
-
-		if (!EFI_ERROR(s))
-			s = check_shared_cores(cfg, &cfg->partitions[i],
-					       &info->partitions[i]);
 
 		if (EFI_ERROR(s))
 			return s;

@@ -16,13 +16,13 @@
 #include "arch/x86/tsc.h"
 #include "kernel/console.h"
 #include "kernel/console_out.h"
+#include "kernel/exit/lapic_soft.h"
 #include "kernel/exit/msr_emul.h"
 #include "kernel/log.h"
 #include "kernel/partition.h"
 #include "kernel/percpu.h"
 #include "lib/errno.h"
 #include "lib/scale.h"
-#include "loader/linux_boot.h"
 
 /* Far above the vectors partitions use on cores of their own. */
 #define SCHED_TIMER_VECTOR	0xef
@@ -52,23 +52,6 @@ static struct vcpu *vcpu_on(const struct partition *p, unsigned int cpu)
 	return NULL;
 }
 
-int sched_check_partition(const struct partition *p)
-{
-	const struct partition_config *cfg = p->cfg;
-
-	if (linux_is_bzimage(p->boot->kernel.data, p->boot->kernel.size)) {
-		pr_err("partition %s: a Linux kernel cannot run on a shared core yet: shared cores do not support interrupts (no virtual local APIC); give it cores of its own",
-		       cfg->name);
-		return -ENOSYS;
-	}
-	if (cfg->device_count) {
-		pr_err("partition %s: PCI devices need interrupts, which shared cores do not support yet: give the partition cores of its own",
-		       cfg->name);
-		return -ENOSYS;
-	}
-	return 0;
-}
-
 static int share_vcpu(struct core_sched *s, struct vcpu *v)
 {
 	struct sched_vcpu *sv;
@@ -84,6 +67,7 @@ static int share_vcpu(struct core_sched *s, struct vcpu *v)
 		return err;
 	sv->msr_count = msr_emul_core_msrs(v, sv->msr, SCHED_CORE_MSRS_MAX);
 	v->timeshare = sv;
+	lapic_soft_reset(v);
 	s->vcpus[s->vcpu_count++] = v;
 	return 0;
 }
@@ -98,10 +82,7 @@ static int create_core(const struct schedule_config *cfg)
 		vcpu_of[i] = vcpu_on(&partitions[i], cfg->cpu);
 	sched_build(s, cfg, tsc_hz, vcpu_of);
 	for (unsigned int i = 0; !err && i < partition_count; i++) {
-		if (!vcpu_of[i])
-			continue;
-		err = sched_check_partition(&partitions[i]);
-		if (!err)
+		if (vcpu_of[i])
 			err = share_vcpu(s, vcpu_of[i]);
 	}
 	if (err)
@@ -188,11 +169,14 @@ static void serve_others(struct core_sched *s, struct vcpu *running)
 /*
  * Until the window's end: the timer is armed again before every entry,
  * so an early expiry or an interrupt taken for an older one never lets
- * the guest run past the end.
+ * the guest run past the end. It is armed for the vCPU's own timer
+ * instead when that expires first, whose interrupt is then injected.
  */
 static void run_window(struct core_sched *s, struct vcpu *v, uint64_t end)
 {
 	while (rdtsc() < end) {
+		uint64_t exit_by = end, timer;
+
 		serve_others(s, v);
 		console_out_poll();
 		if (!v) {
@@ -200,12 +184,14 @@ static void run_window(struct core_sched *s, struct vcpu *v, uint64_t end)
 			cpu_relax();
 			continue;
 		}
+		timer = lapic_soft_tick(v);
+		if (timer && timer < exit_by)
+			exit_by = timer;
 		if (virt()->set_window_end)
-			virt()->set_window_end(v, end);
+			virt()->set_window_end(v, exit_by);
 		else
-			lapic_timer_fire_at(end);
+			lapic_timer_fire_at(exit_by);
 		vcpu_step(v);
-
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "arch/x86/ext_state.h"
 #include "config/config.h"
+#include "drivers/emul/vlapic_soft.h"
 #include "kernel/exit/msr_policy.h"
 
 struct vcpu;
@@ -50,6 +51,7 @@ struct sched_slot {
 #define SCHED_CORE_MSRS_MAX	(MSR_PMU_RESET_MAX + 8)
 struct sched_vcpu {
 	struct ext_state ext;
+	struct vlapic_soft lapic;	/* kernel/exit/lapic_soft.c */
 	/* Its partition is to be reloaded when its next window starts. */
 	volatile bool restart_pending;
 	unsigned int msr_count;
@@ -72,7 +74,6 @@ uint64_t sched_late_median_us(const struct core_sched *s);
 /* Boot CPU: every shared core's table and its vCPUs' saved state. */
 int sched_create(const struct config *cfg);
 /* Refuses, with the reason logged, a partition a shared core cannot run. */
-int sched_check_partition(const struct partition *p);
 /* Boot CPU, just before the go signal: frame 0 starts shortly after. */
 void sched_start(void);
 /* The loop of a shared core; never returns. */

@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/exit/exit.h"
 #include "kernel/exit/lapic_emul.h"
+#include "kernel/exit/lapic_soft.h"
 #include "kernel/exit/msr_emul.h"
 #include "kernel/partition.h"
 #include "kernel/watchdog.h"
@@ -115,6 +116,8 @@ void vcpu_step(struct vcpu *v)
 		return;
 	}
 	deliver_nmi(v);
+	if (v->timeshare)
+		lapic_soft_inject(v);
 	virt()->vcpu_run(v, &exit);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 	v->exits[exit.reason]++;

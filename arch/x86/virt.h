@@ -139,6 +139,15 @@ struct virt_ops {
 	 */
 	bool (*inject_nmi)(struct vcpu *v);
 	/*
+	 * For vCPUs on shared cores, whose LAPIC is software: injects the
+	 * external interrupt `vector` at the next entry and returns true when
+	 * the guest can take one (RFLAGS.IF set, no STI or MOV SS shadow, no
+	 * other event being injected). Otherwise returns false and arranges
+	 * an exit (EXIT_HANDLED) for when it can, where the caller tries
+	 * again. An injection an exit cuts short is injected again.
+	 */
+	bool (*inject_irq)(struct vcpu *v, uint8_t vector);
+	/*
 	 * MSRs whose value lives in the control structure or is switched with
 	 * the guest (EFER, PAT, FS/GS bases, LSTAR, ...): the policy has
 	 * checked the value; false means #GP.

@@ -38,6 +38,7 @@ struct vlapic_ipi {
 	enum vlapic_dest dest;
 	uint32_t dest_id;	/* physical APIC ID (logical mode: the MDA) */
 	bool logical;
+	bool level;		/* level-triggered (an I/O APIC pin's) */
 	uint8_t vector;
 };
 

@@ -6,9 +6,11 @@
  * destination and the LVTs other than the timer are virtual; IPIs go only
  * to the partition's own cores, translated to their physical APIC IDs. The
  * TSC-deadline timer is emulated on the core's one-shot timer, because not
- * every CPU (nor QEMU's TCG) has one.
+ * every CPU (nor QEMU's TCG) has one. A vCPU on a core shared in time has
+ * a software LAPIC instead (kernel/exit/lapic_soft.c).
  */
 #include "kernel/exit/lapic_emul.h"
+#include "kernel/exit/lapic_soft.h"
 #include "arch/x86/asm.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/tsc.h"
@@ -17,20 +19,6 @@
 #include "kernel/passthrough.h"
 
 #define SVR_SPURIOUS_RESET	0xffU
-
-/*
- * A core shared in time keeps its LAPIC for the scheduler's timer, and
- * there is no virtual LAPIC to give a partition there yet: using one
- * stops the partition with the reason (docs/guest-interface.md).
- */
-static bool refused_on_shared_core(struct vcpu *v)
-{
-	if (!v->timeshare)
-		return false;
-	partition_fault(v->part, v, "vCPU %u used the local APIC on cpu %u, which is shared in time: shared cores do not support interrupts yet; give the partition a core of its own",
-			v->index, v->cpu);
-	return true;
-}
 
 /* Sets a request flag of t, kicking t out of its guest to serve it. */
 static void request(struct vcpu *from, struct vcpu *t, volatile bool *flag)
@@ -45,10 +33,11 @@ static void send_to_vcpu(struct partition *p, struct vcpu *from,
 {
 	switch (ipi->kind) {
 	case VLAPIC_IPI_FIXED:
-		/* A shared core would take it as the scheduler's own. */
+		/* A shared core's LAPIC is the scheduler's: t's is software. */
 		if (t->timeshare)
-			break;
-		lapic_send_fixed(t->phys_apic_id, ipi->vector);
+			lapic_soft_post(from, t, ipi->vector, ipi->level);
+		else
+			lapic_send_fixed(t->phys_apic_id, ipi->vector);
 		break;
 	case VLAPIC_IPI_INIT:
 		request(from, t, &t->init_request);
@@ -105,6 +94,7 @@ void lapic_emul_deliver_irq(void *partition, const struct vioapic_irq *irq)
 		.dest_id = irq->dest,
 		.logical = irq->logical,
 		.vector = irq->vector,
+		.level = irq->level,
 	};
 
 	/* Emulated devices raise fixed or lowest-priority interrupts only. */
@@ -142,8 +132,8 @@ static void write_lvt_timer(struct vcpu *v, uint32_t value)
 
 uint32_t lapic_emul_read(struct vcpu *v, uint32_t offset)
 {
-	if (refused_on_shared_core(v))
-		return 0;
+	if (v->timeshare)
+		return lapic_soft_read(v, offset);
 	if (vlapic_reg_is_hw(offset))
 		return lapic_read(offset);
 	if (offset == APIC_TIMER_CURRENT)
@@ -170,8 +160,10 @@ void lapic_emul_write(struct vcpu *v, uint32_t offset, uint32_t value)
 	struct vlapic_ipi ipi;
 	bool deadline = vlapic_timer_deadline_mode(&v->lapic);
 
-	if (refused_on_shared_core(v))
+	if (v->timeshare) {
+		lapic_soft_write(v, offset, value);
 		return;
+	}
 	if (vlapic_reg_is_hw(offset)) {
 		int vector = offset == APIC_EOI &&
 			     __atomic_load_n(&v->part->intx_routed,
@@ -210,8 +202,10 @@ void lapic_emul_write(struct vcpu *v, uint32_t offset, uint32_t value)
 
 void lapic_emul_set_deadline(struct vcpu *v, uint64_t deadline)
 {
-	if (refused_on_shared_core(v))
+	if (v->timeshare) {
+		lapic_soft_set_deadline(v, deadline);
 		return;
+	}
 	v->tsc_deadline = deadline;
 	if (!vlapic_timer_deadline_mode(&v->lapic))
 		return;		/* ignored outside deadline mode */
@@ -222,8 +216,8 @@ void lapic_emul_set_deadline(struct vcpu *v, uint64_t deadline)
 
 uint64_t lapic_emul_get_deadline(struct vcpu *v)
 {
-	if (refused_on_shared_core(v))
-		return 0;
+	if (v->timeshare)
+		return lapic_soft_get_deadline(v);
 	/* The MSR reads 0 once the timer has fired (SDM 11.5.4.1). */
 	if (v->tsc_deadline && rdtsc() >= v->tsc_deadline)
 		v->tsc_deadline = 0;
@@ -240,11 +234,13 @@ static bool in_service(void)
 
 void lapic_emul_reset(struct vcpu *v)
 {
-	vlapic_reset(&v->lapic, v->index);
 	v->tsc_deadline = 0;
 	/* A shared core's LAPIC is the scheduler's: the guest never had it. */
-	if (v->timeshare)
+	if (v->timeshare) {
+		lapic_soft_reset(v);
 		return;
+	}
+	vlapic_reset(&v->lapic, v->index);
 	/* At most one EOI per vector can be owed. */
 	for (unsigned int i = 0; i < APIC_VECTORS && in_service(); i++)
 		lapic_write(APIC_EOI, 0);

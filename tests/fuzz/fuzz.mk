@@ -33,7 +33,7 @@ fuzz_vpci_EXTRA      := tests/unit/fake_pci.h tests/fuzz/shim/cmocka.h
 fuzz_aml_SRCS        := drivers/acpi/aml.c drivers/acpi/prt.c
 fuzz_devices_SRCS    := drivers/emul/vuart.c drivers/emul/vpit.c \
 	drivers/emul/vrtc.c drivers/emul/vioapic.c drivers/emul/vlapic.c \
-	drivers/emul/vplatform.c
+	drivers/emul/vlapic_soft.c drivers/emul/vplatform.c
 
 FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ         ?= $(FUZZ_ALL)

@@ -14,11 +14,24 @@
  * register B asks for; the I/O APIC delivers only unmasked pins and keeps
  * its version; an IPI carries what the ICR holds; the deadline count and
  * the PIT tick conversion are exact; calendar conversions round-trip.
+ *
+ * The software local APIC of a vCPU on a shared core (vlapic_soft.c),
+ * driven as the scheduler drives it (posts, deliveries of what is
+ * pending, EOIs, register accesses, deadlines, ticks at a TSC that only
+ * goes forward): PPR and the vector pending follow from TPR, ISR and IRR
+ * as 11.8.3.1 and 11.8.4 say; ISR holds no more vectors than were
+ * delivered and not EOIed, EOI retires the highest, with its TMR bit;
+ * vectors 0-15 and a disabled APIC never reach IRR; a timer expiry posts
+ * its vector once unless masked; the next expiry is 0 or after now (a
+ * periodic one within a period); the current count never exceeds the
+ * initial count, reads it at a (re)load and reads on across a divide
+ * change; a mode change disarms; deadline mode alone keeps a deadline.
  */
 #include <string.h>
 
 #include "drivers/emul/vioapic.h"
 #include "drivers/emul/vlapic.h"
+#include "drivers/emul/vlapic_soft.h"
 #include "drivers/emul/vpit.h"
 #include "drivers/emul/vplatform.h"
 #include "drivers/emul/vrtc.h"
@@ -54,6 +67,10 @@ struct machine {
 	struct vplatform platform;
 	struct vioapic ioapic;
 	struct vlapic lapic;
+	struct vlapic soft_regs;
+	struct vlapic_soft soft;
+	uint64_t soft_now;
+	unsigned int soft_in_service;	/* delivered, not yet EOIed */
 	uint64_t pit_now, unix_now;
 	/* The receiver as the guest should see it. */
 	uint8_t rx[VUART_RX_SIZE];
@@ -332,6 +349,326 @@ static void check_ioapic(void)
 	vioapic_write(&m.ioapic, VIOAPIC_REG_SELECT, select, 4, deliver, NULL);
 }
 
+/* ---- the software local APIC (vlapic_soft.c) ---- */
+
+/* Rates until a reset op picks others: a 2.5 GHz TSC, a 1 GHz timer. */
+#define SOFT_TSC_HZ		2500000000ULL
+#define SOFT_TIMER_HZ		1000000000ULL
+#define SOFT_TMR0		0x180
+#define SOFT_IRR0		0x200
+#define SOFT_ESR_ILLEGAL_RX	0x40U	/* ESR bit 6 (SDM 11.5.3) */
+#define SOFT_LVT_TIMER		1	/* index in struct vlapic's lvt[] */
+#define SOFT_MAX_DIVISOR	128U
+
+static bool soft_bit(const uint32_t *words, unsigned int v)
+{
+	return words[v / 32] >> (v % 32) & 1;
+}
+
+/* Written apart from vlapic_soft.c's own scan, on purpose. */
+static int soft_highest(const uint32_t *words)
+{
+	for (int v = APIC_VECTORS - 1; v >= 0; v--)
+		if (soft_bit(words, (unsigned int)v))
+			return v;
+	return -1;
+}
+
+static unsigned int soft_count(const uint32_t *words)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < VLAPIC_VECTOR_WORDS; i++)
+		n += (unsigned int)__builtin_popcount(words[i]);
+	return n;
+}
+
+static bool soft_enabled(void)
+{
+	return m.soft_regs.svr & SVR_APIC_ENABLED;
+}
+
+static uint32_t soft_mode(void)
+{
+	return m.soft_regs.lvt[SOFT_LVT_TIMER] & LVT_TIMER_MODE_MASK;
+}
+
+/* Figure 11-10, as a table. */
+static uint64_t soft_divisor(void)
+{
+	static const uint8_t divisors[] = { 2, 4, 8, 16, 32, 64, 128, 1 };
+	uint32_t d = m.soft_regs.timer_divide;
+
+	return divisors[(d & 3) | (d >> 1 & 4)];
+}
+
+/* TSC ticks of `counts` counts at the current divide, exactly. */
+static unsigned __int128 soft_ticks(uint64_t counts)
+{
+	return (unsigned __int128)counts * soft_divisor() * m.soft.tsc_hz /
+	       m.soft.timer_hz;
+}
+
+static void check_soft(void)
+{
+	uint32_t tpr = m.soft_regs.tpr;
+	int isrv = soft_highest(m.soft.isr), irrv = soft_highest(m.soft.irr);
+	uint32_t ppr = (tpr >> 4) >= (uint32_t)(isrv < 0 ? 0 : isrv >> 4) ?
+		       tpr : (uint32_t)isrv & 0xf0;
+	int pending = vlapic_soft_pending(&m.soft);
+	uint32_t current = vlapic_soft_read(&m.soft, APIC_TIMER_CURRENT,
+					    m.soft_now);
+
+	FUZZ_CHECK(vlapic_soft_ppr(&m.soft) == ppr &&
+		   vlapic_soft_read(&m.soft, APIC_PPR, m.soft_now) == ppr,
+		   "PPR 0x%x, TPR 0x%x and ISRV 0x%x make 0x%x",
+		   vlapic_soft_ppr(&m.soft), tpr, isrv, ppr);
+	FUZZ_CHECK(pending == (irrv >= 0 && (uint32_t)irrv >> 4 > ppr >> 4 ?
+			       irrv : -1),
+		   "pending %d with IRRV 0x%x, PPR 0x%x", pending, irrv, ppr);
+	FUZZ_CHECK(soft_count(m.soft.isr) <= m.soft_in_service,
+		   "%u vectors in service, %u delivered and not EOIed",
+		   soft_count(m.soft.isr), m.soft_in_service);
+	FUZZ_CHECK(!(m.soft.irr[0] & 0xffff) && !(m.soft.isr[0] & 0xffff),
+		   "an illegal vector requested or in service");
+	FUZZ_CHECK(soft_mode() == LVT_TIMER_DEADLINE ||
+		   !vlapic_soft_get_deadline(&m.soft),
+		   "a deadline outside deadline mode");
+	FUZZ_CHECK(current <= m.soft_regs.timer_initial &&
+		   (soft_mode() != LVT_TIMER_DEADLINE || !current),
+		   "current count %u, initial %u, mode %u", current,
+		   m.soft_regs.timer_initial, soft_mode() >> 17);
+	FUZZ_CHECK(soft_mode() == LVT_TIMER_DEADLINE || !m.soft.expiry ||
+		   m.soft_regs.timer_initial, "a count of 0 armed");
+}
+
+static void soft_post(uint8_t vector, bool level)
+{
+	uint32_t irr[VLAPIC_VECTOR_WORDS], tmr[VLAPIC_VECTOR_WORDS];
+	bool enabled = soft_enabled();
+
+	memcpy(irr, m.soft.irr, sizeof(irr));
+	memcpy(tmr, m.soft.tmr, sizeof(tmr));
+	vlapic_soft_post(&m.soft, vector, level);
+	if (!enabled || vector < 16) {
+		FUZZ_CHECK(!memcmp(irr, m.soft.irr, sizeof(irr)) &&
+			   !memcmp(tmr, m.soft.tmr, sizeof(tmr)),
+			   "vector 0x%x accepted (APIC %s)", vector,
+			   enabled ? "enabled" : "disabled");
+		FUZZ_CHECK(!enabled || m.soft_regs.esr & SOFT_ESR_ILLEGAL_RX,
+			   "illegal vector 0x%x not in ESR", vector);
+		return;
+	}
+	irr[vector / 32] |= 1U << (vector % 32);
+	tmr[vector / 32] &= ~(1U << (vector % 32));
+	tmr[vector / 32] |= (uint32_t)level << (vector % 32);
+	FUZZ_CHECK(!memcmp(irr, m.soft.irr, sizeof(irr)) &&
+		   !memcmp(tmr, m.soft.tmr, sizeof(tmr)),
+		   "post of 0x%x (%s) changed IRR/TMR otherwise", vector,
+		   level ? "level" : "edge");
+}
+
+/* What the scheduler does before entering the vCPU. */
+static void soft_deliver(void)
+{
+	int v = vlapic_soft_pending(&m.soft);
+
+	if (v < 0)
+		return;
+	vlapic_soft_ack(&m.soft, (uint8_t)v);
+	m.soft_in_service++;
+	FUZZ_CHECK(soft_bit(m.soft.isr, (unsigned int)v) &&
+		   !soft_bit(m.soft.irr, (unsigned int)v),
+		   "0x%x acknowledged but not in service", v);
+}
+
+static void soft_tick(void)
+{
+	uint32_t irr[VLAPIC_VECTOR_WORDS];
+	uint64_t expiry = m.soft.expiry, now = m.soft_now, next;
+	uint32_t lvt = m.soft_regs.lvt[SOFT_LVT_TIMER];
+	uint32_t vector = lvt & LVT_VECTOR_MASK;
+	bool fired = expiry && now >= expiry;
+	unsigned __int128 period = soft_ticks(m.soft_regs.timer_initial);
+
+	memcpy(irr, m.soft.irr, sizeof(irr));
+	if (fired && !(lvt & LVT_MASKED) && vector >= 16 && soft_enabled())
+		irr[vector / 32] |= 1U << (vector % 32);
+	next = vlapic_soft_tick(&m.soft, now);
+	FUZZ_CHECK(!memcmp(irr, m.soft.irr, sizeof(irr)),
+		   "timer at %llu, expiry %llu, LVT 0x%x: wrong IRR",
+		   (unsigned long long)now, (unsigned long long)expiry, lvt);
+	FUZZ_CHECK(next == m.soft.expiry && (!next || next > now),
+		   "next expiry %llu at %llu", (unsigned long long)next,
+		   (unsigned long long)now);
+	if (!fired) {
+		FUZZ_CHECK(next == expiry, "an expiry moved before its time");
+	} else if ((lvt & LVT_TIMER_MODE_MASK) == LVT_TIMER_PERIODIC) {
+		FUZZ_CHECK(next && (next - now <= (period ? period : 1) ||
+				    next == UINT64_MAX),
+			   "periodic timer: next in %llu ticks, period %llu",
+			   (unsigned long long)(next - now),
+			   (unsigned long long)period);
+	} else {
+		FUZZ_CHECK(!next && !vlapic_soft_read(&m.soft,
+						      APIC_TIMER_CURRENT, now),
+			   "a one-shot or deadline timer rearmed itself");
+	}
+}
+
+/* A divide change with the timer run up to now: the count reads on. */
+static void soft_write_divide(uint32_t value)
+{
+	uint64_t now = m.soft_now;
+	uint32_t before, after;
+	struct vlapic_ipi ipi;
+	int eoi_vector;
+	bool eoi_level;
+
+	soft_tick();
+	before = vlapic_soft_read(&m.soft, APIC_TIMER_CURRENT, now);
+	FUZZ_CHECK(!vlapic_soft_write(&m.soft, APIC_TIMER_DIVIDE, value, now,
+				      &ipi, &eoi_vector, &eoi_level) &&
+		   eoi_vector == -1, "a divide write sent an IPI or an EOI");
+	after = vlapic_soft_read(&m.soft, APIC_TIMER_CURRENT, now);
+	/* Exact while the timer is no faster than the TSC and now large. */
+	if (m.soft.timer_hz <= m.soft.tsc_hz &&
+	    soft_ticks(m.soft_regs.timer_initial) * SOFT_MAX_DIVISOR < now)
+		FUZZ_CHECK(before == after,
+			   "divide change: count %u became %u", before, after);
+}
+
+static void soft_write(struct fuzz_in *in)
+{
+	static const uint32_t regs[] = {
+		APIC_TPR, APIC_SVR, APIC_EOI, APIC_LVT_TIMER,
+		APIC_TIMER_INITIAL, APIC_TIMER_DIVIDE, APIC_ICR_LOW,
+		APIC_ICR_HIGH, APIC_ESR, APIC_LVT_ERROR, APIC_PPR,
+		APIC_TIMER_CURRENT,
+	};
+	uint8_t b = fuzz_u8(in);
+	uint32_t off = b < 0xe0 ? regs[b % (sizeof(regs) / sizeof(regs[0]))] :
+		       (uint32_t)(fuzz_u16(in) & 0xff0);
+	uint32_t value = fuzz_u32(in), old_mode = soft_mode();
+	uint32_t old_initial = m.soft_regs.timer_initial;
+	int expected_eoi = soft_highest(m.soft.isr), eoi_vector;
+	bool expected_level = expected_eoi >= 0 &&
+			      soft_bit(m.soft.tmr, (unsigned int)expected_eoi);
+	bool eoi_level;
+	struct vlapic_ipi ipi;
+
+	if (off == APIC_TIMER_DIVIDE) {
+		soft_write_divide(value);
+		return;
+	}
+	if (vlapic_soft_write(&m.soft, off, value, m.soft_now, &ipi,
+			      &eoi_vector, &eoi_level))
+		FUZZ_CHECK(off == APIC_ICR_LOW &&
+			   ipi.vector == (m.soft_regs.icr_low & 0xff) &&
+			   ipi.dest_id == m.soft_regs.icr_high >> 24,
+			   "an IPI from 0x%x that is not the ICR's", off);
+	if (off != APIC_EOI) {
+		FUZZ_CHECK(eoi_vector == -1 && !eoi_level,
+			   "an EOI from register 0x%x", off);
+	} else {
+		FUZZ_CHECK(eoi_vector == expected_eoi &&
+			   eoi_level == expected_level,
+			   "EOI of %d (%d), highest in service %d (%d)",
+			   eoi_vector, eoi_level, expected_eoi, expected_level);
+		m.soft_in_service -= eoi_vector >= 0;
+	}
+	if (soft_mode() != old_mode)
+		FUZZ_CHECK(!m.soft.expiry, "a mode change left it armed");
+	if (off != APIC_TIMER_INITIAL)
+		return;
+	if (old_mode == LVT_TIMER_DEADLINE) {
+		FUZZ_CHECK(m.soft_regs.timer_initial == old_initial,
+			   "initial count written in deadline mode");
+	} else {
+		FUZZ_CHECK(vlapic_soft_read(&m.soft, APIC_TIMER_CURRENT,
+					    m.soft_now) == value &&
+			   (m.soft.expiry > m.soft_now) == (value != 0),
+			   "count %u loaded: reads %u, expiry %llu at %llu",
+			   value, vlapic_soft_read(&m.soft, APIC_TIMER_CURRENT,
+						   m.soft_now),
+			   (unsigned long long)m.soft.expiry,
+			   (unsigned long long)m.soft_now);
+	}
+}
+
+static void soft_read(struct fuzz_in *in)
+{
+	uint32_t off = (uint32_t)(fuzz_u16(in) & 0xff0);
+	uint32_t v = vlapic_soft_read(&m.soft, off, m.soft_now);
+	const uint32_t *bitmap = off < SOFT_TMR0 ? m.soft.isr :
+				 off < SOFT_IRR0 ? m.soft.tmr : m.soft.irr;
+
+	if (off >= APIC_ISR0 && off <= APIC_IRR7)
+		FUZZ_CHECK(v == bitmap[off / APIC_REG_STRIDE % APIC_ISR_REGS],
+			   "register 0x%x reads 0x%x", off, v);
+}
+
+static void soft_set_deadline(struct fuzz_in *in)
+{
+	uint8_t how = fuzz_u8(in);
+	uint64_t deadline = !how ? 0 : how & 1 ? m.soft_now + fuzz_u32(in) :
+			    m.soft_now - fuzz_u16(in);
+
+	vlapic_soft_set_deadline(&m.soft, deadline);
+	FUZZ_CHECK(vlapic_soft_get_deadline(&m.soft) ==
+		   (soft_mode() == LVT_TIMER_DEADLINE ? deadline : 0),
+		   "deadline %llu reads %llu", (unsigned long long)deadline,
+		   (unsigned long long)vlapic_soft_get_deadline(&m.soft));
+}
+
+static void soft_reset(struct fuzz_in *in)
+{
+	uint64_t tsc_hz = 1 + (uint64_t)fuzz_u32(in);
+	uint64_t timer_hz = 1 + (uint64_t)fuzz_u32(in);
+
+	vlapic_reset(&m.soft_regs, fuzz_u8(in));
+	vlapic_soft_reset(&m.soft, &m.soft_regs, tsc_hz, timer_hz);
+	m.soft_in_service = 0;
+}
+
+static void soft_op(struct fuzz_in *in, uint8_t op)
+{
+	uint8_t b;
+
+	switch (op >> 4 & 7) {
+	case 0: case 1:
+		soft_post(fuzz_u8(in), op & 0x10);
+		break;
+	case 2:
+		soft_deliver();
+		break;
+	case 3:
+		soft_write(in);
+		break;
+	case 4:	/* time passes: a little (the tick may come later) */
+		b = fuzz_u8(in);
+		m.soft_now += fuzz_u16(in);
+		if (b & 1)
+			soft_tick();
+		break;
+	case 5:	/* or many periods */
+		m.soft_now += (uint64_t)fuzz_u32(in) << 16;
+		soft_tick();
+		break;
+	case 6:
+		soft_set_deadline(in);
+		break;
+	default:
+		b = fuzz_u8(in);
+		if (b >= 0xf0)
+			soft_reset(in);
+		else
+			soft_read(in);
+		break;
+	}
+	check_soft();
+}
+
 /* ---- pure conversions ---- */
 
 static void check_deadline(struct fuzz_in *in)
@@ -449,7 +786,11 @@ static void run_op(struct fuzz_in *in)
 		check_calendar(in);
 		break;
 	default:
-		(void)vlapic_read(&m.lapic, (uint32_t)(fuzz_u16(in) & 0xff0));
+		if (op & 0x80)
+			soft_op(in, op);
+		else
+			(void)vlapic_read(&m.lapic,
+					  (uint32_t)(fuzz_u16(in) & 0xff0));
 		break;
 	}
 }
@@ -466,9 +807,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vplatform_reset(&m.platform);
 	vioapic_reset(&m.ioapic, 1);
 	vlapic_reset(&m.lapic, fuzz_u8(&in));
+	vlapic_reset(&m.soft_regs, 1);
+	vlapic_soft_reset(&m.soft, &m.soft_regs, SOFT_TSC_HZ, SOFT_TIMER_HZ);
 	/* A wall clock from 1970 to about 2500, a TSC-derived PIT clock. */
 	m.unix_now = fuzz_u32(&in) * 4ULL;
 	m.pit_now = fuzz_u64(&in) >> 8;
+	m.soft_now = m.pit_now;
 	for (unsigned int n = 0; n < OPS_MAX && fuzz_more(&in); n++) {
 		run_op(&in);
 		check_pit();

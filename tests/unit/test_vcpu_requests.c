@@ -41,6 +41,13 @@ void msr_emul_reset(struct vcpu *v)
 	(void)v;
 }
 
+/* The vCPUs here have cores of their own: no software LAPIC. */
+void lapic_soft_inject(struct vcpu *v)
+{
+	(void)v;
+	fail_msg("lapic_soft_inject on a vCPU with a core of its own");
+}
+
 void console_input_service(bool kicked)
 {
 	(void)kicked;

@@ -17,6 +17,7 @@ test_cpu_check_SRCS   := arch/x86/cpu_check.c
 test_log_format_SRCS  := lib/log_format.c lib/format.c
 test_test_hooks_SRCS  := kernel/test_hooks.c
 test_vlapic_SRCS      := drivers/emul/vlapic.c
+test_vlapic_soft_SRCS := drivers/emul/vlapic_soft.c drivers/emul/vlapic.c
 test_cpuid_policy_SRCS := kernel/exit/cpuid_policy.c
 test_msr_policy_SRCS  := kernel/exit/msr_policy.c
 test_config_SRCS      := config/config.c lib/format.c

@@ -258,6 +258,16 @@ static bool svm_inject_nmi(struct vcpu *v)
 	return true;
 }
 
+/* The VINTR intercept with a virtual request: an interrupt window exit. */
+static void vintr_window(void *vmcb, bool on)
+{
+	uint64_t vintr = vmcb_r64(vmcb, VMCB_VINTR) & ~VINTR_WINDOW;
+	uint32_t misc1 = vmcb_r32(vmcb, VMCB_INTERCEPT_MISC1) & ~MISC1_VINTR;
+
+	vmcb_w64(vmcb, VMCB_VINTR, vintr | (on ? VINTR_WINDOW : 0));
+	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC1, misc1 | (on ? MISC1_VINTR : 0));
+}
+
 /* Clears the save area: a reset starts from architectural values only. */
 static void reset_common(void *vmcb)
 {
@@ -301,6 +311,7 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_entry *e)
 	}
 	svm(v)->flush_pending = true;
 	nmi_unmask(vmcb, svm(v));
+	vintr_window(vmcb, false);
 }
 
 static void decode_io(void *vmcb, struct vm_exit *x)
@@ -386,18 +397,44 @@ static void decode_exit(struct vcpu *v, struct vm_exit *x)
 }
 
 /*
- * A shared core's timer may end a window in the middle of delivering an
- * exception the hypervisor injected (a #GP for a refused MSR): it is
- * delivered again at the next entry (APM vol. 2 15.7.2). NMIs are
- * nmi_track's; software interrupts run again from their instruction.
+ * An event whose delivery an exit cut short is delivered again at the next
+ * entry (APM vol. 2 15.7.2): an external interrupt after any exit (one
+ * injected from a software LAPIC, or one the guest took from its own
+ * core's, already acknowledged there), and an exception the hypervisor
+ * injected (a #GP for a refused MSR) when a shared core's timer cut in.
+ * NMIs are nmi_track's; software interrupts run again from their
+ * instruction.
  */
-static void reinject_cut_exception(void *vmcb)
+static void reinject_cut_event(void *vmcb, const struct vm_exit *x)
 {
 	uint64_t info = vmcb_r64(vmcb, VMCB_EXIT_INT_INFO);
+	uint64_t type = info & EVENTINJ_TYPE_MASK;
 
-	if ((info & EVENTINJ_VALID) &&
-	    (info & EVENTINJ_TYPE_MASK) == EVENTINJ_TYPE_EXCEPTION)
+	if (!(info & EVENTINJ_VALID))
+		return;
+	if (type == EVENTINJ_TYPE_INTR ||
+	    (type == EVENTINJ_TYPE_EXCEPTION && x->reason == EXIT_INTERRUPT))
 		vmcb_w64(vmcb, VMCB_EVENT_INJ, info);
+}
+
+/*
+ * With V_INTR_MASKING the guest's CR8 is V_TPR (APM vol. 2 15.21.1), not
+ * the core's TPR: on a shared core it mirrors TPR[7:4] of the software
+ * LAPIC, which a CR8 write changes (SDM vol. 3A 11.8.6.1).
+ */
+static void tpr_to_vmcb(void *vmcb, const struct vcpu *v)
+{
+	uint64_t vintr = vmcb_r64(vmcb, VMCB_VINTR) & ~VINTR_TPR_MASK;
+
+	vmcb_w64(vmcb, VMCB_VINTR, vintr | (v->lapic.tpr >> 4));
+}
+
+static void tpr_from_vmcb(const void *vmcb, struct vcpu *v)
+{
+	uint32_t cr8 = vmcb_r64(vmcb, VMCB_VINTR) & VINTR_TPR_MASK;
+
+	if (cr8 != v->lapic.tpr >> 4)
+		v->lapic.tpr = cr8 << 4;
 }
 
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
@@ -411,12 +448,19 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	vmcb_w32(vmcb, VMCB_CLEAN, 0);
 	vmcb_w32(vmcb, VMCB_TLB_CONTROL, s->flush_pending ? TLB_FLUSH_ALL : 0);
 	s->flush_pending = false;
+	if (s->shared)
+		tpr_to_vmcb(vmcb, v);
 	svm_enter(v->gpr, s->vmcb_pa, s->host_area_pa, s->shared);
+	if (s->shared)
+		tpr_from_vmcb(vmcb, v);
 	v->gpr[REG_RAX] = vmcb_r64(vmcb, VMCB_RAX);
 	v->gpr[REG_RSP] = vmcb_r64(vmcb, VMCB_RSP);
 	decode_exit(v, exit);
-	if (exit->reason == EXIT_INTERRUPT)
-		reinject_cut_exception(vmcb);
+	reinject_cut_event(vmcb, exit);
+	if (exit->vendor_code == SVM_EXIT_VINTR) {
+		vintr_window(vmcb, false);
+		exit->reason = EXIT_HANDLED;
+	}
 	if (nmi_track(v, exit->vendor_code, exit))
 		exit->reason = EXIT_HANDLED;
 }
@@ -425,8 +469,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
  * INTR intercepted with V_INTR_MASKING (APM vol. 2 15.21.1): physical
  * interrupts are masked by the host's IF, which svm_enter sets around
  * VMRUN, not by the guest's, so the timer exits whatever the guest does,
- * HLT included. The guest's own IF then masks only virtual interrupts,
- * and none are injected yet.
+ * HLT included. The guest's own IF then masks only virtual interrupts:
+ * those of its software LAPIC, injected by svm_inject_irq.
  */
 static int svm_vcpu_share(struct vcpu *v)
 {
@@ -495,6 +539,21 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector,
 	if (has_error)
 		ev |= EVENTINJ_ERROR_VALID | ((uint64_t)error << 32);
 	vmcb_w64(svm(v)->vmcb, VMCB_EVENT_INJ, ev);
+}
+
+static bool svm_inject_irq(struct vcpu *v, uint8_t vector)
+{
+	void *vmcb = svm(v)->vmcb;
+
+	if (!(vmcb_r64(vmcb, VMCB_EVENT_INJ) & EVENTINJ_VALID) &&
+	    (vmcb_r64(vmcb, VMCB_RFLAGS) & RFLAGS_IF) &&
+	    !(vmcb_r64(vmcb, VMCB_INT_SHADOW) & INT_SHADOW_ACTIVE)) {
+		vmcb_w64(vmcb, VMCB_EVENT_INJ,
+			 vector | EVENTINJ_TYPE_INTR | EVENTINJ_VALID);
+		return true;
+	}
+	vintr_window(vmcb, true);
+	return false;
 }
 
 /* Guest MSRs in the save area, kept there by VMSAVE/VMLOAD (15.5.1). */
@@ -578,6 +637,7 @@ const struct virt_ops svm_ops = {
 	.set_rflags = svm_set_rflags,
 	.inject_exception = svm_inject_exception,
 	.inject_nmi = svm_inject_nmi,
+	.inject_irq = svm_inject_irq,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
 	.set_tsc_offset = svm_set_tsc_offset,

@@ -70,6 +70,7 @@
 #define MISC1_INTR		(1U << 0)
 #define MISC1_NMI		(1U << 1)
 #define MISC1_INIT		(1U << 3)
+#define MISC1_VINTR		(1U << 4)
 #define MISC1_CPUID		(1U << 18)
 #define MISC1_IRET		(1U << 20)
 #define MISC1_INVD		(1U << 22)
@@ -88,6 +89,17 @@
 
 /* V_INTR_MASKING: guest IF masks only virtual interrupts (15.21.1). */
 #define VINTR_MASKING		(1ULL << 24)
+/*
+ * A virtual interrupt request of the highest priority, TPR ignored: with
+ * the VINTR intercept, an exit as soon as the guest could take it
+ * (15.21.4), where the real one is injected through EVENTINJ.
+ */
+#define VINTR_TPR_MASK		0xfULL	/* V_TPR: the guest's CR8 */
+#define VINTR_IRQ		(1ULL << 8)
+#define VINTR_PRIO_HIGHEST	(0xfULL << 16)
+#define VINTR_IGN_TPR		(1ULL << 20)
+#define VINTR_WINDOW		(VINTR_IRQ | VINTR_PRIO_HIGHEST | VINTR_IGN_TPR)
+#define INT_SHADOW_ACTIVE	1ULL	/* VMCB offset 0x68, bit 0 (15.21.5) */
 #define TLB_FLUSH_ALL		1
 #define NP_ENABLE		1ULL
 
@@ -95,6 +107,7 @@
 #define SVM_EXIT_EXC_DB		0x041
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
+#define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_INVD		0x076
@@ -127,6 +140,7 @@
 /* EVENTINJ (15.20). */
 #define EVENTINJ_VALID		(1ULL << 31)
 #define EVENTINJ_ERROR_VALID	(1ULL << 11)
+#define EVENTINJ_TYPE_INTR	(0ULL << 8)
 #define EVENTINJ_TYPE_NMI	(2ULL << 8)
 #define EVENTINJ_TYPE_EXCEPTION	(3ULL << 8)
 #define EVENTINJ_TYPE_MASK	(7ULL << 8)

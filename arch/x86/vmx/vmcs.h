@@ -184,6 +184,7 @@ enum vmx_seg {
 /* Event injection and exit interruption information (24.8.3, 24.9.2). */
 #define INTR_INFO_VECTOR_MASK		0xffU
 #define INTR_INFO_TYPE_MASK		(7U << 8)
+#define INTR_TYPE_EXT_INT		(0U << 8)
 #define INTR_TYPE_NMI			(2U << 8)
 #define INTR_TYPE_HW_EXCEPTION		(3U << 8)
 #define INTR_INFO_ERROR_VALID		(1U << 11)
@@ -205,6 +206,7 @@ enum vmx_seg {
 #define VMX_EXIT_TRIPLE_FAULT		2
 #define VMX_EXIT_INIT			3
 #define VMX_EXIT_SIPI			4
+#define VMX_EXIT_INTR_WINDOW		7
 #define VMX_EXIT_NMI_WINDOW		8
 #define VMX_EXIT_TASK_SWITCH		9
 #define VMX_EXIT_CPUID			10
@@ -244,6 +246,7 @@ enum vmx_seg {
 #define CR_QUAL_TYPE_SHIFT		4
 #define CR_QUAL_TYPE_MASK		0x3ULL
 #define CR_QUAL_TYPE_MOV_TO		0
+#define CR_QUAL_TYPE_MOV_FROM		1
 #define CR_QUAL_REG_SHIFT		8
 #define CR_QUAL_REG_MASK		0xfULL
 

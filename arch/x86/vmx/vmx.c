@@ -251,6 +251,17 @@ static int vmx_vcpu_create(struct vcpu *v, uint64_t stage2_root,
 	return 0;
 }
 
+/*
+ * A shared core's vCPU has a software LAPIC, so CR8 (its TPR, SDM vol. 3A
+ * 11.8.6) exits: written through, it would set the physical TPR that the
+ * scheduler's timer and the next partition share.
+ */
+static uint32_t proc_controls(const struct vmx_vcpu *s)
+{
+	return s->cfg->proc | (s->shared ? PROC_CR8_LOAD_EXITING |
+					   PROC_CR8_STORE_EXITING : 0);
+}
+
 static void setup_controls(struct vmx_vcpu *s)
 {
 	const struct vmx_config *cfg = s->cfg;
@@ -264,7 +275,7 @@ static void setup_controls(struct vmx_vcpu *s)
 	vmwrite(VMCS_PIN_CONTROLS, cfg->pin |
 		(s->shared ? PIN_EXT_INT_EXITING : 0) |
 		(s->preemption ? PIN_PREEMPTION_TIMER : 0));
-	vmwrite(VMCS_PROC_CONTROLS, cfg->proc);
+	vmwrite(VMCS_PROC_CONTROLS, proc_controls(s));
 	vmwrite(VMCS_PROC_CONTROLS2, cfg->proc2);
 	vmwrite(VMCS_EXIT_CONTROLS, cfg->exit |
 		(s->shared ? EXIT_ACK_INTR_ON_EXIT : 0));
@@ -457,7 +468,7 @@ static void reset_common(struct vmx_vcpu *s)
 		vmwrite(VMCS_GUEST_PDPTE(i), 0);
 	s->entry_controls = s->cfg->entry;
 	vmwrite(VMCS_ENTRY_CONTROLS, s->entry_controls);
-	vmwrite(VMCS_PROC_CONTROLS, s->cfg->proc);	/* no NMI window */
+	vmwrite(VMCS_PROC_CONTROLS, proc_controls(s));	/* no window exits */
 	reset_unswitched_state();
 }
 
@@ -583,6 +594,30 @@ static void vmx_set_rip(struct vcpu *v, uint64_t rip);
 static void vmx_inject_exception(struct vcpu *v, uint8_t vector,
 				 bool has_error, uint32_t error);
 
+/*
+ * CR8 is TPR[7:4] (SDM vol. 3A 11.8.6.1); bits 63:4 are reserved and a
+ * write setting one raises #GP (vol. 2B MOV to CR8).
+ */
+#define CR8_TPR			8
+#define CR8_VALID_BITS		0xfULL
+
+static bool emulate_cr8(struct vcpu *v, const struct vm_exit *x,
+			const struct vmx_cr_access *a)
+{
+	uint64_t value = v->gpr[a->gpr];
+
+	if (a->type == CR_QUAL_TYPE_MOV_FROM) {
+		v->gpr[a->gpr] = v->lapic.tpr >> 4;
+	} else if (value & ~CR8_VALID_BITS) {
+		vmx_inject_exception(v, EXC_GP, true, 0);
+		return true;
+	} else {
+		v->lapic.tpr = (uint32_t)value << 4;
+	}
+	vmx_set_rip(v, x->rip + x->insn_len);
+	return true;
+}
+
 static bool handle_cr_access(struct vcpu *v, const struct vm_exit *x,
 			     uint64_t q)
 {
@@ -592,6 +627,8 @@ static bool handle_cr_access(struct vcpu *v, const struct vm_exit *x,
 	bool ok, code64 = vmx_code_bits(v) == 64;
 
 	vmx_decode_cr_access(q, &a);
+	if (a.cr == CR8_TPR)
+		return emulate_cr8(v, x, &a);
 	if (a.type != CR_QUAL_TYPE_MOV_TO || (a.cr != 0 && a.cr != 4))
 		return false;
 	value = v->gpr[a.gpr];
@@ -742,6 +779,14 @@ static void describe_entry_failure(struct vmx_vcpu *s, uint32_t basic,
  * Fills x; returns true when the exit was dealt with here and kernel/
  * has only to count it (EXIT_HANDLED), false when it must handle it.
  */
+/* Sets or clears interrupt/NMI-window exiting, keeping other controls. */
+static void window_exiting(uint32_t bits, bool on)
+{
+	uint64_t proc = vmread(VMCS_PROC_CONTROLS) & ~(uint64_t)bits;
+
+	vmwrite(VMCS_PROC_CONTROLS, proc | (on ? bits : 0));
+}
+
 static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 {
 	struct vmx_vcpu *s = vmx(v);
@@ -797,7 +842,11 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 		break;
 	case VMX_EXIT_NMI_WINDOW:
 		/* The guest's IRET ended its NMI: vcpu_loop injects the next. */
-		vmwrite(VMCS_PROC_CONTROLS, s->cfg->proc);
+		window_exiting(PROC_NMI_WINDOW_EXITING, false);
+		return true;
+	case VMX_EXIT_INTR_WINDOW:
+		/* The guest can take an interrupt: vcpu_step injects it. */
+		window_exiting(PROC_INTR_WINDOW_EXITING, false);
 		return true;
 	case VMX_EXIT_XSETBV:
 		if (emulate_xsetbv(v))
@@ -938,7 +987,6 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector,
  */
 static bool vmx_inject_nmi(struct vcpu *v)
 {
-	struct vmx_vcpu *s = vmx(v);
 	uint64_t blocking;
 
 	if (vmcs_load(v))
@@ -946,13 +994,37 @@ static bool vmx_inject_nmi(struct vcpu *v)
 	blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	if ((vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID) ||
 	    (blocking & (INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI))) {
-		vmwrite(VMCS_PROC_CONTROLS,
-			s->cfg->proc | PROC_NMI_WINDOW_EXITING);
+		window_exiting(PROC_NMI_WINDOW_EXITING, true);
 		return false;
 	}
 	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, blocking & ~INTERRUPTIBILITY_STI);
 	vmwrite(VMCS_ENTRY_INTR_INFO, EXC_NMI | INTR_TYPE_NMI | INTR_INFO_VALID);
 	return true;
+}
+
+/*
+ * An external interrupt from a software LAPIC (SDM vol. 3C 26.6.1) goes in
+ * unless RFLAGS.IF or an STI/MOV SS shadow blocks it (vol. 3A 6.8.1,
+ * 6.8.3) or another event is being injected; then the interrupt-window
+ * exit (25.2) comes once it can. A guest halted without an exit (HLT is
+ * not intercepted on shared cores) is made active to take it; its RIP
+ * is already past the HLT.
+ */
+static bool vmx_inject_irq(struct vcpu *v, uint8_t vector)
+{
+	if (vmcs_load(v))
+		return false;
+	if (!(vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID) &&
+	    (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+	    !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+	      (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) {
+		vmwrite(VMCS_ENTRY_INTR_INFO,
+			vector | INTR_TYPE_EXT_INT | INTR_INFO_VALID);
+		vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE);
+		return true;
+	}
+	window_exiting(PROC_INTR_WINDOW_EXITING, true);
+	return false;
 }
 
 /*
@@ -1042,9 +1114,9 @@ static void vmx_set_tsc_offset(struct vcpu *v, uint64_t offset)
 }
 
 /* Allowed-1 settings: the high half of a capability MSR (SDM vol. 3D A.3). */
-static bool control_allowed(uint32_t msr, uint32_t bit)
+static bool control_allowed(uint32_t msr, uint32_t bits)
 {
-	return (rdmsr(msr) >> 32) & bit;
+	return ((rdmsr(msr) >> 32) & bits) == bits;
 }
 
 /*
@@ -1064,7 +1136,10 @@ static int vmx_vcpu_share(struct vcpu *v)
 	struct vmx_vcpu *s = vmx(v);
 
 	if (!control_allowed(MSR_IA32_VMX_PINBASED_CTLS, PIN_EXT_INT_EXITING) ||
-	    !control_allowed(MSR_IA32_VMX_EXIT_CTLS, EXIT_ACK_INTR_ON_EXIT))
+	    !control_allowed(MSR_IA32_VMX_EXIT_CTLS, EXIT_ACK_INTR_ON_EXIT) ||
+	    !control_allowed(MSR_IA32_VMX_PROCBASED_CTLS,
+			     PROC_INTR_WINDOW_EXITING | PROC_CR8_LOAD_EXITING |
+			     PROC_CR8_STORE_EXITING))
 		return -ENODEV;
 	s->shared = true;	/* set up when its VMCS first loads */
 	s->preemption = control_allowed(MSR_IA32_VMX_PINBASED_CTLS,
@@ -1133,6 +1208,7 @@ const struct virt_ops vmx_ops = {
 	.set_rflags = vmx_set_rflags,
 	.inject_exception = vmx_inject_exception,
 	.inject_nmi = vmx_inject_nmi,
+	.inject_irq = vmx_inject_irq,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,
 	.set_tsc_offset = vmx_set_tsc_offset,

@@ -118,6 +118,12 @@ def drift_check(name, samples=SAMPLES, record=None):
                   name, boot_seconds(text, name), host[0], host[3], host[4],
                   host[1], host[2], stamp[0], stamp[1], stamp[2]),
               flush=True)
+        khz = re.search(r"tsc_early_khz=(\d+)", text)
+        if khz:
+            print("  %s: TSC taken for %s kHz; by the drift against the "
+                  "host it runs at %.0f kHz" % (
+                      name, khz.group(1),
+                      int(khz.group(1)) * (1 + host[0] / 1e6)), flush=True)
         if abs(stamp[0]) > STAMP_DRIFT_PPM_MAX:
             return "%s's clock drifts %+.0f ppm from the hypervisor's, " \
                    "more than %d" % (name, stamp[0], STAMP_DRIFT_PPM_MAX)
@@ -148,49 +154,78 @@ def linux_clock(name, config_text, expect, check=None, timeout=300,
 # The shared core: lx's window is the first half of each 20 ms frame,
 # t's the second. t records every stretch it runs (guests/ticker,
 # mode=record) for TICKER_MTICKS million TSC ticks, about as long as
-# lx takes to boot and print its clock, keeping the first TICKER_RUNS.
+# lx takes to boot and print its clock, keeping the first TICKER_RUNS
+# (the first 5 s: lx's kernel starting) and counting the rest.
 FRAME_MS = 20
 T_WINDOW_MS = (10, 20)
 TICKER_RUNS = 256
-TICKER_MTICKS = 300000
+TICKER_MTICKS = 170000
 # A gap of 2 ms of a 2.6 GHz TSC: without -icount a host preempting QEMU
 # for less than that does not split a run; lx's 10 ms always does.
 TICKER_GAP = 5000000
 SKIP_RUNS = 3
-# Without -icount the timer's exit comes late by the host's scheduling.
-RUN_TOLERANCE_US = 1000
-# Of the frames in t's recording, the share it must have run in.
+# Without -icount the window's exact bounds are not this test's to check
+# (timepart_scenarios.py does, under -icount): QEMU's vCPU threads and the
+# timer that ends a window share a loaded host's CPUs, so a window may end
+# late by milliseconds (seen: 3.8 ms once in 256 frames) and a preempted
+# vCPU thread splits a run. What is checked: t ran at least
+# T_MIN_RUN_MS in every one of its windows (lx took none of them), at most
+# T_SPILL_MAX of its time fell in lx's windows (seen: 0.4 %), and over its
+# whole recording it ran in each frame (FRAMES_RUN_MIN: runs per frame).
+T_MIN_RUN_MS = 1
+T_SPILL_MAX = 0.02
 FRAMES_RUN_MIN = 0.95
 
 
+def window_share(runs, epoch, frame, per_ms):
+    """({frame: ticks t ran inside its window}, ticks t ran outside)."""
+    inside, spill = {}, 0
+    for start, end in runs:
+        f = (start - epoch) // frame
+        while start < end:
+            base = epoch + f * frame
+            w0 = base + T_WINDOW_MS[0] * per_ms
+            w1 = base + T_WINDOW_MS[1] * per_ms
+            stop = min(end, base + frame)
+            got = max(0, min(stop, w1) - max(start, w0))
+            inside[f] = inside.get(f, 0) + got
+            spill += (stop - start) - got
+            start, f = stop, f + 1
+    return inside, spill
+
+
 def ticker_kept_windows(text):
-    """t's first runs each lie in its window, it ran in (almost) every
-    frame it recorded, and nothing of its state leaked."""
+    """t ran in each of its windows while lx booted, hardly anywhere else,
+    in (about) every frame of its recording, and lost no state."""
     m = re.search(r"schedule cpu1: \d+ windows in a %dms frame \((\d+) TSC "
                   r"ticks\) from TSC (0x[0-9a-f]+)" % FRAME_MS, text)
     done = re.search(r"t: done: (\d+) runs, state lost (\d+) times", text)
     if not m or not done:
         return "no schedule line for cpu1 or no end of t's recording"
     frame, epoch = int(m.group(1)), int(m.group(2), 16)
-    per_us = frame / (FRAME_MS * 1000.0)
-    tol = RUN_TOLERANCE_US * per_us
+    per_ms = frame / FRAME_MS
     runs = runs_of(text, "t")
     if len(runs) != TICKER_RUNS:
         return "t logged %d runs, not %d" % (len(runs), TICKER_RUNS)
-    for i, (start, end) in enumerate(runs[SKIP_RUNS:], SKIP_RUNS):
-        base = (start - epoch) // frame * frame + epoch
-        w_start = base + T_WINDOW_MS[0] * 1000 * per_us
-        w_end = base + T_WINDOW_MS[1] * 1000 * per_us
-        if not (w_start - tol <= start and end <= w_end + tol):
-            return "t run %d: %.3f-%.3f ms into its frame, outside its " \
-                   "window %s ms (tolerance %d us)" % (
-                       i, (start - base) / per_us / 1000,
-                       (end - base) / per_us / 1000, T_WINDOW_MS,
-                       RUN_TOLERANCE_US)
+    runs = runs[SKIP_RUNS:]
+    inside, spill = window_share(runs, epoch, frame, per_ms)
+    first, last = (runs[0][0] - epoch) // frame, (runs[-1][0] - epoch) // frame
+    for f in range(first, last + 1):
+        if inside.get(f, 0) < T_MIN_RUN_MS * per_ms:
+            return "t ran %.3f ms in its window of frame %d, less than %d" \
+                % (inside.get(f, 0) / per_ms, f, T_MIN_RUN_MS)
+    ran = sum(e - s for s, e in runs)
+    if spill > T_SPILL_MAX * ran:
+        return "t ran %.1f %% of its time outside its windows" % (
+            100.0 * spill / ran)
     frames = TICKER_MTICKS * 1e6 / frame
     if int(done.group(1)) < FRAMES_RUN_MIN * frames:
         return "t ran %s times in %.0f frames: it lost windows" % (
             done.group(1), frames)
+    print("  t: in frames %d-%d ran %.2f ms of each 10 ms window on average"
+          ", %.2f %% of its time outside; %s runs in %.0f frames" % (
+              first, last, sum(inside.values()) / len(inside) / per_ms,
+              100.0 * spill / ran, done.group(1), frames), flush=True)
     return None
 
 

@@ -167,13 +167,16 @@ SKIP_RUNS = 3
 # Without -icount the window's exact bounds are not this test's to check
 # (timepart_scenarios.py does, under -icount): QEMU's vCPU threads and the
 # timer that ends a window share a loaded host's CPUs, so a window may end
-# late by milliseconds (seen: 3.8 ms once in 256 frames) and a preempted
-# vCPU thread splits a run. What is checked: t ran at least
-# T_MIN_RUN_MS in every one of its windows (lx took none of them), at most
-# T_SPILL_MAX of its time fell in lx's windows (seen: 0.4 %), and over its
-# whole recording it ran in each frame (FRAMES_RUN_MIN: runs per frame).
+# late by milliseconds (seen: 3.8 ms) or start late by most of it (seen:
+# 9.1 ms, once in 250 frames), and a preempted vCPU thread splits a run.
+# What is checked: t ran at least T_MIN_RUN_MS in all but T_SHORT_MAX of
+# its windows (lx took none of them for itself), at most T_SPILL_MAX of
+# its time fell in lx's windows (seen: 0.6-1.1 %; two tickers alike: 1.0
+# %), and over its whole recording it ran in each frame (FRAMES_RUN_MIN:
+# runs per frame).
 T_MIN_RUN_MS = 1
-T_SPILL_MAX = 0.02
+T_SHORT_MAX = 0.02
+T_SPILL_MAX = 0.03
 FRAMES_RUN_MIN = 0.95
 
 
@@ -194,6 +197,16 @@ def window_share(runs, epoch, frame, per_ms):
     return inside, spill
 
 
+def late_starts(runs, epoch, frame, per_ms):
+    """Per frame, ms from t's window's start to its first sample in it."""
+    first = {}
+    for start, _ in runs:
+        f = (start - epoch) // frame
+        first.setdefault(f, (start - epoch - f * frame) / per_ms -
+                         T_WINDOW_MS[0])
+    return first.values()
+
+
 def ticker_kept_windows(text):
     """t ran in each of its windows while lx booted, hardly anywhere else,
     in (about) every frame of its recording, and lost no state."""
@@ -210,10 +223,17 @@ def ticker_kept_windows(text):
     runs = runs[SKIP_RUNS:]
     inside, spill = window_share(runs, epoch, frame, per_ms)
     first, last = (runs[0][0] - epoch) // frame, (runs[-1][0] - epoch) // frame
-    for f in range(first, last + 1):
-        if inside.get(f, 0) < T_MIN_RUN_MS * per_ms:
-            return "t ran %.3f ms in its window of frame %d, less than %d" \
-                % (inside.get(f, 0) / per_ms, f, T_MIN_RUN_MS)
+    short = [f for f in range(first, last + 1)
+             if inside.get(f, 0) < T_MIN_RUN_MS * per_ms]
+    if len(short) > T_SHORT_MAX * (last + 1 - first):
+        f = short[0]
+        near = ["%.3f-%.3f" % ((s - epoch) / per_ms - f * FRAME_MS,
+                               (e - epoch) / per_ms - f * FRAME_MS)
+                for s, e in runs if abs((s - epoch) // frame - f) <= 1]
+        return "t ran less than %d ms in %d of its windows in frames " \
+            "%d-%d, more than %.0f %%; around frame %d its runs were, ms " \
+            "into that frame: %s" % (T_MIN_RUN_MS, len(short), first, last,
+                                     T_SHORT_MAX * 100, f, ", ".join(near))
     ran = sum(e - s for s, e in runs)
     if spill > T_SPILL_MAX * ran:
         return "t ran %.1f %% of its time outside its windows" % (
@@ -222,10 +242,14 @@ def ticker_kept_windows(text):
     if int(done.group(1)) < FRAMES_RUN_MIN * frames:
         return "t ran %s times in %.0f frames: it lost windows" % (
             done.group(1), frames)
+    late = sorted(late_starts(runs, epoch, frame, per_ms))
     print("  t: in frames %d-%d ran %.2f ms of each 10 ms window on average"
-          ", %.2f %% of its time outside; %s runs in %.0f frames" % (
-              first, last, sum(inside.values()) / len(inside) / per_ms,
-              100.0 * spill / ran, done.group(1), frames), flush=True)
+          " (less than %d ms in %d), its first sample late by median %.2f "
+          "ms, at most %.2f ms, %.2f %% of its time outside; %s runs in %.0f"
+          " frames" % (first, last, sum(inside.values()) / len(inside) /
+                       per_ms, T_MIN_RUN_MS, len(short),
+                       late[len(late) // 2], late[-1], 100.0 * spill / ran,
+                       done.group(1), frames), flush=True)
     return None
 
 

@@ -10,11 +10,14 @@ busybox's date has no %N) every SAMPLE_SLEEP seconds for SAMPLES samples,
 and the harness notes the host's time.monotonic() at which it first saw
 each line (poll_seconds apart). A least-squares line through (host time,
 guest time) gives the guest clock's rate against the host's: its drift
-in ppm. What it does not explain, the residuals, is the jitter of a
-line's way out (a shell's fork and exec, the virtual UART, on a shared
-core the wait for the next window, the poll). The runs use no -icount:
-Linux would take minutes to boot, and TCG's TSC then follows the host's
-clock, which is what a guest clock must keep up with here."""
+in ppm. The same fit against the hypervisor's stamp on each line (its
+TSC clock) leaves out the hypervisor's own TSC calibration, which Linux
+inherits. What the line does not explain, the residuals, is the jitter
+of a line's way out (a shell's fork and exec, the virtual UART, on a
+shared core the wait for the next window, the poll). The runs use no
+-icount: Linux would take minutes to boot, and TCG's TSC then follows
+the host's clock, which is what a guest clock must keep up with here.
+"""
 import re
 
 from common import LINUX, LINUX_FORBID, PART, PROMPT, READY, both, tsc_agrees
@@ -26,11 +29,11 @@ HELLO = "guests/hello.elf"
 SAMPLES = 40
 SAMPLE_SLEEP = 1
 POLL_SECONDS = 0.02
-# /proc/timer_list opens "Timer List Version", "HRTIMER_MAX_CLOCK_BASES",
-# then "now at N nsecs": ktime_get(), CLOCK_MONOTONIC.
 
 
 def clock_loop(samples):
+    """/proc/timer_list opens "Timer List Version", "HRTIMER_MAX_CLOCK_
+    BASES", then "now at N nsecs": ktime_get(), CLOCK_MONOTONIC."""
     return ("for i in $(seq %d); do awk 'NR==3 {print \"CLK\", $3; exit}'"
             " /proc/timer_list; sleep %d; done; echo CLOCK-DONE\n" % (
                 samples, SAMPLE_SLEEP))
@@ -40,11 +43,14 @@ def clock_loop(samples):
 SAMPLE_RE = re.compile(r"^\[ *(\d+\.\d+)\] (\S+): CLK (\d+)$")
 # Bounds on |drift|, from the measurements in docs/testing.md. Against
 # the hypervisor's stamps (the TSC, which under TCG follows the host's):
-# what sharing a core could spoil; 500 ppm is also the most NTP corrects.
+# what sharing a core could spoil (seen: -38 to +140 ppm; a clock losing
+# the ticks of the windows it did not run in would be off by 500000);
+# 500 ppm is also the most NTP corrects.
 STAMP_DRIFT_PPM_MAX = 500
 # Against the host: that, plus the hypervisor's TSC calibration (20 ms
-# of UEFI Stall(), some 0.4% long under TCG, which Linux inherits through
-# tsc_early_khz=), plus QEMU's output falling behind on a loaded host.
+# of UEFI Stall(), which runs 0.3-0.6 % long under TCG; Linux inherits
+# it through tsc_early_khz=; seen: -2806 to -5539 ppm), plus QEMU's output
+# falling behind on a loaded host.
 HOST_DRIFT_PPM_MAX = 10000
 
 
@@ -97,10 +103,11 @@ def boot_seconds(text, name):
     return float(ready.group(1)) - float(start.group(1))
 
 
-def drift_check(name, samples=SAMPLES, record=None):
+def drift_check(name, samples=SAMPLES, record=None, bounded=True):
     """name's clock against the host's and the hypervisor's: see the
-    module's comment and docs/testing.md for the bounds. record, a dict,
-    receives the figures (make bench)."""
+    module's comment and docs/testing.md for the bounds, which a run not
+    bounded (make bench-smoke: too few samples) only reports. record, a
+    dict, receives the figures (make bench)."""
     def check(text, line_times):
         host = clock_report(text, line_times, name, samples)
         if isinstance(host, str):
@@ -124,6 +131,8 @@ def drift_check(name, samples=SAMPLES, record=None):
                   "host it runs at %.0f kHz" % (
                       name, khz.group(1),
                       int(khz.group(1)) * (1 + host[0] / 1e6)), flush=True)
+        if not bounded:
+            return None
         if abs(stamp[0]) > STAMP_DRIFT_PPM_MAX:
             return "%s's clock drifts %+.0f ppm from the hypervisor's, " \
                    "more than %d" % (name, stamp[0], STAMP_DRIFT_PPM_MAX)
@@ -135,7 +144,7 @@ def drift_check(name, samples=SAMPLES, record=None):
 
 
 def linux_clock(name, config_text, expect, check=None, timeout=300,
-                samples=SAMPLES, record=None, anywhere=()):
+                samples=SAMPLES, record=None, anywhere=(), bounded=True):
     return Scenario(
         name=name,
         config_text=config_text,
@@ -145,7 +154,7 @@ def linux_clock(name, config_text, expect, check=None, timeout=300,
         send=[(PROMPT % "lx", clock_loop(samples))],
         forbid=LINUX_FORBID,
         check=check,
-        timed_check=drift_check("lx", samples, record),
+        timed_check=drift_check("lx", samples, record, bounded),
         poll_seconds=POLL_SECONDS,
         timeout=timeout,
     )
@@ -171,12 +180,12 @@ SKIP_RUNS = 3
 # 9.1 ms, once in 250 frames), and a preempted vCPU thread splits a run.
 # What is checked: t ran at least T_MIN_RUN_MS in all but T_SHORT_MAX of
 # its windows (lx took none of them for itself), at most T_SPILL_MAX of
-# its time fell in lx's windows (seen: 0.6-1.1 %; two tickers alike: 1.0
-# %), and over its whole recording it ran in each frame (FRAMES_RUN_MIN:
-# runs per frame).
+# its time fell in lx's windows (seen: 0.6-2.7 %; two tickers: 1.0 %; a
+# ticker running through lx's windows would show 50 %), and over its
+# whole recording it ran in each frame (FRAMES_RUN_MIN: runs per frame).
 T_MIN_RUN_MS = 1
 T_SHORT_MAX = 0.02
-T_SPILL_MAX = 0.03
+T_SPILL_MAX = 0.05
 FRAMES_RUN_MIN = 0.95
 
 
@@ -253,7 +262,7 @@ def ticker_kept_windows(text):
     return None
 
 
-def owned_core(samples=SAMPLES, record=None):
+def owned_core(samples=SAMPLES, record=None, bounded=True):
     """The comparison: Linux on cpu 1, a printing neighbour on cpu 2."""
     return linux_clock(
         "linux-owned-core-keeps-time",
@@ -261,10 +270,10 @@ def owned_core(samples=SAMPLES, record=None):
         PART % ("t", "2", "8M", HELLO) +
         'cmdline = "count=100000 spin=50000000"\n',
         [READY % ("lx", 1)], check=tsc_agrees, samples=samples,
-        record=record)
+        record=record, bounded=bounded)
 
 
-def shared_core(samples=SAMPLES, record=None):
+def shared_core(samples=SAMPLES, record=None, bounded=True):
     """Linux and the ticker on cpu 1, half a 20 ms frame each."""
     return linux_clock(
         "linux-shares-a-core-with-a-ticker",
@@ -275,7 +284,7 @@ def shared_core(samples=SAMPLES, record=None):
         schedule("1", FRAME_MS, "lx 10ms, t 10ms"),
         [r"schedule cpu1: 2 windows in a 20ms frame", READY % ("lx", 1)],
         check=both(tsc_agrees, ticker_kept_windows), timeout=600,
-        samples=samples, record=record,
+        samples=samples, record=record, bounded=bounded,
         anywhere=[r"t: done: \d+ runs, state lost 0 times"])
 
 

@@ -658,11 +658,15 @@ def linux_clock_section(w, lc):
       " %s. Linux's clock then runs slow against the"
       " host's by that error, on any core, which is most of the drift"
       " against the host; against the hypervisor's own clock, the part a"
-      " shared core could spoil, it keeps time to tens of ppm. The"
+      " shared core could spoil, it keeps time to %.0f ppm. The"
       " residuals are the lines' way out (a fork and exec per sample, the"
       " virtual UART, on the shared core the wait for lx's next window)"
-      " and the poll." % (lc["owned"]["tsc_khz"], implied_rate(lc["owned"])))
+      " and the poll." % (lc["owned"]["tsc_khz"], implied_rate(lc["owned"]),
+                          max(abs(lc[k]["stamp_ppm"])
+                              for k in ("owned", "shared"))))
     w("")
+
+
 # --- PCI passthrough: Linux partitions with an NVMe disk and an e1000e ----
 #
 # The guests are Debian's kernel with build/linux/initrd-pci.img, driven by

@@ -43,7 +43,7 @@ def clock_loop(samples):
 SAMPLE_RE = re.compile(r"^\[ *(\d+\.\d+)\] (\S+): CLK (\d+)$")
 # Bounds on |drift|, from the measurements in docs/testing.md. Against
 # the hypervisor's stamps (the TSC, which under TCG follows the host's):
-# what sharing a core could spoil (seen: -38 to +140 ppm; a clock losing
+# what sharing a core could spoil (seen: -114 to +140 ppm; a clock losing
 # the ticks of the windows it did not run in would be off by 500000);
 # 500 ppm is also the most NTP corrects.
 STAMP_DRIFT_PPM_MAX = 500
@@ -118,11 +118,13 @@ def drift_check(name, samples=SAMPLES, record=None, bounded=True):
                           host_max_ms=host[2], span_s=host[3],
                           samples=host[4], stamp_ppm=stamp[0],
                           stamp_rms_ms=stamp[1], stamp_max_ms=stamp[2])
+        boot = boot_seconds(text, name)
         print("  %s: booted in %s s; clock drift %+.0f ppm against the "
               "host over %.1f s (%d samples, residuals rms %.1f ms, max "
               "%.1f ms), %+.0f ppm against the hypervisor's stamps (rms "
               "%.1f ms, max %.1f ms)" % (
-                  name, boot_seconds(text, name), host[0], host[3], host[4],
+                  name, "?" if boot is None else "%.1f" % boot, host[0],
+                  host[3], host[4],
                   host[1], host[2], stamp[0], stamp[1], stamp[2]),
               flush=True)
         khz = re.search(r"tsc_early_khz=(\d+)", text)

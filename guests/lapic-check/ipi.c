@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * cpus=2: vCPU 1 sends fixed IPIs to vCPU 0 (APIC ID 0), one at a time:
+ * each waits until vCPU 0's handler counted it, so a lost IPI shows as a
+ * timeout and a duplicate as a count above what was sent. The vectors
+ * cycle over four priority classes. vCPU 0 halts between them, as an idle
+ * kernel does, so an IPI must also wake it.
+ */
+#include "guests/lapic-check/lapic.h"
+#include "guests/smp/ap_start.h"
+#include "guests/smp/smp.h"
+
+#define SIPI_PAGE	0x8
+#define BSP_APIC_ID	0
+static const uint32_t ipi_vectors[] = { 0x43, 0x63, 0x83, 0xc3 };
+
+static volatile uint32_t ap_ready, ap_done, ap_lost;
+static volatile uint32_t ipi_count, ipi_interval_us;
+static volatile uint32_t sent[ARRAY_SIZE(ipi_vectors)];
+static volatile uint64_t round_trip_max, round_trip_sum;
+
+static void send_ipi(uint32_t dest, uint32_t vector)
+{
+	lapic_write(LAPIC_ICR_HI, dest << 24);
+	lapic_write(LAPIC_ICR_LO, vector);	/* fixed, edge, physical */
+}
+
+/* vCPU 1: paced sends, each answered before the next. */
+void ap_main(void)
+{
+	uint64_t start, t0, rt, pace;
+
+	irq_setup_cpu();
+	ap_ready = 1;
+	while (!ipi_count)
+		cpu_relax();
+	pace = us_to_ticks(ipi_interval_us);
+	start = rdtsc();
+	for (uint32_t i = 0; i < ipi_count; i++) {
+		uint32_t k = i % ARRAY_SIZE(ipi_vectors);
+
+		while (rdtsc() - start < i * pace)
+			cpu_relax();
+		t0 = rdtsc();
+		send_ipi(BSP_APIC_ID, ipi_vectors[k]);
+		sent[k]++;
+		if (!wait_count(&irq_log.total, i + 1, wait_ticks)) {
+			ap_lost = 1;
+			break;
+		}
+		rt = rdtsc() - t0;
+		round_trip_sum += rt;
+		if (rt > round_trip_max)
+			round_trip_max = rt;
+	}
+	ap_done = 1;
+	halt_forever();
+}
+
+static bool start_ap(void)
+{
+	const char *stuck;
+
+	ap_install_trampoline(SIPI_PAGE);
+	stuck = ap_start(BSP_APIC_ID + 1, SIPI_PAGE);
+	if (stuck)
+		printf("lapic-check: %s to APIC ID 1 stuck pending\n", stuck);
+	return ap_wait(&ap_ready, 1);
+}
+
+/* IF=0 between the test and HLT: STI's shadow makes the pair atomic. */
+static void idle_until_done(void)
+{
+	irq_disable();
+	while (!ap_done) {
+		asm volatile("sti; hlt; cli" ::: "memory");
+	}
+	irq_enable();
+	spin_ticks(wait_ticks);	/* a late duplicate would show */
+	irq_disable();
+}
+
+uint32_t check_ipi(uint32_t ipis, uint32_t interval_us)
+{
+	uint32_t total_sent = 0, per_vector_ok = 1;
+
+	irq_log_clear();
+	if (!start_ap())
+		return !report(false, "ipi", "vCPU 1 did not start");
+	ipi_interval_us = interval_us;
+	ipi_count = ipis;
+	idle_until_done();
+	for (uint32_t k = 0; k < ARRAY_SIZE(ipi_vectors); k++) {
+		total_sent += sent[k];
+		if (irq_log.count[ipi_vectors[k]] != sent[k])
+			per_vector_ok = 0;
+	}
+	printf("lapic-check: ipi: %u sent, %u received, round trip max %u us, "
+	       "mean %u us\n", total_sent, irq_log.total,
+	       ticks_to_us(round_trip_max),
+	       total_sent ? ticks_to_us(udiv64(round_trip_sum, total_sent)) :
+	       0);
+	return !report(!ap_lost && total_sent == ipis &&
+		       irq_log.total == total_sent && per_vector_ok, "ipi",
+		       "vCPU 1 to vCPU 0, every %u us: %u sent, %u received "
+		       "(%x: %u/%u, %x: %u/%u, %x: %u/%u, %x: %u/%u)%s",
+		       interval_us, total_sent, irq_log.total,
+		       ipi_vectors[0], irq_log.count[ipi_vectors[0]], sent[0],
+		       ipi_vectors[1], irq_log.count[ipi_vectors[1]], sent[1],
+		       ipi_vectors[2], irq_log.count[ipi_vectors[2]], sent[2],
+		       ipi_vectors[3], irq_log.count[ipi_vectors[3]], sent[3],
+		       ap_lost ? ", one was lost" : "");
+}

@@ -22,7 +22,7 @@ static struct idt_gate idt[VECTORS] __attribute__((aligned(8)));
 struct irq_log irq_log;
 irq_hook_fn irq_hooks[VECTORS];
 
-void irq_dispatch(uint32_t vector);
+void irq_dispatch(const uint32_t *frame);
 extern const char irq_stubs[];
 
 /* pushl imm32 (0x68) keeps every stub the same size; after PUSHAL the
@@ -42,20 +42,26 @@ asm(".text\n"
     "irq_common:\n"
     "	pushal\n"
     "	cld\n"
-    "	pushl 32(%esp)\n"
+    "	leal 32(%esp), %eax\n"
+    "	pushl %eax\n"
     "	call irq_dispatch\n"
     "	addl $4, %esp\n"
     "	popal\n"
     "	addl $4, %esp\n"
     "	iret\n");
 
-void irq_dispatch(uint32_t vector)
+/* frame: the vector, then what the CPU pushed (an error code first for
+ * some exceptions, then EIP, CS, EFLAGS). */
+void irq_dispatch(const uint32_t *frame)
 {
 	uint64_t now = rdtsc();
+	uint32_t vector = frame[0];
 	bool eoi = true;
 
 	if (vector < FIRST_EXTERNAL_VECTOR) {
-		printf("lapic-check: FAIL exception %u\n", vector);
+		printf("lapic-check: FAIL exception %u on APIC ID %u: stack %x "
+		       "%x %x %x\n", vector, lapic_read(LAPIC_ID) >> 24,
+		       frame[1], frame[2], frame[3], frame[4]);
 		guest_exit(EXIT_EXCEPTION);
 	}
 	irq_log.arrival[vector] = now;

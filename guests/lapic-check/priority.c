@@ -109,7 +109,9 @@ static uint32_t check_tpr(void)
 
 uint32_t check_isr_ppr_tpr(void)
 {
-	return check_in_service() + check_tpr();
+	uint32_t failed = check_in_service();	/* in this order */
+
+	return failed + check_tpr();
 }
 
 static volatile uint32_t high_depth, same_taken_inside, high_taken_inside;

@@ -13,8 +13,14 @@
 #define SIPI_PAGE	0x8
 #define BSP_APIC_ID	0
 static const uint32_t ipi_vectors[] = { 0x43, 0x63, 0x83, 0xc3 };
-/* Sent once ap_done is set: vCPU 0 may have halted after the last IPI. */
-#define DONE_VECTOR	0x33
+/*
+ * Sent once ap_done is set: vCPU 0 may have halted after the last IPI.
+ * Above the others' classes, as is the tick that wakes vCPU 0 to give up
+ * when IPIs stop coming (lost ones, or a vector left in service).
+ */
+#define DONE_VECTOR	0xf3
+#define TICK_VECTOR	0xe1
+#define TICK_US		10000
 
 static volatile uint32_t ap_ready, ap_done, ap_lost;
 static volatile uint32_t ipi_count, ipi_interval_us, ipi_received;
@@ -78,16 +84,29 @@ static bool start_ap(void)
 	return ap_wait(&ap_ready, 1);
 }
 
-/* IF=0 between the test and HLT: STI's shadow makes the pair atomic. */
-static void idle_until_done(void)
+/*
+ * IF=0 between the test and HLT: STI's shadow makes the pair atomic.
+ * Gives up after two waits without an IPI; true when vCPU 1 finished.
+ */
+static bool idle_until_done(void)
 {
+	uint32_t seen = 0;
+	uint64_t progress = rdtsc();
+
+	timer_periodic_start(TICK_VECTOR, TICK_US);
 	irq_disable();
-	while (!ap_done) {
+	while (!ap_done && rdtsc() - progress < 2 * wait_ticks) {
 		asm volatile("sti; hlt; cli" ::: "memory");
+		if (ipi_received != seen) {
+			seen = ipi_received;
+			progress = rdtsc();
+		}
 	}
 	irq_enable();
 	spin_ticks(wait_ticks);	/* a late duplicate would show */
 	irq_disable();
+	timer_stop();
+	return ap_done;
 }
 
 uint32_t check_ipi(uint32_t ipis, uint32_t interval_us)
@@ -101,7 +120,9 @@ uint32_t check_ipi(uint32_t ipis, uint32_t interval_us)
 		return !report(false, "ipi", "vCPU 1 did not start");
 	ipi_interval_us = interval_us;
 	ipi_count = ipis;
-	idle_until_done();
+	if (!idle_until_done())
+		printf("lapic-check: ipi: none received for %u ms, giving up\n",
+		       ticks_to_us(2 * wait_ticks) / 1000);
 	for (uint32_t k = 0; k < ARRAY_SIZE(ipi_vectors); k++) {
 		total_sent += sent[k];
 		if (irq_log.count[ipi_vectors[k]] != sent[k])

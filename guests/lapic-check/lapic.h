@@ -135,5 +135,7 @@ uint32_t check_deadline(uint32_t us);
 uint32_t check_held(uint32_t total_us, uint32_t interval_us);
 uint32_t check_ipi(uint32_t ipis, uint32_t interval_us);
 uint32_t timer_calibrate(void);	/* LAPIC timer Hz at divide 1 */
+void timer_periodic_start(uint32_t vector, uint32_t us);
+void timer_stop(void);		/* every mode, the deadline MSR included */
 
 #endif

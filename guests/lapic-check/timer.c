@@ -18,7 +18,7 @@
 
 static uint32_t timer_hz;
 
-static void timer_stop(void)
+void timer_stop(void)
 {
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INITIAL, 0);
@@ -31,6 +31,13 @@ static uint32_t timer_counts(uint32_t us)
 	uint64_t c = udiv64((uint64_t)timer_hz * us, 1000000);
 
 	return c ? (uint32_t)c : 1;
+}
+
+void timer_periodic_start(uint32_t vector, uint32_t us)
+{
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_1);
+	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | vector);
+	lapic_write(LAPIC_TIMER_INITIAL, timer_counts(us));
 }
 
 uint32_t timer_calibrate(void)

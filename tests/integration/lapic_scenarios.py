@@ -74,7 +74,10 @@ def held_bounded(late_max_us, held_min):
     return check
 
 
-def ipi_bounded(round_trip_max_us):
+def ipi_bounded(round_trip_max_us, round_trip_min_us=0):
+    """Every IPI received; the slowest round trip at most the first bound
+    and, on a shared core, at least the second (one waited for a
+    window)."""
     def check(text):
         m = IPI.search(text)
         if not m:
@@ -82,9 +85,9 @@ def ipi_bounded(round_trip_max_us):
         sent, received, rt = map(int, m.groups())
         if sent != received or not sent:
             return "ipi: %d sent, %d received" % (sent, received)
-        if rt > round_trip_max_us:
-            return "ipi: a round trip of %d us, more than %d" % (
-                rt, round_trip_max_us)
+        if not round_trip_min_us <= rt <= round_trip_max_us:
+            return "ipi: round trip max %d us, not in %d-%d us" % (
+                rt, round_trip_min_us, round_trip_max_us)
         return None
     return check
 
@@ -139,9 +142,11 @@ LAPIC_SCENARIOS = [
 # LAPIC_SCENARIOS (and run.py picks them up) once it lands.
 TICKER = "guests/ticker.elf"
 SHARED_LATE_US = TICKER_WINDOW_MS * 1000 + SHARED_TOLERANCE_US
-# 20 ms of deadlines every 300 us cross at least one window's end; the
-# checks before them take more than a frame, so "held" sees several.
+# Periods that fall outside chk's window fold into one (vlapic_soft.h).
 SHARED_ARGS = "periodic_lossy=1"
+# 20 ms of deadlines every 300 us, and 200 IPIs every 250 us, cross at
+# least one end of chk's 10 ms windows: some must come this late.
+HELD_MIN_US = 1000
 
 
 def schedule(cpu):
@@ -183,5 +188,5 @@ SHARED_LAPIC_SCENARIOS = [
     shared("lapic-check-shared-2-vcpus", "1-2", "cpus=2 " + SHARED_ARGS,
            IPI_CHECKS,
            both(held_bounded(SHARED_LATE_US, 1),
-                ipi_bounded(SHARED_LATE_US)), 3),
+                ipi_bounded(SHARED_LATE_US, HELD_MIN_US)), 3),
 ]

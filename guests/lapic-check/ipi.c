@@ -37,7 +37,8 @@ static bool count_ipi(uint32_t vector)
 static void send_ipi(uint32_t dest, uint32_t vector)
 {
 	lapic_write(LAPIC_ICR_HI, dest << 24);
-	lapic_write(LAPIC_ICR_LO, vector);	/* fixed, edge, physical */
+	/* Fixed, physical, Level 0 as Linux sends it (see self_ipi). */
+	lapic_write(LAPIC_ICR_LO, vector);
 }
 
 /* vCPU 1: paced sends, each answered before the next. */

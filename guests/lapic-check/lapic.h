@@ -24,7 +24,7 @@
 #define SVR_ENABLE		(1u << 8)	/* 11.4.7.2 */
 #define SPURIOUS_VECTOR		0xff
 #define ICR_SELF		(1u << 18)	/* shorthand 01 (11.6.1) */
-#define ICR_BUSY		(1u << 12)	/* delivery status */
+#define ICR_LEVEL_ASSERT	(1u << 14)	/* "must be 1" but for INIT */
 #define LVT_MASKED		(1u << 16)	/* 11.5.1 */
 #define LVT_TIMER_ONESHOT	(0u << 17)
 #define LVT_TIMER_PERIODIC	(1u << 17)
@@ -57,9 +57,10 @@ static inline bool lapic_vector_bit(uint32_t first_reg, uint32_t vector)
 	       (vector % 32) & 1;
 }
 
+/* As the SDM writes it (Level 1); ipi.c sends Linux's form (Level 0). */
 static inline void self_ipi(uint32_t vector)
 {
-	lapic_write(LAPIC_ICR_LO, ICR_SELF | vector);
+	lapic_write(LAPIC_ICR_LO, ICR_SELF | ICR_LEVEL_ASSERT | vector);
 }
 
 static inline void irq_enable(void)

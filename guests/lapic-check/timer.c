@@ -40,6 +40,17 @@ void timer_periodic_start(uint32_t vector, uint32_t us)
 	lapic_write(LAPIC_TIMER_INITIAL, timer_counts(us));
 }
 
+/* A read of the current count and the TSC at its middle: a read may
+ * exit, and take tens of microseconds. */
+static uint32_t current_count_at(uint64_t *tsc)
+{
+	uint64_t before = rdtsc();
+	uint32_t count = lapic_read(LAPIC_TIMER_CURRENT);
+
+	*tsc = before + (rdtsc() - before) / 2;
+	return count;
+}
+
 uint32_t timer_calibrate(void)
 {
 	uint64_t t0, t1;
@@ -48,11 +59,9 @@ uint32_t timer_calibrate(void)
 	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_1);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LVT_TIMER_ONESHOT);
 	lapic_write(LAPIC_TIMER_INITIAL, 0xffffffffu);
-	t0 = rdtsc();
-	c0 = lapic_read(LAPIC_TIMER_CURRENT);
+	c0 = current_count_at(&t0);
 	spin_ticks(us_to_ticks(CALIBRATE_US));
-	c1 = lapic_read(LAPIC_TIMER_CURRENT);
-	t1 = rdtsc();
+	c1 = current_count_at(&t1);
 	timer_stop();
 	timer_hz = (uint32_t)udiv64((uint64_t)(c0 - c1) * tsc_khz * 1000,
 				    t1 - t0);

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Multiboot (v1) test guests: 32-bit freestanding ELF images linked at
 # 1 MiB, one per directory under guests/ (hello, smp, probe, crash, edu-dma,
-# ticker and the bench-* guests of scripts/bench.py), all sharing the
-# runtime in guests/lib; chaos is built for 64-bit (below).
+# ticker, lapic-check and the bench-* guests of scripts/bench.py), all
+# sharing the runtime in guests/lib; chaos is built for 64-bit (below).
 # Included by the top-level Makefile.
 
 BUILD ?= build

@@ -227,8 +227,7 @@ SCENARIOS.append(
         check=both(held_bounded(OWNED_LATE_US, 0),
                    ipi_bounded(OWNED_LATE_US))))
 
-# Waiting for the software LAPIC of shared cores (issue 14): not in
-# SCENARIOS yet; the lead adds them with it. guests/lapic-check shares
+# The software LAPIC of shared cores (issue 14): guests/lapic-check shares
 # cpu 1 with a ticker (tests/integration/lapic_scenarios.py); every check
 # passes, and deadlines that expire outside its window arrive at the
 # next one's start, late by at most the ticker's window.
@@ -242,3 +241,4 @@ VMX_SHARED_LAPIC_SCENARIOS = [
         forbid=[r"FAIL", r"state lost:", r"stopped: "],
         check=held_bounded(SHARED_LATE_US, 1), timeout=300),
 ]
+SCENARIOS += VMX_SHARED_LAPIC_SCENARIOS

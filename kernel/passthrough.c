@@ -169,15 +169,19 @@ static int msi_set(struct partition *p, struct vcpu *v, uint16_t rid,
 	if (v->timeshare) {
 		hw_vector = msi_post_route(v, source, vector);
 		if (hw_vector < 0) {
-			pr_warn("partition %s: %02x:%02x.%x interrupt %u not routed: cpu %u has no posting vector left (error %d)",
+			pr_warn("partition %s: %02x:%02x.%x interrupt %u not routed to vCPU %u on cpu %u: %s (error %d)",
 				p->cfg->name, pci_bus(rid), pci_slot(rid),
-				rid & 7, index, v->cpu, hw_vector);
+				rid & 7, index, v->index, v->cpu,
+				hw_vector == -ENOSPC ?
+				"all its posting vectors are taken" :
+				"no posting table there", hw_vector);
 			return hw_vector;
 		}
 	}
 	err = iommu()->irq_set(rid, index, v->phys_apic_id,
 			       (uint8_t)hw_vector, msg);
-	msi_post_unroute(source, err ? NULL : v->timeshare ? v : NULL);
+	/* Its old posting vector, if any, once the new route is in place. */
+	msi_post_unroute(source, !err && v->timeshare ? v : NULL);
 	return err;
 }
 

@@ -35,9 +35,9 @@ static int owner_of(const struct core_sched *s, const struct vcpu *v)
  * On the owner's core, between an exit and the next entry (SVM at STGI,
  * VMX from the exit that acknowledged it): no vCPU of the core is in
  * guest code, so the owner needs no kick, and the request is injected
- * before the next entry of the owner, whenever that is. A vector the
- * table no longer knows (its source moved or stopped while the message
- * was on its way) is dropped.
+ * before the next entry of the owner, whenever that is. A message for
+ * a vector freed since it was sent (its source moved) reaches the old
+ * target, as on hardware; one for a stopped partition's is dropped.
  */
 static void post_irq(uint8_t vector)
 {

@@ -6,8 +6,14 @@
 #include "kernel/msi_post_table.h"
 #include "lib/errno.h"
 
-/* A used slot's target: one word, so the handler reads it whole. */
+/*
+ * A slot's target: one word, so the handler reads it whole. A freed
+ * slot keeps its last target, retired, until it is handed out again: a
+ * message sent before its source moved still reaches where it was aimed,
+ * as on hardware.
+ */
 #define TARGET_USED		(1U << 16)
+#define TARGET_RETIRED		(1U << 17)
 #define TARGET_OWNER_SHIFT	8
 #define TARGET_OWNER_MASK	0xffU
 #define TARGET_VECTOR_MASK	0xffU
@@ -35,10 +41,15 @@ void msi_post_table_init(struct msi_post_table *t)
 	t->next = 0;
 }
 
+static bool used(const struct msi_post_slot *s)
+{
+	return load_target(s) & TARGET_USED;
+}
+
 static int find(const struct msi_post_table *t, uint32_t source)
 {
 	for (unsigned int i = 0; i < MSI_POST_VECTORS; i++)
-		if (load_target(&t->slot[i]) && t->slot[i].source == source)
+		if (used(&t->slot[i]) && t->slot[i].source == source)
 			return (int)i;
 	return -1;
 }
@@ -49,7 +60,7 @@ static int find_free(const struct msi_post_table *t)
 	for (unsigned int n = 0; n < MSI_POST_VECTORS; n++) {
 		unsigned int i = (t->next + n) % MSI_POST_VECTORS;
 
-		if (!load_target(&t->slot[i]))
+		if (!used(&t->slot[i]))
 			return (int)i;
 	}
 	return -1;
@@ -77,7 +88,8 @@ bool msi_post_table_clear(struct msi_post_table *t, uint32_t source)
 
 	if (i < 0)
 		return false;
-	store_target(&t->slot[i], 0);
+	store_target(&t->slot[i], (load_target(&t->slot[i]) & ~TARGET_USED) |
+		     TARGET_RETIRED);
 	return true;
 }
 
@@ -92,7 +104,7 @@ unsigned int msi_post_table_clear_owner(struct msi_post_table *t,
 		if (target && (target >> TARGET_OWNER_SHIFT &
 			       TARGET_OWNER_MASK) == owner) {
 			store_target(&t->slot[i], 0);
-			n++;
+			n += (target & TARGET_USED) != 0;
 		}
 	}
 	return n;
@@ -106,7 +118,7 @@ bool msi_post_table_lookup(const struct msi_post_table *t, uint8_t vector,
 	if (vector < MSI_POST_FIRST_VECTOR || vector >= MSI_POST_END_VECTOR)
 		return false;
 	target = load_target(&t->slot[vector - MSI_POST_FIRST_VECTOR]);
-	if (!target)
+	if (!(target & (TARGET_USED | TARGET_RETIRED)))
 		return false;
 	*owner = target >> TARGET_OWNER_SHIFT & TARGET_OWNER_MASK;
 	*guest_vector = (uint8_t)(target & TARGET_VECTOR_MASK);
@@ -118,6 +130,6 @@ unsigned int msi_post_table_used(const struct msi_post_table *t)
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < MSI_POST_VECTORS; i++)
-		n += load_target(&t->slot[i]) != 0;
+		n += used(&t->slot[i]);
 	return n;
 }

@@ -14,7 +14,8 @@
  * names a vCPU of the core: a changed guest vector or owner only rewrites
  * the entry. A freed vector goes back last: vectors are handed out in
  * turn, so one an interrupt may still be in flight for is the last
- * reused.
+ * reused, and until then such an interrupt still reaches its old target.
+ * A stopped owner's vectors are forgotten at once.
  *
  * From 0x20 (0-31 are exceptions, SDM vol. 3A 6.2) up to, not including,
  * the scheduler's timer at 0xef (kernel/sched.h); 0xff is its spurious
@@ -26,7 +27,7 @@
 
 struct msi_post_slot {
 	uint32_t source;	/* the caller's key, valid while used */
-	uint32_t target;	/* 0: free; see msi_post_table.c */
+	uint32_t target;	/* 0: never used; see msi_post_table.c */
 };
 
 /*
@@ -46,12 +47,18 @@ void msi_post_table_init(struct msi_post_table *t);
  */
 int msi_post_table_set(struct msi_post_table *t, uint32_t source,
 		       unsigned int owner, uint8_t guest_vector);
-/* The source's vector is free again; false if it held none. */
+/*
+ * The source's vector is free again (a message already on its way still
+ * reaches the old target); false if it held none.
+ */
 bool msi_post_table_clear(struct msi_post_table *t, uint32_t source);
-/* Every vector of `owner` is free again; returns how many it held. */
+/* Every vector of `owner` is free and forgotten; returns how many. */
 unsigned int msi_post_table_clear_owner(struct msi_post_table *t,
 					unsigned int owner);
-/* What posting vector `vector` stands for; false if none (or stale). */
+/*
+ * What posting vector `vector` stands for, or stood for until freed;
+ * false if nothing.
+ */
 bool msi_post_table_lookup(const struct msi_post_table *t, uint8_t vector,
 			   unsigned int *owner, uint8_t *guest_vector);
 /* How many vectors are taken. */

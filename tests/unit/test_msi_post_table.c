@@ -66,7 +66,10 @@ static void test_lookup_misses(void **state)
 					   &g));
 }
 
-/* A freed vector is reused last: the next one is handed out first. */
+/*
+ * A freed vector is reused last (the next one is handed out first), and
+ * until then a message still on its way reaches the old target.
+ */
 static void test_freed_vector_reused_last(void **state)
 {
 	int a, b, c;
@@ -77,15 +80,31 @@ static void test_freed_vector_reused_last(void **state)
 	b = msi_post_table_set(&t, 2, 0, 0x41);
 	assert_true(msi_post_table_clear(&t, 1));
 	assert_false(msi_post_table_clear(&t, 1));
+	assert_int_equal(msi_post_table_used(&t), 1);
+	expect_target(a, 0, 0x40);
 	c = msi_post_table_set(&t, 3, 0, 0x42);
 	assert_int_equal(c, b + 1);
 	assert_int_not_equal(c, a);
-	{
-		unsigned int o;
-		uint8_t g;
+	/* Source 1 comes back: a vector of its own again, a new one. */
+	assert_int_equal(msi_post_table_set(&t, 1, 1, 0x50), c + 1);
+}
 
-		assert_false(msi_post_table_lookup(&t, (uint8_t)a, &o, &g));
-	}
+/* Once every other vector is taken, the retired one is handed out. */
+static void test_retired_vector_reused(void **state)
+{
+	int a, v;
+
+	(void)state;
+	msi_post_table_init(&t);
+	a = msi_post_table_set(&t, 1, 0, 0x40);
+	assert_true(msi_post_table_clear(&t, 1));
+	for (unsigned int i = 1; i < MSI_POST_VECTORS; i++)
+		assert_int_equal(msi_post_table_set(&t, 100 + i, 0, 0x41),
+				 MSI_POST_FIRST_VECTOR + (int)i);
+	v = msi_post_table_set(&t, 2, 3, 0x60);
+	assert_int_equal(v, a);
+	expect_target(v, 3, 0x60);
+	assert_int_equal(msi_post_table_set(&t, 5, 0, 0x40), -ENOSPC);
 }
 
 /* All taken: -ENOSPC, until one is freed; then the search wraps. */
@@ -120,7 +139,17 @@ static void test_clear_owner(void **state)
 	a = msi_post_table_set(&t, 1, 0, 0x40);
 	b = msi_post_table_set(&t, 2, 1, 0x40);
 	c = msi_post_table_set(&t, 3, 0, 0x41);
+	msi_post_table_set(&t, 4, 0, 0x42);
+	assert_true(msi_post_table_clear(&t, 4));
+	/* The retired one is forgotten too, and not counted. */
 	assert_int_equal(msi_post_table_clear_owner(&t, 0), 2);
+	{
+		unsigned int o;
+		uint8_t g;
+
+		assert_false(msi_post_table_lookup(&t, (uint8_t)(c + 1), &o,
+						   &g));
+	}
 	assert_int_equal(msi_post_table_clear_owner(&t, 0), 0);
 	expect_target(b, 1, 0x40);
 	{
@@ -140,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_source_keeps_its_vector),
 		cmocka_unit_test(test_lookup_misses),
 		cmocka_unit_test(test_freed_vector_reused_last),
+		cmocka_unit_test(test_retired_vector_reused),
 		cmocka_unit_test(test_full_then_wraps),
 		cmocka_unit_test(test_clear_owner),
 	};

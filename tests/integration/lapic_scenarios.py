@@ -9,7 +9,7 @@ their own, which the checks here bound.
 On a core of its own the partition has the core's LAPIC through a
 filter (docs/guest-interface.md); nothing is ever held, so nothing may
 arrive late by more than OWNED_LATE_US. On a core shared in time (the
-SHARED_LAPIC_SCENARIOS, waiting for the software LAPIC) a deadline or IPI
+SHARED_LAPIC_SCENARIOS, on its software LAPIC) a deadline or IPI
 that falls outside the partition's window waits for its next window: late
 by at most the other windows of the frame, never lost, never early.
 

@@ -32,7 +32,8 @@ HV_SRCS := \
 	loader/ram_layout.c \
 	loader/image.c \
 	arch/x86/cpu_check.c arch/x86/cpu_facts.c arch/x86/exception.c \
-	arch/x86/exception_entry.S arch/x86/irq_entry.S arch/x86/ext_state.c \
+	arch/x86/exception_entry.S arch/x86/irq_entry.S arch/x86/irq_host.c \
+	arch/x86/ext_state.c \
 	arch/x86/gdt.c arch/x86/host_mm.c \
 	arch/x86/lapic.c arch/x86/paging.c arch/x86/ram_window.c \
 	arch/x86/smp.c arch/x86/tsc.c \
@@ -44,7 +45,7 @@ HV_SRCS := \
 	kernel/page_alloc.c kernel/log.c kernel/test_hooks.c \
 	kernel/partition.c kernel/vcpu.c kernel/watchdog.c kernel/sched.c \
 	kernel/sched_table.c kernel/console.c kernel/console_keys.c \
-	kernel/console_out.c \
+	kernel/console_out.c kernel/msi_post.c kernel/msi_post_table.c \
 	kernel/exit/exit.c kernel/exit/cpuid_policy.c kernel/exit/io_emul.c \
 	kernel/exit/msr_emul.c kernel/exit/mmio_emul.c kernel/exit/lapic_emul.c kernel/exit/lapic_soft.c \
 	kernel/exit/guest_mem.c kernel/exit/msr_policy.c kernel/exit/mmio_check.c \

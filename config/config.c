@@ -1206,9 +1206,6 @@ static int check_table_users(struct parser *p, const struct schedule_config *s)
 			return fail_at(p, part->cpus_line, "partition \"%s\" uses cpu %u but has no window in [schedule cpu%u] (line %u): add e.g. '%s 5ms' to its windows",
 				       part->name, s->cpu, s->cpu, s->line,
 				       part->name);
-		if (part->device_count)
-			return fail_at(p, part->devices_line, "partition \"%s\": the interrupts of PCI devices cannot reach cpu %u, shared by [schedule cpu%u] (line %u), yet: give the partition cores of its own",
-				       part->name, s->cpu, s->cpu, s->line);
 	}
 	if (!users)
 		return fail_at(p, s->line, "no partition uses cpu %u: remove [schedule cpu%u], or add the CPU to the cpus of partitions that share it",

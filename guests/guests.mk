@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Multiboot (v1) test guests: 32-bit freestanding ELF images linked at
 # 1 MiB, one per directory under guests/ (hello, smp, probe, crash, edu-dma,
-# ticker and the bench-* guests of scripts/bench.py), all sharing the
-# runtime in guests/lib; chaos is built for 64-bit (below).
+# ticker, lapic-check and the bench-* guests of scripts/bench.py), all
+# sharing the runtime in guests/lib; chaos is built for 64-bit (below).
 # Included by the top-level Makefile.
 
 BUILD ?= build
 
 GUEST_NAMES := hello smp probe crash edu-dma mmio-forms msr-check conformance
 GUEST_NAMES += bench-exits bench-compute bench-memory bench-idle ticker
+GUEST_NAMES += lapic-check
 GUEST_ELFS  := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
 
 GUEST_CC      ?= gcc
@@ -37,6 +38,8 @@ $(GUEST_OBJ_DIR)/%.S.o: %.S
 
 # edu-dma reads its partition's _PRT with the hypervisor's AML reader.
 GUEST_edu-dma_SHARED := drivers/acpi/aml.c drivers/acpi/prt.c
+# lapic-check starts its second vCPU as guests/smp does.
+GUEST_lapic-check_SHARED := guests/smp/ap_start.c guests/smp/trampoline.S
 
 # One link rule per guest: its own .c/.S files, sources it shares with
 # the hypervisor, plus the runtime.

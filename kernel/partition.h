@@ -43,6 +43,7 @@ struct partition {
 	struct vpci vpci;	/* its PCI functions' config space */
 	/* INTx lines the physical I/O APIC routes (kernel/passthrough.c). */
 	uint32_t intx_routed;			/* guest GSIs routed now */
+	uint32_t intx_refused;			/* ... refused, logged once */
 	uint8_t intx_vector[VIOAPIC_PINS];	/* the guest's vector of each */
 	struct spinlock lock;
 	volatile int state;

@@ -9,6 +9,7 @@
 #include "arch/x86/iommu/iommu_select.h"
 #include "arch/x86/tsc.h"
 #include "kernel/log.h"
+#include "kernel/msi_post.h"
 #include "kernel/partition.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
@@ -145,6 +146,45 @@ static struct vcpu *msi_target(struct partition *p, const struct vpci_msg *m)
 			  (uint8_t)(m->data & MSI_DATA_VECTOR));
 }
 
+/* One interrupt of one function, as the posting tables name it. */
+static uint32_t msi_source(uint16_t rid, unsigned int index)
+{
+	return (uint32_t)rid << 8 | index;
+}
+
+/*
+ * Under iommu_lock. A vCPU on a core shared in time gets the message as
+ * one of the core's posting vectors (kernel/msi_post.c), whose handler
+ * holds the guest's vector for it until its window; a vCPU on a core of
+ * its own gets the guest's vector directly. The new route is in place
+ * before the old posting vector is freed, so nothing sent meanwhile is
+ * lost.
+ */
+static int msi_set(struct partition *p, struct vcpu *v, uint16_t rid,
+		   unsigned int index, uint8_t vector, struct iommu_msi *msg)
+{
+	uint32_t source = msi_source(rid, index);
+	int hw_vector = vector, err;
+
+	if (v->timeshare) {
+		hw_vector = msi_post_route(v, source, vector);
+		if (hw_vector < 0) {
+			pr_warn("partition %s: %02x:%02x.%x interrupt %u not routed to vCPU %u on cpu %u: %s (error %d)",
+				p->cfg->name, pci_bus(rid), pci_slot(rid),
+				rid & 7, index, v->index, v->cpu,
+				hw_vector == -ENOSPC ?
+				"all its posting vectors are taken" :
+				"no posting table there", hw_vector);
+			return hw_vector;
+		}
+	}
+	err = iommu()->irq_set(rid, index, v->phys_apic_id,
+			       (uint8_t)hw_vector, msg);
+	/* Its old posting vector, if any, once the new route is in place. */
+	msi_post_unroute(source, !err && v->timeshare ? v : NULL);
+	return err;
+}
+
 static bool msi_route(void *ctx, uint16_t rid, unsigned int index,
 		      const struct vpci_msg *guest, uint64_t *address,
 		      uint32_t *data)
@@ -154,12 +194,15 @@ static bool msi_route(void *ctx, uint16_t rid, unsigned int index,
 	struct iommu_msi msg;
 	int err = -EINVAL;
 
+	if (index >= IOMMU_IRQS_PER_DEVICE)
+		return false;
 	spin_lock(&iommu_lock);
-	if (v && index < IOMMU_IRQS_PER_DEVICE)
-		err = iommu()->irq_set(rid, index, v->phys_apic_id,
-				       (uint8_t)guest->data, &msg);
-	else if (index < IOMMU_IRQS_PER_DEVICE)
+	if (v) {
+		err = msi_set(p, v, rid, index, (uint8_t)guest->data, &msg);
+	} else {
 		iommu()->irq_clear(rid, index);
+		msi_post_unroute(msi_source(rid, index), NULL);
+	}
 	spin_unlock(&iommu_lock);
 	if (err)
 		return false;
@@ -219,6 +262,21 @@ static void intx_unroute(struct partition *p, unsigned int gsi,
 }
 
 /*
+ * A level-triggered line would need its host EOI from the guest's, which
+ * a software LAPIC does not relay: the line stays masked, said once per
+ * line and boot.
+ */
+static void intx_refuse(struct partition *p, unsigned int gsi,
+			const struct vcpu *v)
+{
+	if (__atomic_fetch_or(&p->intx_refused, 1U << gsi, __ATOMIC_SEQ_CST) &
+	    1U << gsi)
+		return;
+	pr_warn("partition %s: INTx GSI %u not routed: vCPU %u is on cpu %u, shared in time, which takes only MSI and MSI-X: use MSI, or route the line to a vCPU on a core of its own",
+		p->cfg->name, gsi, v->index, v->cpu);
+}
+
+/*
  * The guest wrote its I/O APIC entry for a passed-through line (under
  * p->lock): the physical entry follows, level-triggered with the host's
  * polarity, through a remapping entry that lets that I/O APIC pin send
@@ -244,6 +302,10 @@ static void intx_route(void *ctx, unsigned int gsi, uint64_t rte)
 	if ((rte & VIOAPIC_RTE_MASKED) || !v ||
 	    irq_ioapic_of(fn->gsi, &ioapic, &pin))
 		return;
+	if (v->timeshare) {
+		intx_refuse(p, gsi, v);
+		return;
+	}
 	spin_lock(&iommu_lock);
 	err = iommu()->ioapic_irq(ioapic, pin, v->phys_apic_id, vector, &hw);
 	spin_unlock(&iommu_lock);
@@ -479,6 +541,10 @@ void passthrough_quiesce(struct partition *p)
 	vpci_quiesce(&p->vpci);
 	intx_quiesce(p);
 	spin_unlock(&p->lock);
+	spin_lock(&iommu_lock);
+	msi_post_release(p);
+	spin_unlock(&iommu_lock);
+	p->intx_refused = 0;
 	reset_functions(p);
 	pr_info("partition %s: %u PCI function(s) quiesced (bus master, MSI, MSI-X, INTx off; FLR where offered)",
 		p->cfg->name, p->vpci.count);

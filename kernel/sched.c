@@ -19,14 +19,12 @@
 #include "kernel/exit/lapic_soft.h"
 #include "kernel/exit/msr_emul.h"
 #include "kernel/log.h"
+#include "kernel/msi_post.h"
 #include "kernel/partition.h"
 #include "kernel/percpu.h"
 #include "lib/errno.h"
 #include "lib/scale.h"
 
-/* Far above the vectors partitions use on cores of their own. */
-#define SCHED_TIMER_VECTOR	0xef
-#define SCHED_SPURIOUS_VECTOR	0xff
 /* Frame 0 starts this long after the go signal, on every shared core. */
 #define SCHED_START_DELAY_US	10000
 #define US_PER_S		1000000ULL
@@ -104,6 +102,7 @@ int sched_create(const struct config *cfg)
 	ext_state_setup();
 	idt_set_interrupt(SCHED_TIMER_VECTOR, irq_timer_entry);
 	idt_set_interrupt(SCHED_SPURIOUS_VECTOR, irq_spurious_entry);
+	msi_post_init();
 	for (unsigned int i = 0; i < cfg->schedule_count; i++) {
 		int err = create_core(&cfg->schedules[i]);
 
@@ -242,5 +241,8 @@ void sched_report(void)
 			(unsigned long long)sched_late_median_us(s),
 			(unsigned long long)scale_rate(s->late_max_ticks,
 						       tsc_hz, US_PER_S));
+		if (s->posted)
+			pr_info("schedule cpu%u: %llu device interrupts posted to its vCPUs",
+				s->cfg->cpu, (unsigned long long)s->posted);
 	}
 }

@@ -7,9 +7,14 @@
 #include "config/config.h"
 #include "drivers/emul/vlapic_soft.h"
 #include "kernel/exit/msr_policy.h"
+#include "kernel/msi_post_table.h"
 
 struct vcpu;
 struct partition;
+
+/* The core's LAPIC timer: far above the vectors guests use on their own cores. */
+#define SCHED_TIMER_VECTOR	0xef
+#define SCHED_SPURIOUS_VECTOR	0xff
 
 /*
  * Time partitions: the fixed cyclic schedule of a core that several
@@ -34,6 +39,9 @@ struct core_sched {
 	struct sched_window windows[CONFIG_MAX_WINDOWS + 1];	/* + tail */
 	unsigned int vcpu_count;
 	struct vcpu *vcpus[CONFIG_MAX_PARTITIONS];
+	/* Devices' MSIs for its vCPUs (kernel/msi_post.c); owner: index. */
+	struct msi_post_table posts;
+	uint64_t posted;	/* ... requested by them so far */
 	/* Measured on the core; read by the summary once all is stopped. */
 	uint64_t starts;	/* windows of a partition entered */
 	uint64_t switches;	/* ... with another vCPU's state before */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The only external interrupts the hypervisor takes itself: on a core
- * shared in time, the LAPIC timer that ends a window. It interrupts either
- * a guest (an exit; then it is taken here right after STGI) or an idle
- * loop, never code that holds a lock with interrupts on. The handler only
- * acknowledges it: the scheduler reads the TSC to decide what is next.
+ * The external interrupts the hypervisor takes itself, on a core shared
+ * in time: the LAPIC timer that ends a window, and the posting vectors of
+ * devices' MSIs (irq_host_stubs). They interrupt a guest (an exit; SVM
+ * takes them here right after STGI), never code that holds a lock with
+ * interrupts on. The timer's handler only acknowledges it: the scheduler
+ * reads the TSC to decide what is next.
  * 64-bit mode aligns RSP to 16 bytes before the 5-word frame (SDM vol. 3A
  * 6.14.2), so after the nine pushes the call is aligned again.
  */
@@ -31,6 +32,50 @@ irq_timer_entry:
 	popq %rdx
 	popq %rcx
 	popq %rax
+	iretq
+
+	/*
+	 * The other host vectors (arch/x86/irq_host.c): a 16-byte stub per
+	 * vector from 32 to 254 pushes its number for irq_host_dispatch.
+	 * With the vector the frame is 6 words, so after the nine pushes
+	 * 8 more bytes align the call.
+	 */
+	.p2align 4
+	.globl irq_host_stubs
+irq_host_stubs:
+	.set vector, 32
+	.rept 255 - 32
+	.p2align 4
+	pushq $vector
+	jmp irq_host_common
+	.set vector, vector + 1
+	.endr
+
+irq_host_common:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	movq 72(%rsp), %rdi		/* the vector */
+	subq $8, %rsp
+	cld
+	call irq_host_dispatch
+	addq $8, %rsp
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	addq $8, %rsp			/* the vector */
 	iretq
 
 	/* A spurious interrupt (SDM vol. 3A 11.9) needs no EOI. */

@@ -32,6 +32,9 @@ extern volatile uint32_t msi_count, other_count, intx_count;
 /* Where intx_isr acknowledges the device: edu_bar + EDU_IRQ_ACK. */
 extern volatile uint32_t intx_ack_reg;
 void msi_isr(void), other_isr(void), spurious_isr(void), intx_isr(void);
+/* msi_isr that also stores the TSC it ran at in msi_tsc, first. */
+void msi_tsc_isr(void);
+extern volatile uint64_t msi_tsc;
 void intx_stuck_isr(void);
 
 uint32_t pci_read(uint32_t bdf, uint32_t off);
@@ -48,6 +51,15 @@ void irq_setup(void);
  * each delivered once, then one held by the mask and delivered on unmask.
  */
 int intx_test(uint32_t bdf, uint32_t vec, uint32_t rounds);
+/* The MSI capability aimed at `dest` with `vec`, enabled; 0 if none. */
+uint32_t msi_enable(uint32_t bdf, uint32_t dest, uint32_t vec);
+/*
+ * On a core shared in time: `rounds` MSIs each raised in our window,
+ * under CLI across a window change, and by DMAs finishing in a
+ * neighbour's window; all must arrive (windows.c).
+ */
+int msi_windows_test(uint32_t bdf, uint32_t vec, uint32_t rounds,
+		     uint64_t gap);
 /* Raises INTx, leaves it unhandled and resets the partition. */
 void intx_leave_raised(uint32_t bdf, uint32_t vec) __attribute__((noreturn));
 

@@ -20,6 +20,21 @@ msi_isr:
 	iret
 	.size msi_isr, . - msi_isr
 
+	/* The same, the TSC it ran at stored first (windows.c). */
+	.globl msi_tsc_isr
+	.type msi_tsc_isr, @function
+msi_tsc_isr:
+	pushl %eax
+	pushl %edx
+	rdtsc
+	movl %eax, msi_tsc
+	movl %edx, msi_tsc + 4
+	lock incl msi_count
+	movl $0, LAPIC_EOI
+	popl %edx
+	popl %eax
+	iret
+	.size msi_tsc_isr, . - msi_tsc_isr
 	/* edu's INTx (level): acknowledged at the device, then the EOI. */
 	.globl intx_isr
 	.type intx_isr, @function

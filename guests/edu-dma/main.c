@@ -16,6 +16,10 @@
  *    With intx_restart=1 (first boot only: edu's status is clear), the
  *    INTx is raised and left in service, and the partition resets; a
  *    boot that finds edu's status set acknowledges it first.
+ * 6. With windows=N (a core shared in time, windows.c): edu's MSIs
+ *    raised in our window, raised under CLI across a window change, and
+ *    raised by DMAs that finish in a neighbour's window: all N of each
+ *    delivered, the last ones held for our next window.
  * 6. With irq=1: program the MSI capability for APIC msi_apic (default:
  *    our own) and vector msi_vector, raise edu's interrupt, report it.
  * 6. With high=1 (before 4.): the RAM the memory map puts above 4 GiB,
@@ -28,7 +32,8 @@
  * Command line: forbid=A[,A...] (repeatable), count=N (bytes of each
  * forbidden DMA, 8..4092, default 64), buses=N (default 8), timeout=N
  * (DMA timeout in 2^20 TSC ticks, default 8192), irq=1, msi_apic=N,
- * msi_vector=V (default 0x40), high=1, beyond=1.
+ * msi_vector=V (default 0x40), high=1, beyond=1, windows=N (1..100) with
+ * gap=TICKS (default 200000: a longer TSC step is another window).
  * Exit codes: 0 all as expected, 2 no device, 3 device not answering,
  * 4 BAR0 unusable, 5 DMA timeout, 6 DMA to own RAM broken, 7 MSI not
  * delivered to our own APIC or no MSI capability, 8 bad command line,
@@ -498,19 +503,14 @@ void irq_setup(void)
 	mmio_write32(LAPIC_SVR, LAPIC_SVR_ENABLE | SPURIOUS_VECTOR);
 }
 
-static int msi_test(uint32_t bdf, uint32_t dest, uint32_t vec)
+uint32_t msi_enable(uint32_t bdf, uint32_t dest, uint32_t vec)
 {
-	uint32_t cap, ctrl, self = mmio_read32(LAPIC_ID) >> 24;
-	uint64_t start;
+	uint32_t cap = pci_find_cap(bdf, PCI_CAP_ID_MSI), ctrl;
 
-	cap = pci_find_cap(bdf, PCI_CAP_ID_MSI);
 	if (!cap) {
 		printf("edu: no MSI capability\n");
-		return EXIT_NO_MSI;
+		return 0;
 	}
-	irq_setup();
-	idt_set(vec, msi_isr);
-
 	ctrl = pci_read(bdf, cap);
 	pci_write(bdf, cap + MSI_ADDR_LO,
 		  MSI_ADDR_BASE | dest << MSI_ADDR_DEST_SHIFT);
@@ -522,8 +522,20 @@ static int msi_test(uint32_t bdf, uint32_t dest, uint32_t vec)
 	}
 	pci_write(bdf, cap, (ctrl & ~MSI_CTRL_MME_MASK) | MSI_CTRL_ENABLE);
 	printf("edu: msi cap at 0x%02x, %s-bit, apic %u -> apic %u vector "
-	       "0x%x\n", cap, ctrl & MSI_CTRL_64BIT ? "64" : "32", self, dest,
-	       vec);
+	       "0x%x\n", cap, ctrl & MSI_CTRL_64BIT ? "64" : "32",
+	       mmio_read32(LAPIC_ID) >> 24, dest, vec);
+	return cap;
+}
+
+static int msi_test(uint32_t bdf, uint32_t dest, uint32_t vec)
+{
+	uint32_t self = mmio_read32(LAPIC_ID) >> 24;
+	uint64_t start;
+
+	irq_setup();
+	idt_set(vec, msi_isr);
+	if (!msi_enable(bdf, dest, vec))
+		return EXIT_NO_MSI;
 
 	msi_count = 0;
 	other_count = 0;
@@ -596,7 +608,7 @@ int main(uint32_t magic, const struct mb_info *mbi)
 {
 	uint64_t forbid[MAX_FORBID], high_base = 0, high_size = 0;
 	const char *cmdline;
-	long buses, count, vec, timeout, intx, intx_vec;
+	long buses, count, vec, timeout, intx, intx_vec, windows, gap;
 	uint32_t bdf;
 	int n, err;
 
@@ -609,15 +621,19 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	intx = cmdline_int(cmdline, "intx", 0);
 	intx_vec = cmdline_int(cmdline, "intx_vector", 0x41);
 	timeout = cmdline_int(cmdline, "timeout", 8192);
+	windows = cmdline_int(cmdline, "windows", 0);
+	gap = cmdline_int(cmdline, "gap", 200000);
 	dma_timeout = (uint64_t)timeout << 20;
 	n = parse_forbid(cmdline, forbid);
 	if (n < 0 || buses < 1 || buses > 256 || count < 8 ||
 	    count > (long)EDU_DMA_MAX || vec < 32 || vec >= SPURIOUS_VECTOR ||
 	    timeout < 0 || intx < 0 || intx > 100 || intx_vec < 32 ||
-	    intx_vec >= SPURIOUS_VECTOR) {
+	    intx_vec >= SPURIOUS_VECTOR || windows < 0 || windows > 100 ||
+	    gap < 1) {
 		printf("edu: bad command line (forbid=A[,A...] at most %d, "
 		       "buses=1..256, count=8..4092, msi_vector=32..254, "
-		       "intx=0..100, intx_vector=32..254)\n", MAX_FORBID);
+		       "intx=0..100, intx_vector=32..254, windows=0..100, "
+		       "gap=1..)\n", MAX_FORBID);
 		return EXIT_BAD_ARGS;
 	}
 
@@ -659,6 +675,12 @@ int main(uint32_t magic, const struct mb_info *mbi)
 		err = msi_test(bdf, self, (uint32_t)vec);
 		if (!err && other >= 0 && (uint32_t)other != self)
 			err = msi_test(bdf, (uint32_t)other, (uint32_t)vec);
+		if (err)
+			return err;
+	}
+	if (windows > 0) {
+		err = msi_windows_test(bdf, (uint32_t)vec, (uint32_t)windows,
+				       (uint64_t)gap);
 		if (err)
 			return err;
 	}

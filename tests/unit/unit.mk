@@ -43,6 +43,7 @@ test_partition_start_SRCS := kernel/partition.c loader/ram_layout.c lib/format.c
 test_amd_vi_SRCS      := arch/x86/iommu/amd_vi_tables.c arch/x86/paging.c
 test_vtd_SRCS         := arch/x86/iommu/vtd_tables.c arch/x86/paging.c
 test_sched_table_SRCS := kernel/sched_table.c
+test_msi_post_table_SRCS := kernel/msi_post_table.c
 test_ram_window_SRCS  := arch/x86/ram_window.c arch/x86/paging.c
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

@@ -4,6 +4,7 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu_facts.h"
 #include "arch/x86/exception.h"
+#include "arch/x86/irq_host.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/vmx/ept.h"
@@ -787,6 +788,18 @@ static void window_exiting(uint32_t bits, bool on)
 	vmwrite(VMCS_PROC_CONTROLS, proc | (on ? bits : 0));
 }
 
+/*
+ * Acknowledged on exit (a shared core): the scheduler's timer or a
+ * device's posting vector, handled as the host IDT would, then its EOI.
+ */
+static void take_external_interrupt(void)
+{
+	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
+
+	if (info & INTR_INFO_VALID)
+		irq_host_dispatch(info & INTR_INFO_VECTOR_MASK);
+}
+
 static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 {
 	struct vmx_vcpu *s = vmx(v);
@@ -836,9 +849,7 @@ static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 	case VMX_EXIT_CR_ACCESS:
 		return handle_cr_access(v, x, q);
 	case VMX_EXIT_EXTERNAL_INTERRUPT:
-		/* Acknowledged on exit: the scheduler's timer, owed its EOI. */
-		if (vmread(VMCS_EXIT_INTR_INFO) & INTR_INFO_VALID)
-			lapic_timer_irq_ack();
+		take_external_interrupt();
 		break;
 	case VMX_EXIT_NMI_WINDOW:
 		/* The guest's IRET ended its NMI: vcpu_loop injects the next. */

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef KERNEL_MSI_POST_H
+#define KERNEL_MSI_POST_H
+
+#include <stdint.h>
+
+struct vcpu;
+struct partition;
+
+/*
+ * Devices' MSIs for vCPUs on cores shared in time (docs/architecture.md,
+ * "Time partitions"): the IOMMU sends each to the core as a posting
+ * vector of the hypervisor's, whose handler requests the guest's vector
+ * in the vCPU's software LAPIC (kernel/exit/lapic_soft.c), held there
+ * until its window. A source is the caller's name for one interrupt of
+ * one function (its requester ID and MSI/MSI-X index). The tables are
+ * changed under the caller's lock (kernel/passthrough.c's IOMMU lock).
+ */
+
+/* Boot CPU, once the shared cores exist: their IDT entries. */
+void msi_post_init(void);
+/*
+ * `source` reaches v (v->timeshare set) as `guest_vector`: returns the
+ * posting vector to program at v's core, or -ENOSPC when every one of
+ * the core's vectors is taken.
+ */
+int msi_post_route(struct vcpu *v, uint32_t source, uint8_t guest_vector);
+/*
+ * `source` posts nowhere but on keep's core (keep NULL: nowhere). Call it
+ * once the IOMMU sends the source elsewhere, so no interrupt is lost.
+ */
+void msi_post_unroute(uint32_t source, const struct vcpu *keep);
+/* p stops: every vector its vCPUs held is free again. */
+void msi_post_release(const struct partition *p);
+
+#endif

@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Devices on a core shared in time (docs/architecture.md, "Time
+partitions"): guests/edu-dma owns QEMU's edu and shares cpu 1 with a
+ticker, in a 30 ms frame: edu 0-5 ms, the ticker 5-15 ms, idle after. Its
+MSIs reach the core as the hypervisor's posting vectors and wait in its
+software LAPIC until it runs. windows=4: four raised in its window, four
+raised under CLI and kept pending across a change of window, four raised
+by DMAs that finish 100 ms after they start, in the ticker's window (100
+is no multiple of 30), so they are held for edu's next window. All twelve
+must arrive, the hypervisor must have posted exactly twelve, and the
+ticker's windows must stay where the table puts them although edu's
+interrupts exit it.
+
+INTx stays with cores of their own: a line routed to a vCPU on a shared
+core is refused with one log line, however often the guest rewrites its
+I/O APIC entry, and the guest sees no interrupt."""
+import re
+
+from harness import Scenario
+from scenarios import RUN_FAILED, RUN_OK
+from timepart_scenarios import (ICOUNT, SKIP_RUNS, START_LATE_US, TICKER,
+                                TOLERANCE_US, runs_of, schedule)
+
+EDU = ["-device", "edu,dma_mask=0xffffffffffffffff"]
+FRAME_MS = 30
+TICKER_WINDOW = (5, 15)
+ROUNDS = 4
+# Long enough to overlap all of edu's run (about 1 s), shorter under
+# -icount than it looks: 60 frames of 30 ms.
+TICKER_RUNS = 60
+GAP = 200000    # TSC ticks: 200 us at -icount's 1 GHz
+
+
+def config(bdf, edu_args="windows=%d gap=%d" % (ROUNDS, GAP)):
+    return ("[hypervisor]\nexit_when_done = yes\n"
+            "[partition edu]\ncpus = 1\nmemory = 32M\n"
+            "kernel = guests/edu-dma.elf\n"
+            'cmdline = "%s"\ndevices = %s\n'
+            "[partition t]\ncpus = 1\nmemory = 2M\nkernel = %s\n"
+            'cmdline = "seed=2 runs=%d gap=%d"\n' % (
+                edu_args, bdf, TICKER, TICKER_RUNS, GAP) +
+            schedule("1", FRAME_MS, "edu 5ms, t 10ms"))
+
+
+def ticker_exact(text):
+    """The ticker's runs each fill its window; edu's counts add up."""
+    m = re.search(r"schedule cpu1: \d+ windows in a %dms frame \((\d+) TSC "
+                  r"ticks\) from TSC (0x[0-9a-f]+)" % FRAME_MS, text)
+    if not m:
+        return "no schedule line for cpu1"
+    frame, epoch = int(m.group(1)), int(m.group(2), 16)
+    per_us = frame / (FRAME_MS * 1000)
+    runs = runs_of(text, "t")
+    if len(runs) != TICKER_RUNS:
+        return "t logged %d runs, not %d" % (len(runs), TICKER_RUNS)
+    first, last = (ms * 1000 * per_us for ms in TICKER_WINDOW)
+    for i, (start, end) in enumerate(runs[SKIP_RUNS:], SKIP_RUNS):
+        base = (start - epoch) // frame * frame + epoch
+        late = (start - base - first) / per_us
+        early = (end - base - last) / per_us
+        if not (-TOLERANCE_US <= late <= START_LATE_US and
+                abs(early) <= TOLERANCE_US):
+            return ("t run %d started %+.0f us and ended %+.0f us from its "
+                    "window %s ms (tolerance %d us, a start %d us late)" % (
+                        i, late, early, TICKER_WINDOW, TOLERANCE_US,
+                        START_LATE_US))
+    held = re.search(r"edu: msi windows: .* (\d+) held", text)
+    if not held or int(held.group(1)) < 1:
+        return "no DMA interrupt was held for edu's next window"
+    return None
+
+
+def scenario(name, iommu_args, bdf):
+    return Scenario(
+        name=name, smp=2, config_text=config(bdf),
+        qemu_extra=iommu_args + EDU + ICOUNT,
+        expect=[r"schedule cpu1: 3 windows in a %dms frame" % FRAME_MS,
+                r"edu: found at %s" % bdf,
+                r"edu: msi windows: %d/%d raised delivered, %d/%d under cli "
+                r"delivered after a window change, %d/%d from DMA "
+                r"delivered, \d+ held for our next window, 0 on other "
+                r"vectors" % ((ROUNDS,) * 6),
+                r"partition edu exited with code 0",
+                r"schedule cpu1: %d device interrupts posted to its vCPUs"
+                % (3 * ROUNDS),
+                r"run finished: success"],
+        anywhere=[r"t: done: %d runs, state lost 0 times" % TICKER_RUNS,
+                  r"partition edu: 1 PCI function\(s\) quiesced"],
+        forbid=[r"EXCEPTION", r"state lost [1-9]", r"not routed",
+                r"unexpected interrupt"],
+        check=ticker_exact, exit_status=RUN_OK, timeout=180)
+
+
+INTX_REFUSED = (r"partition edu: INTx GSI 20 not routed: vCPU 0 is on cpu 1, "
+                r"shared in time, which takes only MSI and MSI-X")
+
+
+def refused_once(text):
+    n = len(re.findall(INTX_REFUSED, text))
+    return None if n == 1 else "the INTx refusal logged %d times, not 1" % n
+
+
+TIMEPART_MSI_SCENARIOS = [
+    scenario("timepart-edu-msi-amd-vi", ["-device", "amd-iommu"], "00:04.0"),
+    scenario("timepart-edu-msi-vt-d",
+             ["-device", "intel-iommu,intremap=on"], "00:03.0"),
+    # edu's INTA is GSI 20 on q35 (slot 4); the guest waits, gets nothing.
+    Scenario(
+        name="timepart-edu-intx-refused-amd-vi", smp=2,
+        config_text=config("00:04.0", "intx=1"),
+        qemu_extra=["-device", "amd-iommu"] + EDU + ICOUNT,
+        expect=[INTX_REFUSED,
+                r"partition edu exited with code 11",
+                r"run finished: failure"],
+        anywhere=[r"t: done: %d runs, state lost 0 times" % TICKER_RUNS],
+        forbid=[r"EXCEPTION", r"unexpected interrupt"],
+        check=refused_once, exit_status=RUN_FAILED, timeout=180),
+]

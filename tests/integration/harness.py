@@ -53,6 +53,13 @@ class Scenario:
     append: str = ""
     # check(serial text) -> None, or why the run is wrong.
     check: object = None
+    # timed_check(serial text, line times) -> None, or why the run is
+    # wrong; line_times[i] is the host's time.monotonic() at which the
+    # harness first saw complete line i of the text (its lines split as
+    # by str.splitlines), late by up to poll_seconds.
+    timed_check: object = None
+    # How often the serial log is read: finer for runs that time lines.
+    poll_seconds: float = POLL_SECONDS
     # More QEMU arguments: devices to pass through, an IOMMU.
     qemu_extra: list = field(default_factory=list)
     # prepare(scenario, workdir) -> None, or why the run cannot start; it
@@ -275,19 +282,27 @@ def run(s, workdir):
     if pty:
         keyboard.sock = pty
     seen = 0
+    line_times = []
+    read_size = -1
     text = ""
     status = None
     while True:
         status = proc.poll()
         if os.path.exists(serial):
-            with open(serial, "rb") as f:
-                text = clean(f.read().decode("utf-8", "replace"))
-            complete = text[:text.rfind("\n") + 1]
-            lines = complete.splitlines()
-            matcher.feed(lines[seen:])
+            # Read again only what grew: fast polls stay cheap.
+            size = os.path.getsize(serial)
+            if size != read_size:
+                read_size = size
+                with open(serial, "rb") as f:
+                    text = clean(f.read().decode("utf-8", "replace"))
+                now = time.monotonic()
+                complete = text[:text.rfind("\n") + 1]
+                lines = complete.splitlines()
+                line_times += [now] * (len(lines) - seen)
+                matcher.feed(lines[seen:])
+                seen = len(lines)
             keyboard.connect()
             keyboard.feed(text)
-            seen = len(lines)
         elapsed = time.monotonic() - start
         if status is not None:
             break
@@ -303,7 +318,7 @@ def run(s, workdir):
             return False, "timeout after %d s, still waiting for /%s/" % (
                 s.timeout, matcher.waiting_for if not matcher.done
                 else "QEMU to exit"), text, elapsed
-        time.sleep(POLL_SECONDS)
+        time.sleep(s.poll_seconds)
     keyboard.close()
     if text and not text.endswith("\n"):
         matcher.feed([text[text.rfind("\n") + 1:]])
@@ -316,6 +331,8 @@ def run(s, workdir):
         return False, "exit status %s, expected %s" % (
             status, s.exit_status), text, elapsed
     wrong = s.check(text) if s.check else None
+    if not wrong and s.timed_check:
+        wrong = s.timed_check(text, line_times)
     if wrong:
         return False, wrong, text, elapsed
     return True, "", text, elapsed

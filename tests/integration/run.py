@@ -20,12 +20,13 @@ from timepart_scenarios import TIMEPART_SCENARIOS  # noqa: E402
 from timepart_msi_scenarios import TIMEPART_MSI_SCENARIOS  # noqa: E402
 from chaos_scenarios import CHAOS_SCENARIOS  # noqa: E402
 from lapic_scenarios import LAPIC_SCENARIOS  # noqa: E402
+from linux_timepart_scenarios import LINUX_TIMEPART_SCENARIOS  # noqa: E402
 
 ALL = (SCENARIOS + PCI_SCENARIOS + IOMMU_AMD_SCENARIOS + IOMMU_VTD_SCENARIOS +
        LINUX_PCI_SCENARIOS + MMIO_SCENARIOS + MSR_SCENARIOS +
        CONFORMANCE_SCENARIOS + NMI_SCENARIOS + WATCHDOG_SCENARIOS +
        TIMEPART_SCENARIOS + TIMEPART_MSI_SCENARIOS + CHAOS_SCENARIOS +
-       LAPIC_SCENARIOS)
+       LAPIC_SCENARIOS + LINUX_TIMEPART_SCENARIOS)
 
 if __name__ == "__main__":
     sys.exit(main("integration", ALL, sys.argv[1:]))

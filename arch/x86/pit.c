@@ -3,6 +3,7 @@
 #include "arch/x86/asm.h"
 #include "arch/x86/pit_regs.h"
 #include "arch/x86/tsc.h"
+#include "lib/scale.h"
 
 /* Several input clocks (0.84 us each) pass in between. */
 #define PIT_MOVE_WAIT_US	50
@@ -37,4 +38,33 @@ bool pit_counting(void)
 
 	tsc_delay_us(PIT_MOVE_WAIT_US);
 	return latched_count0() != before;
+}
+
+/*
+ * Mode 0 counts down from when the count's high byte is written, with the
+ * gate high, and raises OUT at zero (datasheet 231164, mode 0): the TSC
+ * ticks between the two give the rate, to within a port read.
+ */
+uint64_t pit_measure_tsc_hz(uint16_t count, uint64_t timeout_ticks)
+{
+	uint8_t port_b = inb(PORT_SYSTEM_CONTROL_B) & ~PORT61_SPEAKER;
+	uint64_t start, now;
+
+	outb(PORT_SYSTEM_CONTROL_B, port_b | PORT61_GATE2);
+	outb(PIT_PORT_CONTROL, PIT_CTRL_COUNTER2 | PIT_CTRL_LSB_MSB |
+			       PIT_CTRL_MODE_TERMINAL);
+	outb(PIT_PORT_COUNTER2, (uint8_t)count);
+	outb(PIT_PORT_COUNTER2, (uint8_t)(count >> 8));
+	start = rdtsc();
+	do {
+		bool out = inb(PORT_SYSTEM_CONTROL_B) & PORT61_OUT2;
+
+		now = rdtsc();
+		if (out) {
+			outb(PORT_SYSTEM_CONTROL_B, port_b);
+			return scale_rate(now - start, count, PIT_INPUT_HZ);
+		}
+	} while (now - start < timeout_ticks);
+	outb(PORT_SYSTEM_CONTROL_B, port_b);
+	return 0;
 }

@@ -355,6 +355,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	uart_init(COM1_PORT);
 	console_out_init(COM1_PORT);
 	log_set_sink(console_out_sink);
+	log_set_after(console_out_after_log);
 	convert_memory_map(&m);
 	call_on_stack(info.boot_stack_top, hypervisor_main, &info);
 }

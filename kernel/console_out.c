@@ -5,10 +5,11 @@
 #include "kernel/percpu.h"
 #include "lib/spinlock.h"
 
-#define QUEUE_BYTES	16384	/* a power of two */
+#define QUEUE_BYTES	65536	/* a power of two */
 
 static char queue[QUEUE_BYTES];
 static uint32_t head, tail;	/* free-running: write at head, send tail */
+static uint32_t dropped;	/* by shared cores, finding the queue full */
 static struct spinlock queue_lock;
 static uint16_t out_port;
 
@@ -56,6 +57,18 @@ void console_out_flush(void)
 	uart_drain(out_port);
 }
 
+static bool on_shared_core(void)
+{
+	return percpu_ready && this_cpu()->sched;
+}
+
+/*
+ * Under the log's line lock, which no CPU may hold while the UART is
+ * waited for: a full queue is waited on only by cores of their own (it
+ * drains at the UART's rate, a character at a time); a shared core drops
+ * the byte and counts it, so that no partition's output holds a shared
+ * core or the line lock past a window's end.
+ */
 static void put(char c)
 {
 	for (;;) {
@@ -65,16 +78,15 @@ static void put(char c)
 			spin_unlock(&queue_lock);
 			return;
 		}
-		/* Full: even a shared core waits rather than lose output. */
+		if (on_shared_core()) {
+			dropped++;
+			spin_unlock(&queue_lock);
+			return;
+		}
 		send_ready();
 		spin_unlock(&queue_lock);
 		cpu_relax();
 	}
-}
-
-static bool on_shared_core(void)
-{
-	return percpu_ready && this_cpu()->sched;
 }
 
 void console_out_sink(const char *text, size_t len)
@@ -84,8 +96,18 @@ void console_out_sink(const char *text, size_t len)
 			put('\r');
 		put(text[i]);
 	}
+}
+
+/* After the line lock: a core of its own sends everything, as before. */
+void console_out_after_log(void)
+{
 	if (on_shared_core())
 		console_out_poll();
 	else
 		send_all();
+}
+
+uint32_t console_out_dropped(void)
+{
+	return __atomic_load_n(&dropped, __ATOMIC_RELAXED);
 }

@@ -9,6 +9,7 @@
 #define US_PER_SEC	1000000ULL
 
 static log_sink_fn log_sink;
+static void (*log_after)(void);
 static const enum log_level log_threshold = LOG_INFO;
 static uint64_t clock_origin;
 static uint64_t clock_hz;
@@ -22,6 +23,17 @@ static volatile unsigned int block_owner = NO_OWNER;
 void log_set_sink(log_sink_fn sink)
 {
 	log_sink = sink;
+}
+
+void log_set_after(void (*after)(void))
+{
+	log_after = after;
+}
+
+static void after_unlock(void)
+{
+	if (log_after)
+		log_after();
 }
 
 void log_set_clock(uint64_t tsc_origin, uint64_t tsc_hz)
@@ -57,6 +69,7 @@ void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 	log_sink(line, len);
 	line_owner = NO_OWNER;
 	spin_unlock(&line_lock);
+	after_unlock();
 }
 
 static size_t format_head(char *buf, size_t size, const char *fmt, ...)
@@ -91,6 +104,7 @@ void log_segment(const void *source, const char *name, const char *text,
 		log_sink("\n", 1);
 	line_owner = NO_OWNER;
 	spin_unlock(&line_lock);
+	after_unlock();
 }
 
 void log_printf(enum log_level level, const char *fmt, ...)

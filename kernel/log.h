@@ -12,6 +12,12 @@
 typedef void (*log_sink_fn)(const char *line, size_t len);
 
 void log_set_sink(log_sink_fn sink);
+/*
+ * Called after each logged piece once the line lock is released (NULL:
+ * nothing): where a sink may wait, such as for a UART to send, without
+ * holding up other CPUs' lines.
+ */
+void log_set_after(void (*after)(void));
 /* Timestamps count from tsc_origin; without a frequency they print as 0. */
 void log_set_clock(uint64_t tsc_origin, uint64_t tsc_hz);
 void log_printf(enum log_level level, const char *fmt, ...)

@@ -245,4 +245,7 @@ void sched_report(void)
 			pr_info("schedule cpu%u: %llu device interrupts posted to its vCPUs",
 				s->cfg->cpu, (unsigned long long)s->posted);
 	}
+	if (core_count && console_out_dropped())
+		pr_warn("console: %u bytes from shared cores dropped: the serial line could not keep up with their partitions' output",
+			console_out_dropped());
 }

@@ -36,6 +36,7 @@ test_guest_walk_SRCS  := arch/x86/guest_walk.c
 test_vmx_caps_SRCS    := arch/x86/vmx/vmx_caps.c
 test_ept_SRCS         := arch/x86/paging.c arch/x86/vmx/ept.c
 test_console_keys_SRCS := kernel/console_keys.c
+test_console_out_SRCS := kernel/console_out.c
 test_vpci_SRCS        := drivers/emul/vpci.c drivers/pci/pci.c lib/format.c
 test_pci_SRCS         := drivers/pci/pci.c drivers/pci/pci_assign.c \
 	config/config.c lib/format.c

@@ -21,6 +21,7 @@
 #include "kernel/log.h"
 #include "kernel/msi_post.h"
 #include "kernel/partition.h"
+#include "kernel/passthrough.h"
 #include "kernel/percpu.h"
 #include "lib/errno.h"
 #include "lib/scale.h"
@@ -190,6 +191,8 @@ static void run_window(struct core_sched *s, struct vcpu *v, uint64_t end)
 			virt()->set_window_end(v, exit_by);
 		else
 			lapic_timer_fire_at(exit_by);
+		/* Masks asked for by the last exit; v's sources unmasked. */
+		passthrough_post_sync(s, v);
 		vcpu_step(v);
 	}
 }
@@ -225,6 +228,7 @@ void sched_loop(struct core_sched *s)
 
 			}
 		}
+		s->running = v;
 		run_window(s, v, slot.end);
 	}
 }
@@ -242,7 +246,9 @@ void sched_report(void)
 			(unsigned long long)scale_rate(s->late_max_ticks,
 						       tsc_hz, US_PER_S));
 		if (s->posted)
-			pr_info("schedule cpu%u: %llu device interrupts posted to its vCPUs",
-				s->cfg->cpu, (unsigned long long)s->posted);
+			pr_info("schedule cpu%u: %llu device interrupts posted to its vCPUs, %llu while another partition ran, %llu sources masked",
+				s->cfg->cpu, (unsigned long long)s->posted,
+				(unsigned long long)s->posted_away,
+				(unsigned long long)s->posts.masks);
 	}
 }

@@ -42,6 +42,8 @@ struct core_sched {
 	/* Devices' MSIs for its vCPUs (kernel/msi_post.c); owner: index. */
 	struct msi_post_table posts;
 	uint64_t posted;	/* ... requested by them so far */
+	uint64_t posted_away;	/* ... of those while another vCPU ran */
+	struct vcpu *running;	/* the window's vCPU; NULL when idle */
 	/* Measured on the core; read by the summary once all is stopped. */
 	uint64_t starts;	/* windows of a partition entered */
 	uint64_t switches;	/* ... with another vCPU's state before */

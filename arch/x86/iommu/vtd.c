@@ -455,6 +455,21 @@ static void vtd_irq_clear(uint16_t rid, unsigned int index)
 	spin_unlock(&lock);
 }
 
+/* In place: the handle, so the device's message, stays valid. */
+static void vtd_irq_mask(uint16_t rid, unsigned int index, bool masked)
+{
+	uint32_t owner = msi_owner(rid, index);
+	int h;
+
+	spin_lock(&lock);
+	h = irte_of(owner);
+	if (h >= 0 && irt_owner[h] == owner) {
+		irt[h].lo = vtd_irte_masked(irt[h].lo, masked);
+		flush_all(vtd_inv_iec_global());
+	}
+	spin_unlock(&lock);
+}
+
 static uint32_t ioapic_owner(uint16_t sid, unsigned int pin)
 {
 	return (uint32_t)sid << 16 | OWNED | IOAPIC_PIN | pin;
@@ -554,6 +569,7 @@ const struct iommu_ops vtd_ops = {
 	.detach = vtd_detach,
 	.irq_set = vtd_irq_set,
 	.irq_clear = vtd_irq_clear,
+	.irq_mask = vtd_irq_mask,
 	.ioapic_nmi = vtd_ioapic_nmi,
 	.ioapic_irq = vtd_ioapic_irq,
 	.ioapic_irq_clear = vtd_ioapic_irq_clear,

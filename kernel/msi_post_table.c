@@ -22,8 +22,12 @@
  * A slot's mask word: the target a message found when it asked for its
  * source to be masked (so a slot rewritten since is left alone, unless
  * it still names the same owner and guest vector, whose IRR bit the
- * message set), and whether the source is masked now. Rewriting or
- * freeing a slot zeroes it: its IOMMU entry was rewritten too.
+ * message set), and whether the source is masked now. Its IOMMU entry
+ * is rewritten, unmasked, whenever the slot is: freed, or given another
+ * target, the word is zeroed; rewritten with the same target (the guest
+ * wrote the same message again), a masked source is to be masked again,
+ * so a partition that rewrites its MSI from a core of its own while the
+ * owner is out does not unmask it.
  */
 #define MASK_TARGET		0x3ffffU
 #define MASK_WANTED		(1U << 30)
@@ -44,6 +48,21 @@ static void store_target(struct msi_post_slot *s, uint32_t target)
 {
 	__atomic_store_n(&s->mask, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&s->target, target, __ATOMIC_RELEASE);
+}
+
+/* The same target again: a mask wanted or applied is wanted again. */
+static void rewrite_target(struct msi_post_table *t, struct msi_post_slot *s,
+			   uint32_t target)
+{
+	uint32_t mask = __atomic_load_n(&s->mask, __ATOMIC_ACQUIRE);
+
+	if (load_target(s) != target ||
+	    !(mask & (MASK_WANTED | MASK_MASKED))) {
+		store_target(s, target);
+		return;
+	}
+	__atomic_store_n(&s->mask, MASK_WANTED | target, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->mask_wanted, 1, __ATOMIC_RELEASE);
 }
 
 static unsigned int owner_in(uint32_t target)
@@ -97,8 +116,10 @@ int msi_post_table_set(struct msi_post_table *t, uint32_t source,
 			return -ENOSPC;
 		t->slot[i].source = source;
 		t->next = ((unsigned int)i + 1) % MSI_POST_VECTORS;
+		store_target(&t->slot[i], target_of(owner, guest_vector));
+	} else {
+		rewrite_target(t, &t->slot[i], target_of(owner, guest_vector));
 	}
-	store_target(&t->slot[i], target_of(owner, guest_vector));
 	return MSI_POST_FIRST_VECTOR + i;
 }
 

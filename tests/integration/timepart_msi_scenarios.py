@@ -11,6 +11,15 @@ must arrive, the hypervisor must have posted exactly twelve, and the
 ticker's windows must stay where the table puts them although edu's
 interrupts exit it.
 
+A storm (storm=N): edu's partition has a second vCPU on a core of its
+own, which raises edu's MSI every 50 us for 300 ms, ten frames, while
+vCPU 0 takes them on the shared core. Each message that exits the ticker
+asks for edu's source to be masked at the IOMMU until edu's next window:
+the hypervisor must count at most two such exits per gap between edu's
+windows (the first, and one on its way while it was masked), against
+about a third of the 6000 messages without the bound; the last raise
+must still reach the guest, and the ticker's windows stay exact.
+
 INTx stays with cores of their own: a line routed to a vCPU on a shared
 core is refused with one log line, however often the guest rewrites its
 I/O APIC entry, and the guest sees no interrupt."""
@@ -31,9 +40,18 @@ TICKER_RUNS = 60
 GAP = 200000    # TSC ticks: 200 us at -icount's 1 GHz
 
 
-def config(bdf, edu_args="windows=%d gap=%d" % (ROUNDS, GAP)):
+STORM_UNITS = 300      # of 2^20 TSC ticks: about 300 ms, ten frames
+# TSC ticks between raises: 50 us, more than a posting exit costs under
+# -icount (22 us), so edu's own vCPU 0 still runs in its window.
+STORM_PACE = 50000
+# Exits of the ticker per gap between edu's windows: the first message,
+# and one sent while the core masked the source.
+EXITS_PER_GAP = 2
+
+
+def config(bdf, edu_args="windows=%d gap=%d" % (ROUNDS, GAP), cpus="1"):
     return ("[hypervisor]\nexit_when_done = yes\n"
-            "[partition edu]\ncpus = 1\nmemory = 32M\n"
+            "[partition edu]\ncpus = %s\nmemory = 32M\n" % cpus +
             "kernel = guests/edu-dma.elf\n"
             'cmdline = "%s"\ndevices = %s\n'
             "[partition t]\ncpus = 1\nmemory = 2M\nkernel = %s\n"
@@ -42,8 +60,8 @@ def config(bdf, edu_args="windows=%d gap=%d" % (ROUNDS, GAP)):
             schedule("1", FRAME_MS, "edu 5ms, t 10ms"))
 
 
-def ticker_exact(text):
-    """The ticker's runs each fill its window; edu's counts add up."""
+def ticker_windows(text):
+    """The ticker's runs each fill its window."""
     m = re.search(r"schedule cpu1: \d+ windows in a %dms frame \((\d+) TSC "
                   r"ticks\) from TSC (0x[0-9a-f]+)" % FRAME_MS, text)
     if not m:
@@ -64,6 +82,14 @@ def ticker_exact(text):
                     "window %s ms (tolerance %d us, a start %d us late)" % (
                         i, late, early, TICKER_WINDOW, TOLERANCE_US,
                         START_LATE_US))
+    return None
+
+
+def ticker_exact(text):
+    """The ticker's runs each fill its window; edu's counts add up."""
+    err = ticker_windows(text)
+    if err:
+        return err
     held = re.search(r"edu: msi windows: .* (\d+) held", text)
     if not held or int(held.group(1)) < 1:
         return "no DMA interrupt was held for edu's next window"
@@ -91,6 +117,56 @@ def scenario(name, iommu_args, bdf):
         check=ticker_exact, exit_status=RUN_OK, timeout=180)
 
 
+def storm_bounded(text):
+    """The ticker paid at most EXITS_PER_GAP exits per gap in the storm,
+    far fewer than the messages that reached it without the bound."""
+    err = ticker_windows(text)
+    if err:
+        return err
+    frame = re.search(r"schedule cpu1: \d+ windows in a %dms frame \((\d+) "
+                      r"TSC ticks\)" % FRAME_MS, text)
+    storm = re.search(r"edu: msi storm: (\d+) raised by vCPU 1 in "
+                      r"(0x[0-9a-f]+) TSC ticks, (\d+) delivered", text)
+    posted = re.search(r"schedule cpu1: (\d+) device interrupts posted to "
+                       r"its vCPUs, (\d+) while another partition ran, "
+                       r"(\d+) sources masked", text)
+    if not (frame and storm and posted):
+        return "no schedule, storm or posting line"
+    raised, ticks = int(storm.group(1)), int(storm.group(2), 16)
+    away, masked = int(posted.group(2)), int(posted.group(3))
+    gaps = ticks // int(frame.group(1)) + 2
+    bound = EXITS_PER_GAP * gaps
+    # The ticker's window is a third of the frame.
+    if raised // 3 < 4 * bound:
+        return "storm too weak to test the bound: %d raised" % raised
+    if away > bound:
+        return ("%d posting exits while the ticker ran, over the bound of "
+                "%d (%d per gap, %d gaps)" % (away, bound, EXITS_PER_GAP,
+                                              gaps))
+    if not 1 <= masked <= away:
+        return "%d sources masked for %d exits" % (masked, away)
+    return None
+
+
+def storm_scenario(name, iommu_args, bdf):
+    return Scenario(
+        name=name, smp=3,
+        config_text=config(bdf, "storm=%d pace=%d" % (
+            STORM_UNITS, STORM_PACE), "1,2"),
+        qemu_extra=iommu_args + EDU + ICOUNT,
+        expect=[r"edu: found at %s" % bdf,
+                r"edu: msi storm: \d+ raised by vCPU 1 in 0x[0-9a-f]+ TSC "
+                r"ticks, [1-9]\d* delivered to vCPU 0, the last raise delivered, 0 on "
+                r"other vectors",
+                r"partition edu exited with code 0",
+                r"schedule cpu1: \d+ device interrupts posted",
+                r"run finished: success"],
+        anywhere=[r"t: done: %d runs, state lost 0 times" % TICKER_RUNS],
+        forbid=[r"EXCEPTION", r"state lost [1-9]", r"not routed",
+                r"unexpected interrupt", r"IOMMU: interrupt fault"],
+        check=storm_bounded, exit_status=RUN_OK, timeout=240)
+
+
 INTX_REFUSED = (r"partition edu: INTx GSI 20 not routed: vCPU 0 is on cpu 1, "
                 r"shared in time, which takes only MSI and MSI-X")
 
@@ -104,6 +180,10 @@ TIMEPART_MSI_SCENARIOS = [
     scenario("timepart-edu-msi-amd-vi", ["-device", "amd-iommu"], "00:04.0"),
     scenario("timepart-edu-msi-vt-d",
              ["-device", "intel-iommu,intremap=on"], "00:03.0"),
+    storm_scenario("timepart-edu-msi-storm-amd-vi", ["-device", "amd-iommu"],
+                   "00:04.0"),
+    storm_scenario("timepart-edu-msi-storm-vt-d",
+                   ["-device", "intel-iommu,intremap=on"], "00:03.0"),
     # edu's INTA is GSI 20 on q35 (slot 4); the guest waits, gets nothing.
     Scenario(
         name="timepart-edu-intx-refused-amd-vi", smp=2,

@@ -63,6 +63,7 @@ static void post_irq(uint8_t vector)
 	lapic_soft_post(v, v, guest_vector, false);
 	if (v != s->running) {
 		__atomic_fetch_add(&s->posted_away, 1, __ATOMIC_RELAXED);
+		s->away_in_exit = true;
 		msi_post_table_want_mask(&s->posts, vector);
 	}
 }

@@ -18,7 +18,11 @@ asks for edu's source to be masked at the IOMMU until edu's next window:
 the hypervisor must count at most two such exits per gap between edu's
 windows (the first, and one on its way while it was masked), against
 about a third of the 6000 messages without the bound; the last raise
-must still reach the guest, and the ticker's windows stay exact.
+must still reach the guest. Without -icount: under it QEMU runs one
+vCPU at a time, each until the next timer, so vCPU 1's raises never
+overlap the ticker's run and merge in the core's LAPIC into one exit
+(measured: 8 exits in ten frames without the bound; without -icount,
+332, and with it 9).
 
 INTx stays with cores of their own: a line routed to a vCPU on a shared
 core is refused with one log line, however often the guest rewrites its
@@ -119,21 +123,20 @@ def scenario(name, iommu_args, bdf):
 
 def storm_bounded(text):
     """The ticker paid at most EXITS_PER_GAP exits per gap in the storm,
-    far fewer than the messages that reached it without the bound."""
-    err = ticker_windows(text)
-    if err:
-        return err
+    far fewer than the messages that reach it without the bound. Without
+    -icount its windows are not exact enough to check (see above)."""
     frame = re.search(r"schedule cpu1: \d+ windows in a %dms frame \((\d+) "
                       r"TSC ticks\)" % FRAME_MS, text)
     storm = re.search(r"edu: msi storm: (\d+) raised by vCPU 1 in "
                       r"(0x[0-9a-f]+) TSC ticks, (\d+) delivered", text)
     posted = re.search(r"schedule cpu1: (\d+) device interrupts posted to "
-                       r"its vCPUs, (\d+) while another partition ran, "
-                       r"(\d+) sources masked", text)
+                       r"its vCPUs, \d+ while another partition ran, in "
+                       r"(\d+) of its exits \(at most (\d+) in one "
+                       r"window\), (\d+) sources masked", text)
     if not (frame and storm and posted):
         return "no schedule, storm or posting line"
     raised, ticks = int(storm.group(1)), int(storm.group(2), 16)
-    away, masked = int(posted.group(2)), int(posted.group(3))
+    away, most, masked = (int(posted.group(i)) for i in (2, 3, 4))
     gaps = ticks // int(frame.group(1)) + 2
     bound = EXITS_PER_GAP * gaps
     # The ticker's window is a third of the frame.
@@ -143,6 +146,9 @@ def storm_bounded(text):
         return ("%d posting exits while the ticker ran, over the bound of "
                 "%d (%d per gap, %d gaps)" % (away, bound, EXITS_PER_GAP,
                                               gaps))
+    if most > EXITS_PER_GAP:
+        return ("%d posting exits in one window of the ticker, over the "
+                "bound of %d" % (most, EXITS_PER_GAP))
     if not 1 <= masked <= away:
         return "%d sources masked for %d exits" % (masked, away)
     return None
@@ -153,11 +159,12 @@ def storm_scenario(name, iommu_args, bdf):
         name=name, smp=3,
         config_text=config(bdf, "storm=%d pace=%d" % (
             STORM_UNITS, STORM_PACE), "1,2"),
-        qemu_extra=iommu_args + EDU + ICOUNT,
+        qemu_extra=iommu_args + EDU,
         expect=[r"edu: found at %s" % bdf,
                 r"edu: msi storm: \d+ raised by vCPU 1 in 0x[0-9a-f]+ TSC "
-                r"ticks, [1-9]\d* delivered to vCPU 0, the last raise delivered, 0 on "
-                r"other vectors",
+                r"ticks, [1-9]\d* delivered to vCPU 0, the last raise "
+                r"delivered, 4/4 raised after it delivered, 0 on other "
+                r"vectors",
                 r"partition edu exited with code 0",
                 r"schedule cpu1: \d+ device interrupts posted",
                 r"run finished: success"],

@@ -38,6 +38,8 @@ $(GUEST_OBJ_DIR)/%.S.o: %.S
 
 # edu-dma reads its partition's _PRT with the hypervisor's AML reader.
 GUEST_edu-dma_SHARED := drivers/acpi/aml.c drivers/acpi/prt.c
+# ... and starts its storm's second vCPU as guests/smp does.
+GUEST_edu-dma_SHARED += guests/smp/ap_start.c guests/smp/trampoline.S
 # lapic-check starts its second vCPU as guests/smp does.
 GUEST_lapic-check_SHARED := guests/smp/ap_start.c guests/smp/trampoline.S
 

@@ -8,6 +8,12 @@
  * software LAPIC, which injects it now if the owner is the one running,
  * or at the start of its next window, with whatever else came meanwhile
  * in priority order.
+ *
+ * A message that exits another partition (its owner is out) also asks
+ * for its source to be masked at the IOMMU, which the core does before
+ * it enters a guest again, and undoes before the owner's next entry: a
+ * device that sends without pause costs a neighbour at most two exits
+ * per gap between its owner's windows (docs/architecture.md).
  */
 #include "kernel/msi_post.h"
 #include "arch/x86/irq_host.h"
@@ -18,6 +24,8 @@
 #include "kernel/sched.h"
 #include "lib/errno.h"
 
+_Static_assert(CONFIG_MAX_PARTITIONS <= MSI_POST_MASK_OWNERS,
+	       "every vCPU of a core can have its sources masked");
 _Static_assert(MSI_POST_END_VECTOR <= SCHED_TIMER_VECTOR &&
 	       SCHED_TIMER_VECTOR < SCHED_SPURIOUS_VECTOR,
 	       "posting vectors below the scheduler's timer and spurious vectors");
@@ -53,6 +61,38 @@ static void post_irq(uint8_t vector)
 	v = s->vcpus[owner];
 	__atomic_fetch_add(&s->posted, 1, __ATOMIC_RELAXED);
 	lapic_soft_post(v, v, guest_vector, false);
+	if (v != s->running) {
+		__atomic_fetch_add(&s->posted_away, 1, __ATOMIC_RELAXED);
+		s->away_in_exit = true;
+		msi_post_table_want_mask(&s->posts, vector);
+	}
+}
+
+/* The owner `v` is on its core, or ~0U (none, or no vCPU of the core). */
+static unsigned int running_owner(const struct core_sched *s,
+				  const struct vcpu *v)
+{
+	int owner = v ? owner_of(s, v) : -1;
+
+	return owner < 0 ? ~0U : (unsigned int)owner;
+}
+
+bool msi_post_sync_pending(const struct core_sched *s,
+			   const struct vcpu *running)
+{
+	return msi_post_table_mask_pending(&s->posts, running_owner(s, running));
+}
+
+void msi_post_sync(struct core_sched *s, const struct vcpu *running,
+		   msi_post_mask_fn mask)
+{
+	unsigned int owner = running_owner(s, running);
+	uint32_t source;
+
+	while (msi_post_table_next_mask(&s->posts, owner, &source))
+		mask(source, true);
+	while (msi_post_table_next_unmask(&s->posts, owner, &source))
+		mask(source, false);
 }
 
 void msi_post_init(void)

@@ -2,8 +2,10 @@
 #ifndef KERNEL_MSI_POST_H
 #define KERNEL_MSI_POST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+struct core_sched;
 struct vcpu;
 struct partition;
 
@@ -32,5 +34,19 @@ int msi_post_route(struct vcpu *v, uint32_t source, uint8_t guest_vector);
 void msi_post_unroute(uint32_t source, const struct vcpu *keep);
 /* p stops: every vector its vCPUs held is free again. */
 void msi_post_release(const struct partition *p);
+
+/*
+ * The storm bound, on a shared core between an exit and the entry of
+ * `running` (NULL: none): sources whose message exited a neighbour are
+ * to be masked, and running's masked sources unmasked before it runs.
+ * Cheap, without a lock: whether there is anything to do.
+ */
+bool msi_post_sync_pending(const struct core_sched *s,
+			   const struct vcpu *running);
+/* Masks or unmasks a source at the IOMMU, under the caller's lock. */
+typedef void (*msi_post_mask_fn)(uint32_t source, bool masked);
+/* Does it, under the caller's lock (the tables' writers' lock). */
+void msi_post_sync(struct core_sched *s, const struct vcpu *running,
+		   msi_post_mask_fn mask);
 
 #endif

@@ -147,9 +147,34 @@ static struct vcpu *msi_target(struct partition *p, const struct vpci_msg *m)
 }
 
 /* One interrupt of one function, as the posting tables name it. */
+#define MSI_SOURCE_INDEX_BITS	8
+_Static_assert(IOMMU_IRQS_PER_DEVICE <= 1U << MSI_SOURCE_INDEX_BITS,
+	       "a source names every remapped index");
+
 static uint32_t msi_source(uint16_t rid, unsigned int index)
 {
-	return (uint32_t)rid << 8 | index;
+	return (uint32_t)rid << MSI_SOURCE_INDEX_BITS | index;
+}
+
+/*
+ * Under iommu_lock. In place: the entry keeps its index, so the message
+ * the device was given stays valid; while masked, the IOMMU drops what
+ * the source sends, and logs no fault.
+ */
+static void mask_source(uint32_t source, bool masked)
+{
+	iommu()->irq_mask((uint16_t)(source >> MSI_SOURCE_INDEX_BITS),
+			  source & ((1U << MSI_SOURCE_INDEX_BITS) - 1),
+			  masked);
+}
+
+void passthrough_post_sync(struct core_sched *s, const struct vcpu *running)
+{
+	if (!msi_post_sync_pending(s, running))
+		return;
+	spin_lock(&iommu_lock);
+	msi_post_sync(s, running, mask_source);
+	spin_unlock(&iommu_lock);
 }
 
 /*

@@ -30,5 +30,12 @@ void passthrough_intx_eoi(struct partition *p, uint8_t vector);
 irq_remap_fn passthrough_nmi_remap(void);
 /* Logs (with the owning partition) whatever the IOMMU recorded. */
 void passthrough_poll_faults(void);
+/*
+ * A core shared in time, between an exit and the entry of `running`
+ * (NULL: none): the devices' MSI sources that exited a neighbour masked
+ * at the IOMMU, running's own unmasked (kernel/msi_post.h).
+ */
+struct core_sched;
+void passthrough_post_sync(struct core_sched *s, const struct vcpu *running);
 
 #endif

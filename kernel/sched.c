@@ -21,6 +21,7 @@
 #include "kernel/log.h"
 #include "kernel/msi_post.h"
 #include "kernel/partition.h"
+#include "kernel/passthrough.h"
 #include "kernel/percpu.h"
 #include "lib/errno.h"
 #include "lib/scale.h"
@@ -166,6 +167,20 @@ static void serve_others(struct core_sched *s, struct vcpu *running)
 }
 
 /*
+ * Counts the exit that just ended if it posted a device's interrupt for
+ * another vCPU of the core: what a storm takes from the one running.
+ */
+static void note_away_exit(struct core_sched *s)
+{
+	if (!s->away_in_exit)
+		return;
+	s->away_in_exit = false;
+	s->away_exits++;
+	if (++s->away_window > s->away_window_max)
+		s->away_window_max = s->away_window;
+}
+
+/*
  * Until the window's end: the timer is armed again before every entry,
  * so an early expiry or an interrupt taken for an older one never lets
  * the guest run past the end. It is armed for the vCPU's own timer
@@ -190,7 +205,10 @@ static void run_window(struct core_sched *s, struct vcpu *v, uint64_t end)
 			virt()->set_window_end(v, exit_by);
 		else
 			lapic_timer_fire_at(exit_by);
+		/* Masks asked for by the last exit; v's sources unmasked. */
+		passthrough_post_sync(s, v);
 		vcpu_step(v);
+		note_away_exit(s);
 	}
 }
 
@@ -225,6 +243,8 @@ void sched_loop(struct core_sched *s)
 
 			}
 		}
+		s->running = v;
+		s->away_window = 0;
 		run_window(s, v, slot.end);
 	}
 }
@@ -242,8 +262,12 @@ void sched_report(void)
 			(unsigned long long)scale_rate(s->late_max_ticks,
 						       tsc_hz, US_PER_S));
 		if (s->posted)
-			pr_info("schedule cpu%u: %llu device interrupts posted to its vCPUs",
-				s->cfg->cpu, (unsigned long long)s->posted);
+			pr_info("schedule cpu%u: %llu device interrupts posted to its vCPUs, %llu while another partition ran, in %llu of its exits (at most %llu in one window), %llu sources masked",
+				s->cfg->cpu, (unsigned long long)s->posted,
+				(unsigned long long)s->posted_away,
+				(unsigned long long)s->away_exits,
+				(unsigned long long)s->away_window_max,
+				(unsigned long long)s->posts.masks);
 	}
 	if (core_count && console_out_dropped())
 		pr_warn("console: %u bytes from shared cores dropped: the serial line could not keep up with their partitions' output",

@@ -42,6 +42,12 @@ struct core_sched {
 	/* Devices' MSIs for its vCPUs (kernel/msi_post.c); owner: index. */
 	struct msi_post_table posts;
 	uint64_t posted;	/* ... requested by them so far */
+	uint64_t posted_away;	/* ... of those while another vCPU ran */
+	bool away_in_exit;	/* ... one of them in the current exit */
+	uint64_t away_exits;	/* exits of a vCPU that posted for another */
+	uint64_t away_window;	/* ... in the current window */
+	uint64_t away_window_max;	/* ... the most in one window */
+	struct vcpu *running;	/* the window's vCPU; NULL when idle */
 	/* Measured on the core; read by the summary once all is stopped. */
 	uint64_t starts;	/* windows of a partition entered */
 	uint64_t switches;	/* ... with another vCPU's state before */

@@ -60,6 +60,12 @@ uint32_t msi_enable(uint32_t bdf, uint32_t dest, uint32_t vec);
  */
 int msi_windows_test(uint32_t bdf, uint32_t vec, uint32_t rounds,
 		     uint64_t gap);
+/*
+ * vCPU 1 (started here, on a core of its own) raises edu's MSI every
+ * `pace` ticks for `units` << 20 ticks; vCPU 0 takes them. The last
+ * raise must be delivered (storm.c).
+ */
+int msi_storm_test(uint32_t bdf, uint32_t vec, uint32_t units, uint32_t pace);
 /* Raises INTx, leaves it unhandled and resets the partition. */
 void intx_leave_raised(uint32_t bdf, uint32_t vec) __attribute__((noreturn));
 

@@ -20,6 +20,9 @@
  *    raised in our window, raised under CLI across a window change, and
  *    raised by DMAs that finish in a neighbour's window: all N of each
  *    delivered, the last ones held for our next window.
+ * 6. With storm=N (cpus = a shared core, then one of our own; storm.c):
+ *    vCPU 1 raises edu's MSI every pace= ticks (default 10000) for
+ *    N << 20 TSC ticks while vCPU 0 takes them; the last must arrive.
  * 6. With irq=1: program the MSI capability for APIC msi_apic (default:
  *    our own) and vector msi_vector, raise edu's interrupt, report it.
  * 6. With high=1 (before 4.): the RAM the memory map puts above 4 GiB,
@@ -32,13 +35,15 @@
  * Command line: forbid=A[,A...] (repeatable), count=N (bytes of each
  * forbidden DMA, 8..4092, default 64), buses=N (default 8), timeout=N
  * (DMA timeout in 2^20 TSC ticks, default 8192), irq=1, msi_apic=N,
+ * storm=N (1..4096) with pace=TICKS,
  * msi_vector=V (default 0x40), high=1, beyond=1, windows=N (1..100) with
  * gap=TICKS (default 200000: a longer TSC step is another window).
  * Exit codes: 0 all as expected, 2 no device, 3 device not answering,
  * 4 BAR0 unusable, 5 DMA timeout, 6 DMA to own RAM broken, 7 MSI not
  * delivered to our own APIC or no MSI capability, 8 bad command line,
  * 9 no RAM above 4 GiB or it is broken, 10 the read past it returned,
- * 11 INTx missing, repeated or not held by its mask,
+ * 11 INTx missing, repeated or not held by its mask, 12 the storm's last
+ * raise not delivered (or vCPU 1 not started),
  * 0x7f bad boot.
  */
 #include "guests/edu-dma/edu.h"
@@ -608,7 +613,8 @@ int main(uint32_t magic, const struct mb_info *mbi)
 {
 	uint64_t forbid[MAX_FORBID], high_base = 0, high_size = 0;
 	const char *cmdline;
-	long buses, count, vec, timeout, intx, intx_vec, windows, gap;
+	long buses, count, vec, timeout, intx, intx_vec, windows, gap, storm;
+	long pace;
 	uint32_t bdf;
 	int n, err;
 
@@ -623,17 +629,19 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	timeout = cmdline_int(cmdline, "timeout", 8192);
 	windows = cmdline_int(cmdline, "windows", 0);
 	gap = cmdline_int(cmdline, "gap", 200000);
+	storm = cmdline_int(cmdline, "storm", 0);
+	pace = cmdline_int(cmdline, "pace", 10000);
 	dma_timeout = (uint64_t)timeout << 20;
 	n = parse_forbid(cmdline, forbid);
 	if (n < 0 || buses < 1 || buses > 256 || count < 8 ||
 	    count > (long)EDU_DMA_MAX || vec < 32 || vec >= SPURIOUS_VECTOR ||
 	    timeout < 0 || intx < 0 || intx > 100 || intx_vec < 32 ||
 	    intx_vec >= SPURIOUS_VECTOR || windows < 0 || windows > 100 ||
-	    gap < 1) {
+	    gap < 1 || storm < 0 || storm > 4096 || pace < 1) {
 		printf("edu: bad command line (forbid=A[,A...] at most %d, "
 		       "buses=1..256, count=8..4092, msi_vector=32..254, "
 		       "intx=0..100, intx_vector=32..254, windows=0..100, "
-		       "gap=1..)\n", MAX_FORBID);
+		       "gap=1.., storm=0..4096, pace=1..)\n", MAX_FORBID);
 		return EXIT_BAD_ARGS;
 	}
 
@@ -681,6 +689,12 @@ int main(uint32_t magic, const struct mb_info *mbi)
 	if (windows > 0) {
 		err = msi_windows_test(bdf, (uint32_t)vec, (uint32_t)windows,
 				       (uint64_t)gap);
+		if (err)
+			return err;
+	}
+	if (storm > 0) {
+		err = msi_storm_test(bdf, (uint32_t)vec, (uint32_t)storm,
+				     (uint32_t)pace);
 		if (err)
 			return err;
 	}

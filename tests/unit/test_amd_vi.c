@@ -336,6 +336,13 @@ static void test_interrupt_remapping(void **state)
 	assert_int_equal(m.address, 0xfee00000);
 	assert_int_equal(m.data, 63);
 	assert_int_equal(amd_vi_ioapic_nmi_rte(2), 0x400 | 2ULL << 56);
+	/* Masked in place: RemapEn off, SupIOPF on, the rest kept. */
+	assert_int_equal(amd_vi_irte_masked(1 | 3 << 8 | 0x41 << 16, true),
+			 2 | 3 << 8 | 0x41 << 16);
+	assert_int_equal(amd_vi_irte_masked(2 | 3 << 8 | 0x41 << 16, false),
+			 1 | 3 << 8 | 0x41 << 16);
+	assert_int_equal(amd_vi_irte_masked(0, true), 0);
+	assert_int_equal(amd_vi_irte_masked(0, false), 0);
 }
 
 static void test_events(void **state)

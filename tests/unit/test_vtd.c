@@ -228,6 +228,10 @@ static void test_interrupt_entries(void **state)
 	assert_int_equal(e.lo, 0x0000030000310001ULL);
 	/* SID 00:02.0, SQ 0 (all bits), SVT 1. */
 	assert_int_equal(e.hi, 0x40010);
+	/* Masked in place: P off, FPD on, the rest kept. */
+	assert_int_equal(vtd_irte_masked(e.lo, true), 0x0000030000310002ULL);
+	assert_int_equal(vtd_irte_masked(0x0000030000310002ULL, false), e.lo);
+	assert_int_equal(vtd_irte_masked(0, false), 0);
 	e = vtd_irte(2, 0, VTD_DLM_NMI, 0xff00);
 	assert_int_equal(e.lo, 0x20081);
 	assert_int_equal(e.hi, 0x4ff00);

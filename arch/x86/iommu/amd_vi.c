@@ -498,6 +498,15 @@ static void amd_vi_irq_clear(uint16_t rid, unsigned int index)
 	set_irte(rid, index, 0);
 }
 
+/* In place: the device's message (its index) stays valid. */
+static void amd_vi_irq_mask(uint16_t rid, unsigned int index, bool masked)
+{
+	struct irt *t = irt_of(amd_vi_alias_of(&amd.ivrs, rid));
+
+	if (t && index < IOMMU_IRQS_PER_DEVICE && t->entry[index])
+		set_irte(rid, index, amd_vi_irte_masked(t->entry[index], masked));
+}
+
 /* The pin does not matter: the NMI passes untranslated (NMIPass). */
 static int amd_vi_ioapic_nmi(uint8_t ioapic_id, unsigned int pin,
 			     uint32_t apic_id, uint64_t *rte)
@@ -604,6 +613,7 @@ const struct iommu_ops amd_vi_ops = {
 	.detach = amd_vi_detach,
 	.irq_set = amd_vi_irq_set,
 	.irq_clear = amd_vi_irq_clear,
+	.irq_mask = amd_vi_irq_mask,
 	.ioapic_nmi = amd_vi_ioapic_nmi,
 	.ioapic_irq = amd_vi_ioapic_irq,
 	.ioapic_irq_clear = amd_vi_ioapic_irq_clear,

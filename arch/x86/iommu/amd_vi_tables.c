@@ -372,6 +372,7 @@ struct amd_vi_cmd amd_vi_cmd_inv_all(void)
 
 /* Interrupt remapping entry, basic 32-bit format (2.2.5). */
 #define IRTE_REMAP_EN		(1U << 0)
+#define IRTE_SUP_IOPF		(1U << 1)
 #define IRTE_TYPE_SHIFT		2
 #define IRTE_TYPE_NMI		4U	/* the MSI delivery-mode encoding */
 #define IRTE_DEST_SHIFT		8
@@ -389,6 +390,14 @@ uint32_t amd_vi_irte(uint8_t dest, uint8_t vector, enum amd_vi_int_type type)
 	return IRTE_REMAP_EN | t << IRTE_TYPE_SHIFT |
 	       (uint32_t)dest << IRTE_DEST_SHIFT |
 	       (uint32_t)vector << IRTE_VECTOR_SHIFT;
+}
+
+uint32_t amd_vi_irte_masked(uint32_t irte, bool masked)
+{
+	if (!irte)
+		return 0;
+	return masked ? (irte & ~IRTE_REMAP_EN) | IRTE_SUP_IOPF :
+			(irte & ~IRTE_SUP_IOPF) | IRTE_REMAP_EN;
 }
 
 /* Index < 256 keeps data bits 10:8 (the delivery mode) at fixed. */

@@ -98,6 +98,11 @@ enum amd_vi_int_type { AMD_VI_INT_FIXED, AMD_VI_INT_NMI };
 
 /* The entry delivering `vector` to the xAPIC `dest`, physical mode. */
 uint32_t amd_vi_irte(uint8_t dest, uint8_t vector, enum amd_vi_int_type type);
+/*
+ * That entry masked (RemapEn clear: the IOMMU target-aborts the message,
+ * SupIOPF set: no event logged) or not; an empty entry stays empty.
+ */
+uint32_t amd_vi_irte_masked(uint32_t irte, bool masked);
 /* What the device must write so that its interrupt uses entry `index`. */
 struct iommu_msi amd_vi_msi(unsigned int index);
 /* The I/O APIC entry that raises an NMI at apic_id (passed by NMIPass). */

@@ -76,6 +76,13 @@ struct iommu_ops {
 	/* Interrupt `index` of rid is blocked again. */
 	void (*irq_clear)(uint16_t rid, unsigned int index);
 	/*
+	 * The entry irq_set wrote for interrupt `index` of rid drops what it
+	 * receives (masked, no fault logged) or delivers it again, changed
+	 * in place and flushed: the message irq_set returned stays valid.
+	 * Nothing happens to an entry that was never set or was cleared.
+	 */
+	void (*irq_mask)(uint16_t rid, unsigned int index, bool masked);
+	/*
 	 * The 64-bit redirection entry that makes I/O APIC `ioapic_id`'s pin
 	 * deliver an edge NMI to `apic_id` with remapping on (the console).
 	 */

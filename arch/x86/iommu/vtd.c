@@ -372,11 +372,28 @@ static int vtd_attach(uint16_t rid, unsigned int domain)
 	return err;
 }
 
+/*
+ * Where each owner's entry was last put, by a hash of the owner: the scan
+ * below reads every entry, too slow for a shared core's masking between
+ * an exit and the next entry (kernel/msi_post.c). A stale hint is only
+ * a miss: the owner table says whose an entry is.
+ */
+#define HANDLE_HINTS		256
+static uint16_t handle_hint[HANDLE_HINTS];
+_Static_assert(IRT_ENTRIES <= 1U << 16, "a hint holds any handle");
+
+static uint16_t *hint_of(uint32_t owner)
+{
+	return &handle_hint[(owner ^ owner >> 16) % HANDLE_HINTS];
+}
+
 /* The entry `owner` has, or else a free one, or -ENOSPC. */
 static int irte_of(uint32_t owner)
 {
 	int free = -ENOSPC;
 
+	if (irt_owner[*hint_of(owner)] == owner)
+		return *hint_of(owner);
 	for (int h = IRT_ENTRIES - 1; h >= 0; h--) {
 		if (irt_owner[h] == owner)
 			return h;
@@ -397,6 +414,7 @@ static int set_irte(uint32_t owner, struct vtd_entry e)
 	if (h < 0)
 		return h;
 	irt_owner[h] = e.lo ? owner : 0;
+	*hint_of(owner) = (uint16_t)h;
 	if (!e.lo)
 		irt[h].lo = 0;
 	irt[h].hi = e.hi;
@@ -452,6 +470,21 @@ static void vtd_irq_clear(uint16_t rid, unsigned int index)
 {
 	spin_lock(&lock);
 	clear_irte(msi_owner(rid, index));
+	spin_unlock(&lock);
+}
+
+/* In place: the handle, so the device's message, stays valid. */
+static void vtd_irq_mask(uint16_t rid, unsigned int index, bool masked)
+{
+	uint32_t owner = msi_owner(rid, index);
+	int h;
+
+	spin_lock(&lock);
+	h = irte_of(owner);
+	if (h >= 0 && irt_owner[h] == owner) {
+		irt[h].lo = vtd_irte_masked(irt[h].lo, masked);
+		flush_all(vtd_inv_iec_global());
+	}
 	spin_unlock(&lock);
 }
 
@@ -554,6 +587,7 @@ const struct iommu_ops vtd_ops = {
 	.detach = vtd_detach,
 	.irq_set = vtd_irq_set,
 	.irq_clear = vtd_irq_clear,
+	.irq_mask = vtd_irq_mask,
 	.ioapic_nmi = vtd_ioapic_nmi,
 	.ioapic_irq = vtd_ioapic_irq,
 	.ioapic_irq_clear = vtd_ioapic_irq_clear,

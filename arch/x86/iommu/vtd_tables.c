@@ -253,6 +253,16 @@ struct vtd_entry vtd_irte(uint8_t vector, uint32_t apic_id, unsigned int dlm,
 		sid | IRTE_SVT_VERIFY_SID };
 }
 
+#define IRTE_FPD		(1ULL << 1)
+
+uint64_t vtd_irte_masked(uint64_t lo, bool masked)
+{
+	if (!lo)
+		return 0;
+	return masked ? (lo & ~VTD_ENTRY_PRESENT) | IRTE_FPD :
+			(lo & ~IRTE_FPD) | VTD_ENTRY_PRESENT;
+}
+
 /* Remappable format: handle[14:0] in 19:5 (or 63:49), handle[15] in 2 (11). */
 #define MSI_BASE		0xfee00000U
 #define MSI_HANDLE_SHIFT	5

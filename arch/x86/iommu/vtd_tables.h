@@ -111,6 +111,11 @@ extern const struct pt_format pt_format_vtd;
  */
 struct vtd_entry vtd_irte(uint8_t vector, uint32_t apic_id, unsigned int dlm,
 			  uint16_t sid);
+/*
+ * An IRTE's low half masked (P clear: the message is blocked, FPD set:
+ * no fault recorded; 9.10) or not; an empty entry stays empty.
+ */
+uint64_t vtd_irte_masked(uint64_t lo, bool masked);
 /* What a device writes to raise IRTE `handle` (5.1.5.2), data 0. */
 struct iommu_msi vtd_msi(unsigned int handle);
 /* The remappable I/O APIC redirection entry for IRTE `handle` (5.1.5.1). */

@@ -66,6 +66,7 @@ struct sched_slot {
 struct sched_vcpu {
 	struct ext_state ext;
 	struct vlapic_soft lapic;	/* kernel/exit/lapic_soft.c */
+	int irq_offered;	/* its vector offered at the last entry, or -1 */
 	/* Its partition is to be reloaded when its next window starts. */
 	volatile bool restart_pending;
 	unsigned int msr_count;

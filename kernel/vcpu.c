@@ -120,6 +120,8 @@ void vcpu_step(struct vcpu *v)
 		lapic_soft_inject(v);
 	virt()->vcpu_run(v, &exit);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+	if (v->timeshare)
+		lapic_soft_after_run(v);
 	v->exits[exit.reason]++;
 	exit_dispatch(v, &exit);
 	watchdog_check();

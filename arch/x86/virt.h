@@ -139,14 +139,17 @@ struct virt_ops {
 	 */
 	bool (*inject_nmi)(struct vcpu *v);
 	/*
-	 * For vCPUs on shared cores, whose LAPIC is software: injects the
-	 * external interrupt `vector` at the next entry and returns true when
-	 * the guest can take one (RFLAGS.IF set, no STI or MOV SS shadow, no
-	 * other event being injected). Otherwise returns false and arranges
-	 * an exit (EXIT_HANDLED) for when it can, where the caller tries
-	 * again. An injection an exit cuts short is injected again.
+	 * For vCPUs on shared cores, whose LAPIC is software: offers the
+	 * external interrupt `vector` to the guest for the next entry and
+	 * returns true, or, when the guest cannot take one now (another
+	 * event being injected), returns false and arranges an exit
+	 * (EXIT_HANDLED) for when it can, where the caller offers again.
+	 * After that run, irq_taken says whether the guest took it (it is
+	 * then in service; a delivery an exit cut short is completed by
+	 * the back end), and withdraws it if not.
 	 */
 	bool (*inject_irq)(struct vcpu *v, uint8_t vector);
+	bool (*irq_taken)(struct vcpu *v);
 	/*
 	 * MSRs whose value lives in the control structure or is switched with
 	 * the guest (EFER, PAT, FS/GS bases, LSTAR, ...): the policy has

@@ -12,7 +12,8 @@
 #define DEADLINE_VECTOR	0xb4
 #define HELD_VECTOR	0xb5
 #define CALIBRATE_US	1000
-#define FAR_DEADLINE_US	5000
+/* Beyond any neighbour's window: armed, it must still be there when read. */
+#define FAR_DEADLINE_US	50000
 /* What counts as "held" when reporting: later than this. */
 #define HELD_LATE_US	1000
 

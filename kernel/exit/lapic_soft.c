@@ -25,6 +25,7 @@ static struct vlapic_soft *soft(struct vcpu *v)
 
 void lapic_soft_reset(struct vcpu *v)
 {
+	v->timeshare->irq_offered = -1;
 	vlapic_reset(&v->lapic, v->index);
 	vlapic_soft_reset(soft(v), &v->lapic, tsc_hz, lapic_timer_hz);
 }
@@ -88,6 +89,19 @@ void lapic_soft_inject(struct vcpu *v)
 {
 	int vector = vlapic_soft_pending(soft(v));
 
-	if (vector >= 0 && virt()->inject_irq(v, (uint8_t)vector))
+	v->timeshare->irq_offered = vector >= 0 &&
+		virt()->inject_irq(v, (uint8_t)vector) ? vector : -1;
+}
+
+/*
+ * Before the exit is handled (an EOI may be the exit): what the guest
+ * took is in service from then on; what it did not take stays requested.
+ */
+void lapic_soft_after_run(struct vcpu *v)
+{
+	int vector = v->timeshare->irq_offered;
+
+	v->timeshare->irq_offered = -1;
+	if (vector >= 0 && virt()->irq_taken(v))
 		vlapic_soft_ack(soft(v), (uint8_t)vector);
 }

@@ -29,7 +29,9 @@ void lapic_soft_post(struct vcpu *from, struct vcpu *t, uint8_t vector,
  * ticks, 0 if none, for the core's timer.
  */
 uint64_t lapic_soft_tick(struct vcpu *v);
-/* Before an entry: injects the highest deliverable request, if any. */
+/* Before an entry: offers the highest deliverable request, if any. */
 void lapic_soft_inject(struct vcpu *v);
+/* After that run: the offer taken goes in service. */
+void lapic_soft_after_run(struct vcpu *v);
 
 #endif

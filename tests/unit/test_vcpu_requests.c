@@ -48,6 +48,12 @@ void lapic_soft_inject(struct vcpu *v)
 	fail_msg("lapic_soft_inject on a vCPU with a core of its own");
 }
 
+void lapic_soft_after_run(struct vcpu *v)
+{
+	(void)v;
+	fail_msg("lapic_soft_after_run on a vCPU with a core of its own");
+}
+
 void console_input_service(bool kicked)
 {
 	(void)kicked;

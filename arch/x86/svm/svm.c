@@ -42,6 +42,7 @@ struct svm_vcpu {
 	uint64_t host_area_pa;	/* VMSAVE target for the host's own state */
 	bool flush_pending;
 	bool shared;		/* on a core shared in time: INTR exits */
+	bool irq_offered;	/* a V_IRQ of its software LAPIC, last entry */
 	/*
 	 * The guest's NMI blocking, which SVM does not track without V_NMI:
 	 * from an injected NMI to the end of the guest's next IRET.
@@ -312,6 +313,9 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_entry *e)
 	svm(v)->flush_pending = true;
 	nmi_unmask(vmcb, svm(v));
 	vintr_window(vmcb, false);
+	vmcb_w64(vmcb, VMCB_VINTR,
+		 vmcb_r64(vmcb, VMCB_VINTR) & ~VINTR_REQUEST_MASK);
+	svm(v)->irq_offered = false;
 }
 
 static void decode_io(void *vmcb, struct vm_exit *x)
@@ -412,6 +416,13 @@ static void reinject_cut_event(void *vmcb, const struct vm_exit *x)
 
 	if (!(info & EVENTINJ_VALID))
 		return;
+	/* QEMU's TCG writes an interrupt it was delivering as an exception. */
+	if (type == EVENTINJ_TYPE_EXCEPTION &&
+	    (info & EVENTINJ_VECTOR_MASK) >= FIRST_INTERRUPT_VECTOR) {
+		info = (info & ~EVENTINJ_TYPE_MASK & ~EVENTINJ_ERROR_VALID) |
+		       EVENTINJ_TYPE_INTR;
+		type = EVENTINJ_TYPE_INTR;
+	}
 	if (type == EVENTINJ_TYPE_INTR ||
 	    (type == EVENTINJ_TYPE_EXCEPTION && x->reason == EXIT_INTERRUPT))
 		vmcb_w64(vmcb, VMCB_EVENT_INJ, info);
@@ -541,19 +552,46 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector,
 	vmcb_w64(svm(v)->vmcb, VMCB_EVENT_INJ, ev);
 }
 
+/*
+ * The software LAPIC's interrupt is offered as a virtual interrupt (V_IRQ
+ * with its vector and priority, V_TPR ignored: APM vol. 2 15.21.4), which
+ * the guest takes as soon as its IF allows, out of HLT too; the CPU clears
+ * V_IRQ when it does. Not EVENTINJ: QEMU's TCG (7.2) leaves an interrupt
+ * injected at VMRUN as a pending exception after delivering it, and
+ * delivers it a second time at its next loop exit that is not a #VMEXIT
+ * (seen under -icount: once in 66 TSC deadlines, into the first handler).
+ */
 static bool svm_inject_irq(struct vcpu *v, uint8_t vector)
 {
-	void *vmcb = svm(v)->vmcb;
+	struct svm_vcpu *s = svm(v);
+	void *vmcb = s->vmcb;
+	uint64_t vintr;
 
-	if (!(vmcb_r64(vmcb, VMCB_EVENT_INJ) & EVENTINJ_VALID) &&
-	    (vmcb_r64(vmcb, VMCB_RFLAGS) & RFLAGS_IF) &&
-	    !(vmcb_r64(vmcb, VMCB_INT_SHADOW) & INT_SHADOW_ACTIVE)) {
-		vmcb_w64(vmcb, VMCB_EVENT_INJ,
-			 vector | EVENTINJ_TYPE_INTR | EVENTINJ_VALID);
-		return true;
+	/* An event an exit cut short goes first; then a window exit. */
+	if (vmcb_r64(vmcb, VMCB_EVENT_INJ) & EVENTINJ_VALID) {
+		vintr_window(vmcb, true);
+		return false;
 	}
-	vintr_window(vmcb, true);
-	return false;
+	vintr_window(vmcb, false);
+	vintr = vmcb_r64(vmcb, VMCB_VINTR) & ~VINTR_REQUEST_MASK;
+	vmcb_w64(vmcb, VMCB_VINTR, vintr | VINTR_IRQ | VINTR_IGN_TPR |
+		 (uint64_t)(vector >> 4) << VINTR_PRIO_SHIFT |
+		 (uint64_t)vector << VINTR_VECTOR_SHIFT);
+	s->irq_offered = true;
+	return true;
+}
+
+static bool svm_irq_taken(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm(v);
+	void *vmcb = s->vmcb;
+	uint64_t vintr = vmcb_r64(vmcb, VMCB_VINTR);
+
+	if (!s->irq_offered)
+		return false;
+	s->irq_offered = false;
+	vmcb_w64(vmcb, VMCB_VINTR, vintr & ~VINTR_REQUEST_MASK);
+	return !(vintr & VINTR_IRQ);
 }
 
 /* Guest MSRs in the save area, kept there by VMSAVE/VMLOAD (15.5.1). */
@@ -638,6 +676,7 @@ const struct virt_ops svm_ops = {
 	.inject_exception = svm_inject_exception,
 	.inject_nmi = svm_inject_nmi,
 	.inject_irq = svm_inject_irq,
+	.irq_taken = svm_irq_taken,
 	.msr_read = svm_msr_read,
 	.msr_write = svm_msr_write,
 	.set_tsc_offset = svm_set_tsc_offset,

@@ -99,6 +99,10 @@
 #define VINTR_PRIO_HIGHEST	(0xfULL << 16)
 #define VINTR_IGN_TPR		(1ULL << 20)
 #define VINTR_WINDOW		(VINTR_IRQ | VINTR_PRIO_HIGHEST | VINTR_IGN_TPR)
+/* V_INTR_PRIO (bits 19:16) and V_INTR_VECTOR (bits 39:32), 15.21.4. */
+#define VINTR_PRIO_SHIFT	16
+#define VINTR_VECTOR_SHIFT	32
+#define VINTR_REQUEST_MASK	(VINTR_WINDOW | 0xffULL << VINTR_VECTOR_SHIFT)
 #define INT_SHADOW_ACTIVE	1ULL	/* VMCB offset 0x68, bit 0 (15.21.5) */
 #define TLB_FLUSH_ALL		1
 #define NP_ENABLE		1ULL
@@ -145,6 +149,9 @@
 #define EVENTINJ_TYPE_EXCEPTION	(3ULL << 8)
 #define EVENTINJ_TYPE_MASK	(7ULL << 8)
 #define EVENTINJ_EVENT_MASK	0xffffffffULL	/* EXITINTINFO: the same */
+#define EVENTINJ_VECTOR_MASK	0xffULL
+/* Vectors 0-31 are exceptions; an exception above them cannot be. */
+#define FIRST_INTERRUPT_VECTOR	32
 
 static inline void vmcb_w64(void *vmcb, unsigned int off, uint64_t v)
 {

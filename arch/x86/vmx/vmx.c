@@ -56,6 +56,7 @@ struct vmx_vcpu {
 	bool launched;		/* VMRESUME from now on */
 	bool flush_pending;	/* INVEPT before the next entry */
 	bool shared;		/* on a core shared in time */
+	bool irq_injected;	/* software LAPIC's, at the last entry */
 	bool preemption;	/* ... with the VMX-preemption timer */
 	uint32_t entry_controls;
 	uint64_t tsc_offset;	/* written when the VMCS is (re)loaded too */
@@ -1032,10 +1033,20 @@ static bool vmx_inject_irq(struct vcpu *v, uint8_t vector)
 		vmwrite(VMCS_ENTRY_INTR_INFO,
 			vector | INTR_TYPE_EXT_INT | INTR_INFO_VALID);
 		vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE);
+		vmx(v)->irq_injected = true;
 		return true;
 	}
 	window_exiting(PROC_INTR_WINDOW_EXITING, true);
 	return false;
+}
+
+/* An entry always delivers what it injects, or requeues it (above). */
+static bool vmx_irq_taken(struct vcpu *v)
+{
+	bool taken = vmx(v)->irq_injected;
+
+	vmx(v)->irq_injected = false;
+	return taken;
 }
 
 /*
@@ -1220,6 +1231,7 @@ const struct virt_ops vmx_ops = {
 	.inject_exception = vmx_inject_exception,
 	.inject_nmi = vmx_inject_nmi,
 	.inject_irq = vmx_inject_irq,
+	.irq_taken = vmx_irq_taken,
 	.msr_read = vmx_msr_read,
 	.msr_write = vmx_msr_write,
 	.set_tsc_offset = vmx_set_tsc_offset,

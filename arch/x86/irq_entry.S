@@ -9,9 +9,8 @@
  * 64-bit mode aligns RSP to 16 bytes before the 5-word frame (SDM vol. 3A
  * 6.14.2), so after the nine pushes the call is aligned again.
  */
-	.text
-	.globl irq_timer_entry
-irq_timer_entry:
+	/* The registers a C call may change (System V ABI): nine pushes. */
+	.macro push_caller_saved
 	pushq %rax
 	pushq %rcx
 	pushq %rdx
@@ -21,8 +20,9 @@ irq_timer_entry:
 	pushq %r9
 	pushq %r10
 	pushq %r11
-	cld
-	call lapic_timer_irq_ack
+	.endm
+
+	.macro pop_caller_saved
 	popq %r11
 	popq %r10
 	popq %r9
@@ -32,6 +32,15 @@ irq_timer_entry:
 	popq %rdx
 	popq %rcx
 	popq %rax
+	.endm
+
+	.text
+	.globl irq_timer_entry
+irq_timer_entry:
+	push_caller_saved
+	cld
+	call lapic_timer_irq_ack
+	pop_caller_saved
 	iretq
 
 	/*
@@ -52,29 +61,13 @@ irq_host_stubs:
 	.endr
 
 irq_host_common:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
+	push_caller_saved
 	movq 72(%rsp), %rdi		/* the vector */
 	subq $8, %rsp
 	cld
 	call irq_host_dispatch
 	addq $8, %rsp
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
+	pop_caller_saved
 	addq $8, %rsp			/* the vector */
 	iretq
 

@@ -12,7 +12,6 @@
 /* The timer LVT has no delivery mode: vector, mask, mode (figure 11-8). */
 #define LVT_TIMER_WRITABLE	(LVT_VECTOR_MASK | LVT_MASKED | \
 				 LVT_TIMER_MODE_MASK)
-#define LVT_TIMER_INDEX		1
 #define DFR_FLAT		0xffffffffU
 /* ICR fields (11.6.1). */
 #define ICR_VECTOR_MASK		0xffU
@@ -143,7 +142,7 @@ static void write_svr(struct vlapic *l, uint32_t value)
 
 static void write_lvt(struct vlapic *l, int lvt, uint32_t value)
 {
-	if (lvt == LVT_TIMER_INDEX)
+	if (lvt == VLAPIC_LVT_TIMER)
 		value &= LVT_TIMER_WRITABLE;
 	if (!sw_enabled(l))
 		value |= LVT_MASKED;

@@ -43,6 +43,7 @@ struct vlapic_ipi {
 };
 
 #define VLAPIC_LVT_COUNT	7	/* CMCI, timer, thermal, perf, LINT0, LINT1, error */
+#define VLAPIC_LVT_TIMER	1	/* the timer's index in lvt[] */
 
 struct vlapic {
 	uint32_t id;
@@ -90,7 +91,8 @@ bool vlapic_hw_write(const struct vlapic *l, uint32_t offset, uint32_t value,
 		     uint32_t *hw);
 static inline bool vlapic_timer_deadline_mode(const struct vlapic *l)
 {
-	return (l->lvt[1] & LVT_TIMER_MODE_MASK) == LVT_TIMER_DEADLINE;
+	return (l->lvt[VLAPIC_LVT_TIMER] & LVT_TIMER_MODE_MASK) ==
+	       LVT_TIMER_DEADLINE;
 }
 /*
  * The one-shot count that fires the physical timer (counting at timer_hz,

@@ -18,7 +18,6 @@
 /* Priority class: bits 7:4 of a vector, TPR, ISRV or PPR (11.8.3). */
 #define PRIORITY_CLASS_SHIFT	4
 #define PRIORITY_CLASS_MASK	0xf0U
-#define LVT_TIMER_INDEX		1	/* vlapic.h: CMCI, timer, ... */
 /*
  * Divide configuration (figure 11-10): bits 0, 1 and 3 form a 3-bit
  * value; 111b divides by 1, any other n by 2^(n + 1).
@@ -133,7 +132,7 @@ int vlapic_soft_eoi(struct vlapic_soft *s, bool *level)
 
 static uint32_t timer_lvt(const struct vlapic_soft *s)
 {
-	return s->regs->lvt[LVT_TIMER_INDEX];
+	return s->regs->lvt[VLAPIC_LVT_TIMER];
 }
 
 static uint32_t timer_mode(const struct vlapic_soft *s)

@@ -777,10 +777,6 @@ static void describe_entry_failure(struct vmx_vcpu *s, uint32_t basic,
 		s->launched = false;
 }
 
-/*
- * Fills x; returns true when the exit was dealt with here and kernel/
- * has only to count it (EXIT_HANDLED), false when it must handle it.
- */
 /* Sets or clears interrupt/NMI-window exiting, keeping other controls. */
 static void window_exiting(uint32_t bits, bool on)
 {
@@ -801,6 +797,10 @@ static void take_external_interrupt(void)
 		irq_host_dispatch(info & INTR_INFO_VECTOR_MASK);
 }
 
+/*
+ * Fills x; returns true when the exit was dealt with here and kernel/
+ * has only to count it (EXIT_HANDLED), false when it must handle it.
+ */
 static bool decode_exit(struct vcpu *v, struct vm_exit *x)
 {
 	struct vmx_vcpu *s = vmx(v);
